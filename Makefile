@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: ISC
+# privrun: build, test, install.  Honours CC, CPPFLAGS, CFLAGS, LDFLAGS,
+# LDLIBS, PREFIX, DESTDIR; warnings and hardening come first, so the
+# user's flags add to them and can override them, never silently lose them.
+
+VERSION    = 0.1
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+INSTALL   ?= install
+SETCAP    ?= setcap
+# What an install with file capabilities grants (see privrun(1)).
+FILECAPS  ?= cap_setuid,cap_setgid,cap_setpcap,cap_net_bind_service+p
+
+CAPNG_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap-ng)
+CAPNG_LIBS   := $(shell $(PKG_CONFIG) --libs libcap-ng || echo -lcap-ng)
+
+WARN_CFLAGS   = -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
+		-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+		-Wcast-qual -Wwrite-strings
+HARDEN_CPPFLAGS = -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+HARDEN_CFLAGS = -fPIE -fstack-protector-strong -fstack-clash-protection
+HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+
+ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) -DPRIVRUN_VERSION='"$(VERSION)"' $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
+
+SRCS = privrun.c privs.c opts.c ids.c target.c env.c fds.c exec.c report.c die.c
+OBJS = $(SRCS:.c=.o)
+TEST_BINS = tests/probe tests/noargv
+
+all: privrun $(TEST_BINS)
+
+privrun: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(CAPNG_LIBS) $(LDLIBS)
+
+%.o: %.c $(wildcard *.h)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/%: tests/%.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+# The test suite: as root, in private mount and network namespaces.
+check: all
+	tests/run
+
+install: privrun
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
+	$(INSTALL) -m 0644 man/privrun.1 $(DESTDIR)$(MANDIR)/man1/privrun.1
+
+# The privileged variants: the same binary, made setuid-root or given
+# file capabilities.  Run as root.
+install-setuid: install
+	chown root:root $(DESTDIR)$(BINDIR)/privrun
+	chmod 4755 $(DESTDIR)$(BINDIR)/privrun
+
+install-caps: install
+	chown root:root $(DESTDIR)$(BINDIR)/privrun
+	chmod 0755 $(DESTDIR)$(BINDIR)/privrun
+	$(SETCAP) $(FILECAPS) $(DESTDIR)$(BINDIR)/privrun
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/privrun $(DESTDIR)$(MANDIR)/man1/privrun.1
+
+clean:
+	rm -f privrun $(OBJS) $(TEST_BINS)
+
+.PHONY: all check install install-setuid install-caps uninstall clean

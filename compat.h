@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * compat.h: kernel constants that older userspace headers may lack.
+ * Only constants live here; no logic and no per-distribution #ifdefs.
+ */
+#ifndef PRIVRUN_COMPAT_H
+#define PRIVRUN_COMPAT_H
+
+#include <linux/securebits.h>
+#include <sys/prctl.h>
+
+#ifndef SECBIT_NO_CAP_AMBIENT_RAISE
+#define SECBIT_NO_CAP_AMBIENT_RAISE		(1 << 6)
+#define SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED	(1 << 7)
+#endif
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT			47
+#define PR_CAP_AMBIENT_IS_SET		1
+#define PR_CAP_AMBIENT_CLEAR_ALL	4
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC		(1U << 2)
+#endif
+
+/* The securebits a permanent drop sets and locks (capabilities(7)). */
+#define PRIVRUN_SECUREBITS \
+	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | \
+	 SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED | \
+	 SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED)
+
+#endif

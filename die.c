@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * die.c: error reporting and the --verbose trace.  Prints to stderr and
+ * exits; it must never allocate, look anything up or touch privileges,
+ * because it runs on every failure path, privileged or not.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "die.h"
+
+static bool verbose;	/* set once from the options, read by trace_at */
+
+static void vreport(const char *step, const char *fmt, va_list ap,
+    const char *reason)
+{
+	fflush(stdout);
+	fprintf(stderr, "privrun: %s: ", step);
+	vfprintf(stderr, fmt, ap);
+	if (reason != NULL)
+		fprintf(stderr, ": %s", reason);
+	fputc('\n', stderr);
+}
+
+void die_errno(const char *step, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(step, fmt, ap, strerror(saved));
+	va_end(ap);
+	_exit(EXIT_PRIVRUN);
+}
+
+void die(const char *step, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(step, fmt, ap, NULL);
+	va_end(ap);
+	_exit(EXIT_PRIVRUN);
+}
+
+void die_status(int status, const char *step, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(step, fmt, ap, NULL);
+	va_end(ap);
+	_exit(status);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("usage", fmt, ap, NULL);
+	va_end(ap);
+	fputs("Try 'privrun --help' for more information.\n", stderr);
+	_exit(EXIT_PRIVRUN);
+}
+
+void trace_enable(void)
+{
+	verbose = true;
+}
+
+bool trace_enabled(void)
+{
+	return verbose;
+}
+
+void trace_at(const char *file, int line, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	if (!verbose)
+		return;
+	fprintf(stderr, "privrun: trace: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	errno = saved;
+}

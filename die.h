@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * die.h: privrun's one way to fail and its trace channel.  Every failure
+ * of privrun itself exits 125 (SPEC "Exit status"), before anything runs.
+ */
+#ifndef PRIVRUN_DIE_H
+#define PRIVRUN_DIE_H
+
+#include <stdbool.h>
+
+#define EXIT_PRIVRUN	125	/* privrun itself failed */
+#define EXIT_CANNOT_RUN	126	/* program found, not executable */
+#define EXIT_NOT_FOUND	127	/* program not found */
+
+/* "privrun: STEP: DETAIL: strerror(errno)", exit 125.  Saves errno first. */
+__attribute__((noreturn, format(printf, 2, 3)))
+void die_errno(const char *step, const char *fmt, ...);
+/* "privrun: STEP: DETAIL", exit 125. */
+__attribute__((noreturn, format(printf, 2, 3)))
+void die(const char *step, const char *fmt, ...);
+/* As die(), with an explicit exit status (126/127 after a failed exec). */
+__attribute__((noreturn, format(printf, 3, 4)))
+void die_status(int status, const char *step, const char *fmt, ...);
+/* A usage error: "privrun: usage: DETAIL", exit 125. */
+__attribute__((noreturn, format(printf, 1, 2)))
+void die_usage(const char *fmt, ...);
+
+/* --verbose: "privrun: trace: FILE:LINE: MESSAGE" on stderr. */
+void trace_enable(void);
+bool trace_enabled(void);
+__attribute__((format(printf, 3, 4)))
+void trace_at(const char *file, int line, const char *fmt, ...);
+#define trace(...) trace_at(__FILE__, __LINE__, __VA_ARGS__)
+
+#endif

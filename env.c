@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * env.c: the program's environment.  privrun's own behaviour never depends
+ * on it: the environment is only passed on, changed as the options say.
+ * Inherited LISTEN_* variables are always removed, since the fds they name
+ * were closed (sd_listen_fds(3) would otherwise trust them).
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "die.h"
+#include "env.h"
+#include "exec.h"
+
+extern char **environ;
+
+static char *dup_or_die(const char *s, size_t len)
+{
+	char *p = strndup(s, len);
+
+	if (p == NULL)
+		die_errno("environment", "strndup");
+	return p;
+}
+
+static void add(struct env_plan *plan, const char *name, size_t len,
+    const char *value)
+{
+	struct env_change *c;
+
+	if (plan->n == ENV_MAX_CHANGES)
+		die("environment", "too many changes");
+	c = &plan->change[plan->n++];
+	c->name = dup_or_die(name, len);
+	c->value = value ? dup_or_die(value, strlen(value)) : NULL;
+}
+
+static void plan_removals(struct env_plan *plan)
+{
+	char **e;
+
+	for (e = environ; *e != NULL; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
+
+		if (opts_reserved_env(*e, len))
+			add(plan, *e, len, NULL);
+	}
+}
+
+void env_plan(const struct options *o, const struct identity *id,
+    struct env_plan *plan)
+{
+	size_t i;
+
+	memset(plan, 0, sizeof(*plan));
+	if (o->clear_env) {
+		plan->clear = 1;
+		add(plan, "PATH", 4, EXEC_SAFE_PATH);
+	} else {
+		plan_removals(plan);
+	}
+	if (!o->keep_env) {
+		add(plan, "HOME", 4, id->home);
+		add(plan, "USER", 4, id->name);
+		add(plan, "LOGNAME", 7, id->name);
+		add(plan, "SHELL", 5, id->shell);
+	}
+	for (i = 0; i < o->nenv; i++) {
+		const char *eq = strchr(o->env[i], '=');
+		add(plan, o->env[i], (size_t)(eq - o->env[i]), eq + 1);
+	}
+}
+
+void env_apply(const struct env_plan *plan)
+{
+	size_t i;
+
+	if (plan->clear && clearenv() != 0)
+		die("environment", "clearenv failed");
+	for (i = 0; i < plan->n; i++) {
+		const struct env_change *c = &plan->change[i];
+		int rc = c->value ? setenv(c->name, c->value, 1) :
+		    unsetenv(c->name);
+		if (rc != 0)
+			die_errno("environment", "%s", c->name);
+	}
+}
+
+void env_print(const struct env_plan *plan, FILE *out)
+{
+	size_t i;
+
+	if (plan->clear)
+		fputs("env: clear\n", out);
+	for (i = 0; i < plan->n; i++) {
+		const struct env_change *c = &plan->change[i];
+		if (c->value)
+			fprintf(out, "env: set %s=%s\n", c->name, c->value);
+		else
+			fprintf(out, "env: unset %s\n", c->name);
+	}
+}
+
+const char *env_path(void)
+{
+	const char *p = getenv("PATH");
+
+	return p != NULL ? p : EXEC_SAFE_PATH;
+}

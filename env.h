@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * env.h: the program's environment, planned once (so --dry-run can show
+ * it) and applied after the drop.
+ */
+#ifndef PRIVRUN_ENV_H
+#define PRIVRUN_ENV_H
+
+#include <stdio.h>
+
+#include "ids.h"
+#include "opts.h"
+
+#define ENV_MAX_CHANGES (OPTS_MAX_ENV + 16)
+
+struct env_change {
+	char *name;
+	char *value;		/* NULL: remove the variable */
+};
+
+struct env_plan {
+	int clear;		/* start from an empty environment */
+	struct env_change change[ENV_MAX_CHANGES];
+	size_t n;
+};
+
+/*
+ * Plan: remove inherited LISTEN_* and PRIVRUN_* (privrun sets its own),
+ * optionally clear, set HOME/USER/LOGNAME/SHELL of the target unless
+ * --keep-env, then the --env values in order.
+ */
+void env_plan(const struct options *o, const struct identity *id,
+    struct env_plan *plan);
+void env_apply(const struct env_plan *plan);
+void env_print(const struct env_plan *plan, FILE *out);
+/* The PATH the program will see, for the search of PROGRAM. */
+const char *env_path(void);
+
+#endif

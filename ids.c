@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ids.c: users, groups and the numbers that name them.  Numbers from the
+ * command line are parsed with explicit bounds (su-exec's strtol flaw turns
+ * 4294967296 into uid 0); names are looked up with the reentrant functions
+ * so that "no such user" is told apart from a failed lookup.  Nothing here
+ * changes privileges.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ids.h"
+
+/* uid_t and gid_t are 32-bit; (id_t)-1 means "unchanged" to the kernel. */
+#define ID_MAX 4294967294ULL
+
+bool is_numeric(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+bool parse_decimal(const char *s, unsigned long long max,
+    unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!is_numeric(s) || (s[0] == '0' && s[1] != '\0'))
+		return false;
+	for (; *s != '\0'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL) {
+		perror("privrun: strdup");
+		_exit(125);
+	}
+	return p;
+}
+
+/* A buffer for the _r functions, grown on ERANGE. */
+struct lookup_buf {
+	char *buf;
+	size_t len;
+};
+
+static bool grow(struct lookup_buf *b)
+{
+	size_t len = b->len ? b->len * 2 : 1024;
+	char *p;
+
+	if (len > (1U << 20))
+		return false;
+	p = realloc(b->buf, len);
+	if (p == NULL)
+		return false;
+	b->buf = p;
+	b->len = len;
+	return true;
+}
+
+/* getpwnam_r/getpwuid_r: 0 found, ENOENT none, else errno of the lookup. */
+static int lookup_passwd(const char *name, uid_t uid, struct passwd *pw,
+    struct lookup_buf *b)
+{
+	struct passwd *res = NULL;
+	int rc;
+
+	do {
+		if (!grow(b))
+			return ENOMEM;
+		if (name != NULL)
+			rc = getpwnam_r(name, pw, b->buf, b->len, &res);
+		else
+			rc = getpwuid_r(uid, pw, b->buf, b->len, &res);
+	} while (rc == ERANGE);
+	if (rc != 0)
+		return rc;
+	return res != NULL ? 0 : ENOENT;
+}
+
+static int lookup_group(const char *name, gid_t gid, struct group *gr,
+    struct lookup_buf *b)
+{
+	struct group *res = NULL;
+	int rc;
+
+	do {
+		if (!grow(b))
+			return ENOMEM;
+		if (name != NULL)
+			rc = getgrnam_r(name, gr, b->buf, b->len, &res);
+		else
+			rc = getgrgid_r(gid, gr, b->buf, b->len, &res);
+	} while (rc == ERANGE);
+	if (rc != 0)
+		return rc;
+	return res != NULL ? 0 : ENOENT;
+}
+
+static void fill_from_passwd(struct identity *id, const struct passwd *pw)
+{
+	id->uid = pw->pw_uid;
+	id->gid = pw->pw_gid;
+	id->name = xstrdup(pw->pw_name);
+	id->home = xstrdup(pw->pw_dir[0] != '\0' ? pw->pw_dir : "/");
+	id->shell = xstrdup(pw->pw_shell[0] != '\0' ? pw->pw_shell : "/bin/sh");
+	id->has_passwd = true;
+}
+
+bool ids_resolve_user(const char *spec, struct identity *id,
+    char *err, size_t errlen)
+{
+	struct lookup_buf b = { NULL, 0 };
+	struct passwd pw;
+	unsigned long long n = 0;
+	bool numeric = is_numeric(spec);
+	int rc;
+
+	memset(id, 0, sizeof(*id));
+	if (numeric && !parse_decimal(spec, ID_MAX, &n)) {
+		snprintf(err, errlen, "'%s': not a valid uid (0 to %llu, "
+		    "decimal, no leading zero)", spec, ID_MAX);
+		return false;
+	}
+	if (!numeric && spec[0] == '\0') {
+		snprintf(err, errlen, "empty user name");
+		return false;
+	}
+	rc = lookup_passwd(numeric ? NULL : spec, (uid_t)n, &pw, &b);
+	if (rc == 0) {
+		fill_from_passwd(id, &pw);
+	} else if (rc == ENOENT && numeric) {
+		/* A bare uid is allowed; its group must then be explicit. */
+		id->uid = (uid_t)n;
+		id->gid = (gid_t)-1;
+		id->name = xstrdup(spec);
+		id->home = xstrdup("/");
+		id->shell = xstrdup("/bin/sh");
+	} else if (rc == ENOENT) {
+		snprintf(err, errlen, "'%s': no such user", spec);
+	} else {
+		snprintf(err, errlen, "'%s': user lookup failed: %s", spec,
+		    strerror(rc));
+	}
+	free(b.buf);
+	return rc == 0 || (rc == ENOENT && numeric);
+}
+
+bool ids_resolve_group(const char *spec, gid_t *gid, char *err, size_t errlen)
+{
+	struct lookup_buf b = { NULL, 0 };
+	struct group gr;
+	unsigned long long n;
+	int rc;
+
+	if (is_numeric(spec)) {
+		if (!parse_decimal(spec, ID_MAX, &n)) {
+			snprintf(err, errlen, "'%s': not a valid gid (0 to "
+			    "%llu, decimal, no leading zero)", spec, ID_MAX);
+			return false;
+		}
+		/* A gid needs no group entry, as with setpriv --regid. */
+		*gid = (gid_t)n;
+		return true;
+	}
+	if (spec[0] == '\0') {
+		snprintf(err, errlen, "empty group name");
+		return false;
+	}
+	rc = lookup_group(spec, 0, &gr, &b);
+	if (rc == 0)
+		*gid = gr.gr_gid;
+	else if (rc == ENOENT)
+		snprintf(err, errlen, "'%s': no such group", spec);
+	else
+		snprintf(err, errlen, "'%s': group lookup failed: %s", spec,
+		    strerror(rc));
+	free(b.buf);
+	return rc == 0;
+}
+
+bool ids_user_groups(const struct identity *id, gid_t **groups, size_t *n,
+    char *err, size_t errlen)
+{
+	int count = 64;
+	gid_t *list = NULL;
+
+	for (;;) {
+		gid_t *p = realloc(list, (size_t)count * sizeof(*list));
+		int want = count;
+
+		if (p == NULL) {
+			free(list);
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+		list = p;
+		if (getgrouplist(id->name, id->gid, list, &want) >= 0) {
+			*groups = list;
+			*n = ids_normalise(list, (size_t)want);
+			return true;
+		}
+		if (want <= count || want > IDS_MAX_GROUPS) {
+			free(list);
+			snprintf(err, errlen, "'%s': group list lookup failed",
+			    id->name);
+			return false;
+		}
+		count = want;
+	}
+}
+
+static int cmp_gid(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t ids_normalise(gid_t *groups, size_t n)
+{
+	size_t i, out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(groups, n, sizeof(*groups), cmp_gid);
+	for (i = 0; i < n; i++)
+		if (out == 0 || groups[out - 1] != groups[i])
+			groups[out++] = groups[i];
+	return out;
+}
+
+char *ids_user_name(uid_t uid)
+{
+	struct lookup_buf b = { NULL, 0 };
+	struct passwd pw;
+	char *name = NULL;
+
+	if (lookup_passwd(NULL, uid, &pw, &b) == 0)
+		name = xstrdup(pw.pw_name);
+	free(b.buf);
+	return name;
+}
+
+void identity_free(struct identity *id)
+{
+	free(id->groups);
+	free(id->name);
+	free(id->home);
+	free(id->shell);
+	memset(id, 0, sizeof(*id));
+}

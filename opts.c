@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * opts.c: GNU-style option parsing into struct options.  It must stay free
+ * of side effects (no lookups, no privileges, no exit) so that it can be
+ * fuzzed and so that nothing happens before the whole command is known.
+ * The option string starts with '+': options end at the first operand, so
+ * the program's own options are never taken for privrun's, whatever
+ * POSIXLY_CORRECT says.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "opts.h"
+
+enum {
+	OPT_KEEP_ENV = 256,
+	OPT_CLEAR_ENV,
+	OPT_ENV,
+	OPT_DUMP,
+	OPT_REVOKE,
+};
+
+static const struct option long_opts[] = {
+	{ "user",	required_argument,	NULL, 'u' },
+	{ "group",	required_argument,	NULL, 'g' },
+	{ "groups",	required_argument,	NULL, 'G' },
+	{ "keep-env",	no_argument,		NULL, OPT_KEEP_ENV },
+	{ "clear-env",	no_argument,		NULL, OPT_CLEAR_ENV },
+	{ "env",	required_argument,	NULL, OPT_ENV },
+	{ "revoke",	no_argument,		NULL, OPT_REVOKE },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "dry-run",	no_argument,		NULL, 'n' },
+	{ "dump",	no_argument,		NULL, OPT_DUMP },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char short_opts[] = "+:u:g:G:vnhV";
+
+void opts_usage(void)
+{
+	fputs(
+"Usage: privrun [OPTION]... [--] PROGRAM [ARG]...\n"
+"Open privileged resources, drop privileges for good, exec PROGRAM.\n"
+"\n"
+"Identity:\n"
+"  -u, --user USER[:GROUP]  run as USER (login name or decimal uid)\n"
+"  -g, --group GROUP        primary group (name or decimal gid)\n"
+"  -G, --groups LIST        supplementary groups, comma separated; '' clears\n"
+"      --keep-env           leave HOME, USER, LOGNAME and SHELL as they are\n"
+"      --clear-env          start PROGRAM with an empty environment\n"
+"      --env NAME=VALUE     add one variable to PROGRAM's environment\n"
+"\n"
+"After the drop:\n"
+"      --revoke             drop every privilege for good (the default)\n"
+"\n"
+"Diagnostics:\n"
+"  -n, --dry-run            print the plan; open and change nothing\n"
+"      --dump               do everything, then print the resulting state\n"
+"                           instead of running PROGRAM\n"
+"  -v, --verbose            trace each privilege transition to stderr\n"
+"  -h, --help               print this help\n"
+"  -V, --version            print the version\n"
+"\n"
+"Exit status: 125 privrun failed, 126 PROGRAM not executable,\n"
+"127 PROGRAM not found, else PROGRAM's own status.\n", stdout);
+}
+
+/* Name of the option argv[optind - 1] held, for messages. */
+static const char *current_option(char **argv, int idx)
+{
+	return idx > 0 ? argv[idx - 1] : "?";
+}
+
+static bool set_user(struct options *o, const char *arg, char *err,
+    size_t errlen)
+{
+	char *colon;
+
+	if (strlen(arg) >= sizeof(o->user_buf)) {
+		snprintf(err, errlen, "--user: value too long");
+		return false;
+	}
+	strcpy(o->user_buf, arg);
+	o->user = o->user_buf;
+	o->user_group = NULL;
+	colon = strchr(o->user_buf, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		o->user_group = colon + 1;
+	}
+	return true;
+}
+
+static bool add_env(struct options *o, const char *arg, char *err,
+    size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg) {
+		snprintf(err, errlen, "--env '%s': expected NAME=VALUE", arg);
+		return false;
+	}
+	if (opts_reserved_env(arg, (size_t)(eq - arg))) {
+		snprintf(err, errlen, "--env '%.*s': set by privrun itself",
+		    (int)(eq - arg), arg);
+		return false;
+	}
+	if (o->nenv == OPTS_MAX_ENV) {
+		snprintf(err, errlen, "--env: more than %d variables",
+		    OPTS_MAX_ENV);
+		return false;
+	}
+	o->env[o->nenv++] = arg;
+	return true;
+}
+
+bool opts_reserved_env(const char *name, size_t len)
+{
+	return (len >= 7 && strncmp(name, "LISTEN_", 7) == 0) ||
+	    (len >= 8 && strncmp(name, "PRIVRUN_", 8) == 0);
+}
+
+static bool parse_one(int c, struct options *o, char *err, size_t errlen)
+{
+	switch (c) {
+	case 'u':
+		return set_user(o, optarg, err, errlen);
+	case 'g':
+		o->group = optarg;
+		return true;
+	case 'G':
+		o->groups = optarg;
+		o->groups_given = true;
+		return true;
+	case OPT_KEEP_ENV:
+		o->keep_env = true;
+		return true;
+	case OPT_CLEAR_ENV:
+		o->clear_env = true;
+		return true;
+	case OPT_ENV:
+		return add_env(o, optarg, err, errlen);
+	case OPT_REVOKE:
+		return true;	/* the default and, for now, the only mode */
+	case 'v':
+		o->verbose = true;
+		return true;
+	case 'n':
+		o->dry_run = true;
+		return true;
+	case OPT_DUMP:
+		o->dump = true;
+		return true;
+	case 'h':
+		o->help = true;
+		return true;
+	case 'V':
+		o->version = true;
+		return true;
+	}
+	snprintf(err, errlen, "internal error: option %d", c);
+	return false;
+}
+
+bool opts_parse(int argc, char **argv, struct options *o,
+    char *err, size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	optind = 0;	/* full reinitialisation, so a second parse works */
+	while ((c = getopt_long(argc, argv, short_opts, long_opts,
+	    NULL)) != -1) {
+		if (c == '?') {
+			if (optopt != 0)
+				snprintf(err, errlen, "unknown option '-%c'",
+				    optopt);
+			else
+				snprintf(err, errlen, "unknown option '%s'",
+				    current_option(argv, optind));
+			return false;
+		}
+		if (c == ':') {
+			snprintf(err, errlen, "option '%s' needs a value",
+			    current_option(argv, optind));
+			return false;
+		}
+		if (!parse_one(c, o, err, errlen))
+			return false;
+	}
+	o->argv = argv + optind;
+	o->argc = argc - optind;
+	return true;
+}
+
+bool opts_validate(const struct options *o, char *err, size_t errlen)
+{
+	const char *conflict = NULL;
+
+	if (o->keep_env && o->clear_env)
+		conflict = "--keep-env and --clear-env";
+	else if (o->user_group != NULL && o->group != NULL)
+		conflict = "--user USER:GROUP and --group";
+	else if (o->dry_run && o->dump)
+		conflict = "--dry-run and --dump";
+	if (conflict != NULL) {
+		snprintf(err, errlen, "%s are mutually exclusive", conflict);
+		return false;
+	}
+	if (o->argc == 0 && !o->dump) {
+		snprintf(err, errlen, "no PROGRAM given");
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * opts.h: the command line, parsed into one struct with no side effects
+ * (setpriv's habit), then checked for conflicts.  Parsing never resolves
+ * names, opens anything or touches privileges.
+ */
+#ifndef PRIVRUN_OPTS_H
+#define PRIVRUN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define OPTS_MAX_ENV 1024
+
+struct options {
+	const char *user;	/* -u, the USER part */
+	const char *user_group;	/* -u, the GROUP after ':' */
+	const char *group;	/* -g */
+	const char *groups;	/* -G, comma separated; "" clears */
+	bool groups_given;
+	bool keep_env;
+	bool clear_env;
+	const char *env[OPTS_MAX_ENV];	/* --env NAME=VALUE, in order */
+	size_t nenv;
+	bool verbose;
+	bool dry_run;
+	bool dump;
+	bool help;
+	bool version;
+	char **argv;		/* PROGRAM [ARG]..., NULL-terminated */
+	int argc;
+	char user_buf[256];	/* owns the split of "USER:GROUP" */
+};
+
+/* Parse argv into o.  On error returns false with a one-line message. */
+bool opts_parse(int argc, char **argv, struct options *o,
+    char *err, size_t errlen);
+/* Reject conflicting or incomplete combinations; same contract. */
+bool opts_validate(const struct options *o, char *err, size_t errlen);
+/* True for names privrun sets itself and --env may not override. */
+bool opts_reserved_env(const char *name, size_t len);
+void opts_usage(void);
+
+#endif

@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * privs.c: the only place where privrun changes ids, groups, capabilities,
+ * securebits or no_new_privs.  Modelled on ProFTPD's privs.c, but every
+ * call checks every system call and returns an error instead of going on.
+ *
+ * The phases, in the order privrun goes through them:
+ *
+ *   privs_init()        find out how we were started (root, setuid-root,
+ *                       file capabilities, nothing) and clear the effective
+ *                       capability set, so that privileges are used only
+ *                       inside an explicit privs_root() ... privs_relinquish()
+ *   privs_setup()       record the target identity
+ *   privs_root()        raise: effective = permitted (nested, counted)
+ *   privs_user()        act as the target for file system access (fsuid)
+ *   privs_relinquish()  lower again; only the outermost call lowers
+ *   privs_revoke()      the permanent drop, then verification from the
+ *                       kernel's point of view; after it, every call fails
+ *
+ * The drop, in this order (capabilities(7), prctl(2)):
+ *   1. securebits NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE and their
+ *      locks, while CAP_SETPCAP is still effective;
+ *   2. setgroups, setresgid, setresuid; with NO_SETUID_FIXUP the kernel
+ *      leaves the capability sets alone, so CAP_SETPCAP is still there for
+ *   3. the bounding set, then ambient, then effective/permitted/inheritable;
+ *   4. no_new_privs;
+ *   5. verify: ids, groups, five empty capability sets, securebits,
+ *      no_new_privs, and a setuid(0) that must fail.
+ *
+ * libcap-ng is used for the capability sets, starting from capng_clear()
+ * (never from capng_get_caps_process(), which would keep what we had).
+ * capng_change_id() is not used: with NO_SETUID_FIXUP it is not needed, and
+ * it drops CAP_SETPCAP before the bounding set can be emptied.
+ */
+#define _GNU_SOURCE
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "die.h"
+#include "ids.h"
+#include "privs.h"
+
+/* The privilege state: the only mutable globals privrun has besides die.c. */
+static struct {
+	enum privs_start start;
+	bool untrusted;
+	bool initialised;
+	bool have_target;
+	bool acting_as_user;
+	bool revoked;
+	unsigned depth;		/* nesting of privs_root() */
+	uid_t ruid, euid;
+	gid_t rgid, egid;
+	uid_t uid;		/* target */
+	gid_t gid;
+	gid_t *groups;
+	size_t ngroups;
+	char error[256];
+} st;
+
+static int fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Record why a call failed; errno's text is appended when it is set. */
+static int fail(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(st.error, sizeof(st.error), fmt, ap);
+	va_end(ap);
+	if (saved != 0 && n >= 0 && (size_t)n < sizeof(st.error))
+		snprintf(st.error + n, sizeof(st.error) - (size_t)n, ": %s",
+		    strerror(saved));
+	errno = saved;
+	return -1;
+}
+
+const char *privs_error(void)
+{
+	return st.error;
+}
+
+const char *privs_start_name(enum privs_start mode)
+{
+	switch (mode) {
+	case PRIVS_START_ROOT:		return "root";
+	case PRIVS_START_SETUID:	return "setuid-root";
+	case PRIVS_START_FILECAPS:	return "file-capabilities";
+	case PRIVS_START_NONE:		break;
+	}
+	return "unprivileged";
+}
+
+enum privs_start privs_start_mode(void)
+{
+	return st.start;
+}
+
+bool privs_untrusted_caller(void)
+{
+	return st.untrusted;
+}
+
+uid_t privs_caller_uid(void)
+{
+	return st.ruid;
+}
+
+gid_t privs_caller_gid(void)
+{
+	return st.rgid;
+}
+
+/* The highest capability the kernel knows: PR_CAPBSET_READ says EINVAL past it. */
+static int last_cap(void)
+{
+	int c = 0;
+
+	while (c < 64 && prctl(PR_CAPBSET_READ, c + 1, 0, 0, 0) >= 0)
+		c++;
+	return c;
+}
+
+/*
+ * libcap-ng returns its own negative codes and does not always set errno
+ * (capng_apply(3)): turn them into a message.
+ */
+static int capng_fail(const char *what, int rc)
+{
+	errno = 0;
+	return fail("%s: libcap-ng error %d%s", what, rc,
+	    rc == -4 || rc == -2 ? " (CAP_SETPCAP missing?)" : "");
+}
+
+/* Effective set = permitted (on) or empty (off); permitted is untouched. */
+static int set_effective(bool on)
+{
+	int c, last = last_cap(), rc;
+
+	if (capng_get_caps_process() != 0)
+		return fail("capget");
+	for (c = 0; c <= last; c++) {
+		bool want = on && capng_have_capability(CAPNG_PERMITTED,
+		    (unsigned)c);
+		if (capng_update(want ? CAPNG_ADD : CAPNG_DROP,
+		    CAPNG_EFFECTIVE, (unsigned)c) != 0)
+			return capng_fail("capng_update", -1);
+	}
+	rc = capng_apply(CAPNG_SELECT_CAPS);
+	if (rc != 0)
+		return capng_fail(on ? "raise effective capabilities" :
+		    "lower effective capabilities", rc);
+	return 0;
+}
+
+static bool privileged(void)
+{
+	return st.start != PRIVS_START_NONE;
+}
+
+static int check_usable(const char *call)
+{
+	if (!st.initialised) {
+		errno = 0;
+		return fail("%s: privs_init() was not called", call);
+	}
+	if (st.revoked) {
+		errno = 0;
+		return fail("%s: privileges already revoked", call);
+	}
+	return 0;
+}
+
+int privs_init(void)
+{
+	uid_t suid;
+	gid_t sgid;
+
+	memset(&st, 0, sizeof(st));
+	if (getresuid(&st.ruid, &st.euid, &suid) != 0 ||
+	    getresgid(&st.rgid, &st.egid, &sgid) != 0)
+		return fail("getresuid");
+	st.untrusted = getauxval(AT_SECURE) != 0 || st.ruid != st.euid ||
+	    st.rgid != st.egid;
+	if (capng_get_caps_process() != 0)
+		return fail("capget");
+	if (st.euid == 0)
+		st.start = st.ruid == 0 ? PRIVS_START_ROOT : PRIVS_START_SETUID;
+	else if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+		st.start = PRIVS_START_FILECAPS;
+	st.initialised = true;
+	if (!privileged())
+		return 0;
+	/* No core dump or ptrace of a privileged privrun (prctl(2)). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_DUMPABLE)");
+	return set_effective(false);
+}
+
+static bool same_groups(const gid_t *a, size_t na, const gid_t *b, size_t nb)
+{
+	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
+/* The kernel's supplementary groups, sorted and unique, for comparisons. */
+static int current_groups(gid_t **out, size_t *n)
+{
+	int count = getgroups(0, NULL);
+	gid_t *list;
+
+	if (count < 0)
+		return fail("getgroups");
+	list = calloc((size_t)count + 1, sizeof(*list));
+	if (list == NULL)
+		return fail("getgroups");
+	count = getgroups(count, list);
+	if (count < 0) {
+		free(list);
+		return fail("getgroups");
+	}
+	*out = list;
+	*n = ids_normalise(list, (size_t)count);
+	return 0;
+}
+
+/* Without privileges nothing can change: the target must be what we are. */
+static int setup_unprivileged(void)
+{
+	gid_t *cur;
+	size_t n;
+	bool same;
+
+	if (st.uid != st.ruid || st.uid != st.euid || st.gid != st.rgid ||
+	    st.gid != st.egid) {
+		errno = 0;
+		return fail("cannot switch to uid %u gid %u: privrun has no "
+		    "privileges (start it as root, setuid-root or with file "
+		    "capabilities)", (unsigned)st.uid, (unsigned)st.gid);
+	}
+	if (current_groups(&cur, &n) != 0)
+		return -1;
+	same = same_groups(cur, n, st.groups, st.ngroups);
+	free(cur);
+	if (!same) {
+		errno = 0;
+		return fail("cannot change supplementary groups: privrun "
+		    "has no privileges");
+	}
+	return 0;
+}
+
+int privs_setup_at(const char *file, int line, uid_t uid, gid_t gid,
+    const gid_t *groups, size_t ngroups)
+{
+	if (check_usable("privs_setup") != 0)
+		return -1;
+	if (uid == (uid_t)-1 || gid == (gid_t)-1) {
+		errno = 0;
+		return fail("privs_setup: invalid target uid %u gid %u",
+		    (unsigned)uid, (unsigned)gid);
+	}
+	free(st.groups);
+	st.groups = calloc(ngroups + 1, sizeof(*groups));
+	if (st.groups == NULL)
+		return fail("privs_setup");
+	if (ngroups > 0)
+		memcpy(st.groups, groups, ngroups * sizeof(*groups));
+	st.ngroups = ids_normalise(st.groups, ngroups);
+	st.uid = uid;
+	st.gid = gid;
+	st.have_target = true;
+	trace_at(file, line, "privs_setup: start %s, target uid %u gid %u, "
+	    "%zu supplementary groups", privs_start_name(st.start),
+	    (unsigned)uid, (unsigned)gid, st.ngroups);
+	return privileged() ? 0 : setup_unprivileged();
+}
+
+/* Set the file system ids; setfsuid(2) reports failure only by its result. */
+static int set_fsids(uid_t uid, gid_t gid)
+{
+	setfsgid(gid);
+	setfsuid(uid);
+	if ((gid_t)setfsgid((gid_t)-1) != gid) {
+		errno = EPERM;
+		return fail("setfsgid(%u)", (unsigned)gid);
+	}
+	if ((uid_t)setfsuid((uid_t)-1) != uid) {
+		errno = EPERM;
+		return fail("setfsuid(%u)", (unsigned)uid);
+	}
+	return 0;
+}
+
+int privs_root_at(const char *file, int line)
+{
+	if (check_usable("privs_root") != 0)
+		return -1;
+	st.depth++;
+	trace_at(file, line, "privs_root: depth %u", st.depth);
+	if (!privileged() || st.depth > 1)
+		return 0;
+	if (set_effective(true) != 0)
+		return -1;
+	if (st.acting_as_user) {
+		if (set_fsids(st.euid, st.egid) != 0)
+			return -1;
+		st.acting_as_user = false;
+	}
+	return 0;
+}
+
+int privs_relinquish_at(const char *file, int line)
+{
+	if (check_usable("privs_relinquish") != 0)
+		return -1;
+	if (st.depth == 0 && !st.acting_as_user) {
+		errno = 0;
+		return fail("privs_relinquish without privs_root");
+	}
+	if (st.depth > 0)
+		st.depth--;
+	trace_at(file, line, "privs_relinquish: depth %u", st.depth);
+	if (!privileged() || st.depth > 0)
+		return 0;
+	if (st.acting_as_user) {
+		if (set_effective(true) != 0 ||
+		    set_fsids(st.euid, st.egid) != 0)
+			return -1;
+		st.acting_as_user = false;
+	}
+	return set_effective(false);
+}
+
+int privs_user_at(const char *file, int line)
+{
+	if (check_usable("privs_user") != 0)
+		return -1;
+	if (!st.have_target) {
+		errno = 0;
+		return fail("privs_user before privs_setup");
+	}
+	trace_at(file, line, "privs_user: fsuid %u fsgid %u",
+	    (unsigned)st.uid, (unsigned)st.gid);
+	if (!privileged())
+		return 0;
+	if (set_effective(true) != 0 || set_fsids(st.uid, st.gid) != 0)
+		return -1;
+	st.acting_as_user = true;
+	return set_effective(false);
+}
+
+/* Steps 2: groups, gid, uid (setresuid(2): all three, so none is kept). */
+static int drop_ids(void)
+{
+	gid_t *cur;
+	size_t n;
+	bool same;
+
+	if (current_groups(&cur, &n) != 0)
+		return -1;
+	same = same_groups(cur, n, st.groups, st.ngroups);
+	free(cur);
+	/* setgroups needs CAP_SETGID even to set the same list. */
+	if (!same && setgroups(st.ngroups, st.groups) != 0)
+		return fail("setgroups(%zu groups)", st.ngroups);
+	if (setresgid(st.gid, st.gid, st.gid) != 0)
+		return fail("setresgid(%u)", (unsigned)st.gid);
+	if (setresuid(st.uid, st.uid, st.uid) != 0)
+		return fail("setresuid(%u)", (unsigned)st.uid);
+	return 0;
+}
+
+/* Step 3: bounding set first (needs CAP_SETPCAP), then ambient, then caps. */
+static int drop_capabilities(void)
+{
+	int rc;
+
+	capng_clear(CAPNG_SELECT_ALL);
+	rc = capng_apply(CAPNG_SELECT_BOUNDS);
+	if (rc != 0)
+		return capng_fail("empty the bounding set", rc);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+	capng_clear(CAPNG_SELECT_ALL);
+	rc = capng_apply(CAPNG_SELECT_CAPS);
+	if (rc != 0)
+		return capng_fail("empty the capability sets", rc);
+	return 0;
+}
+
+static int verify_ids(void)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg, *cur;
+	size_t n;
+	bool same;
+
+	if (getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0)
+		return fail("verify: getresuid");
+	errno = 0;
+	if (r != st.uid || e != st.uid || s != st.uid)
+		return fail("verify: uids are %u/%u/%u, not %u", (unsigned)r,
+		    (unsigned)e, (unsigned)s, (unsigned)st.uid);
+	if (rg != st.gid || eg != st.gid || sg != st.gid)
+		return fail("verify: gids are %u/%u/%u, not %u", (unsigned)rg,
+		    (unsigned)eg, (unsigned)sg, (unsigned)st.gid);
+	if (current_groups(&cur, &n) != 0)
+		return -1;
+	same = same_groups(cur, n, st.groups, st.ngroups);
+	free(cur);
+	if (!same) {
+		errno = 0;
+		return fail("verify: supplementary groups differ from the "
+		    "target's");
+	}
+	return 0;
+}
+
+static int verify_capabilities(void)
+{
+	int c, last = last_cap();
+
+	if (capng_get_caps_process() != 0)
+		return fail("verify: capget");
+	errno = 0;
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+		return fail("verify: capabilities remain in the effective, "
+		    "permitted or inheritable set");
+	if (privileged() &&
+	    capng_have_capabilities(CAPNG_SELECT_BOUNDS) != CAPNG_NONE)
+		return fail("verify: capabilities remain in the bounding set");
+	for (c = 0; c <= last; c++)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) != 0)
+			return fail("verify: capability %d is ambient", c);
+	return 0;
+}
+
+static int verify_flags(void)
+{
+	int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+
+	if (bits < 0)
+		return fail("verify: prctl(PR_GET_SECUREBITS)");
+	errno = 0;
+	if (privileged() && (bits & PRIVRUN_SECUREBITS) != PRIVRUN_SECUREBITS)
+		return fail("verify: securebits are %#x", (unsigned)bits);
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return fail("verify: no_new_privs is not set");
+	return 0;
+}
+
+/* OpenSSH's permanently_set_uid(): try to get root back; it must fail. */
+static int verify_no_regain(void)
+{
+	if (st.uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		errno = 0;
+		return fail("verify: setuid(0) succeeded after the drop");
+	}
+	if (st.gid != 0 && (setgid(0) == 0 || setegid(0) == 0)) {
+		errno = 0;
+		return fail("verify: setgid(0) succeeded after the drop");
+	}
+	return 0;
+}
+
+int privs_revoke_at(const char *file, int line)
+{
+	if (check_usable("privs_revoke") != 0)
+		return -1;
+	if (!st.have_target) {
+		errno = 0;
+		return fail("privs_revoke before privs_setup");
+	}
+	trace_at(file, line, "privs_revoke: to uid %u gid %u, %zu groups, "
+	    "no capabilities", (unsigned)st.uid, (unsigned)st.gid,
+	    st.ngroups);
+	st.revoked = true;	/* from here on, every other call fails */
+	if (privileged()) {
+		if (set_effective(true) != 0)
+			return -1;
+		if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
+			return fail("prctl(PR_SET_SECUREBITS)");
+		if (drop_ids() != 0 || drop_capabilities() != 0)
+			return -1;
+	} else {
+		/* Nothing to drop but an inheritable set we may hold. */
+		capng_clear(CAPNG_SELECT_CAPS);
+		if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+			return capng_fail("empty the capability sets", -1);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
+	if (verify_ids() != 0 || verify_capabilities() != 0 ||
+	    verify_flags() != 0 || verify_no_regain() != 0)
+		return -1;
+	trace_at(file, line, "privs_revoke: verified uid %u gid %u, "
+	    "capabilities empty, setuid(0) refused", (unsigned)st.uid,
+	    (unsigned)st.gid);
+	return 0;
+}

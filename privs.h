@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * privs.h: privrun's privilege API (SPEC section 3), after ProFTPD's
+ * privs.h.  Every change of ids, groups, capabilities, securebits or
+ * no_new_privs goes through these calls; nothing else in privrun makes them.
+ * Each call returns 0 on success and -1 on failure, with privs_error()
+ * describing the step that failed; the caller must stop (exit 125).
+ * Each call is traced under --verbose with the caller's file and line.
+ */
+#ifndef PRIVRUN_PRIVS_H
+#define PRIVRUN_PRIVS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* How privrun was started, which decides what a drop can and must do. */
+enum privs_start {
+	PRIVS_START_NONE,	/* no privileges: every call is a no-op */
+	PRIVS_START_ROOT,	/* real uid 0 (systemd unit, container) */
+	PRIVS_START_SETUID,	/* effective uid 0 from the setuid bit */
+	PRIVS_START_FILECAPS,	/* capabilities from file capabilities */
+};
+
+/*
+ * Detect how privrun was started and lower the effective privileges until a
+ * step raises them.  Must be the first call.
+ */
+int privs_init(void);
+enum privs_start privs_start_mode(void);
+const char *privs_start_name(enum privs_start mode);
+/* True when the caller is not trusted: AT_SECURE, or real != effective. */
+bool privs_untrusted_caller(void);
+/* The caller's real uid and gid, as found at start. */
+uid_t privs_caller_uid(void);
+gid_t privs_caller_gid(void);
+
+int privs_setup_at(const char *file, int line, uid_t uid, gid_t gid,
+    const gid_t *groups, size_t ngroups);
+int privs_root_at(const char *file, int line);
+int privs_relinquish_at(const char *file, int line);
+int privs_user_at(const char *file, int line);
+int privs_revoke_at(const char *file, int line);
+
+#define privs_setup(uid, gid, groups, n) \
+	privs_setup_at(__FILE__, __LINE__, (uid), (gid), (groups), (n))
+#define privs_root()		privs_root_at(__FILE__, __LINE__)
+#define privs_relinquish()	privs_relinquish_at(__FILE__, __LINE__)
+#define privs_user()		privs_user_at(__FILE__, __LINE__)
+#define privs_revoke()		privs_revoke_at(__FILE__, __LINE__)
+
+/* What the last failing call could not do, e.g. "setresuid(1000): EPERM". */
+const char *privs_error(void);
+
+#endif
