@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: ISC
+# Shared by every .bats file.  The suite runs under tests/run, which exports
+# PRIVRUN, PRIVRUN_SUID, PRIVRUN_CAPS, PROBE, NOARGV and PRIVRUN_TEST_ROOT.
+#
+# bats uses fd 3 itself (STYLE.md); privrun closes every fd >= 3 anyway,
+# but each command below is run with 3>&- so that no test depends on it.
+
+bats_require_minimum_version 1.5.0
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+if [ -z "${PRIVRUN_TEST_ROOT:-}" ]; then
+	echo "run the suite through tests/run (make check)" >&2
+	exit 1
+fi
+
+# The five capability sets of a fully dropped process, as the probe prints.
+assert_no_capabilities() {
+	local set
+	for set in CapInh CapPrm CapEff CapBnd CapAmb; do
+		assert_line "$set: 0000000000000000"
+	done
+}
+
+# assert_dropped_to UID GID "GROUPS": ids, groups, capabilities,
+# securebits, no_new_privs and a failed regain, as the probe saw them.
+assert_dropped_to() {
+	assert_line "Uid: $1 $1 $1 $1"
+	assert_line "Gid: $2 $2 $2 $2"
+	assert_line "Groups:${3:+ $3}"
+	assert_no_capabilities
+	assert_line "NoNewPrivs: 1"
+	assert_line "Securebits: 0xcf"
+	if [ "$1" != 0 ]; then
+		assert_line "Regain-setuid0: Operation not permitted"
+	fi
+}
+
+# as_user UID CMD...: run CMD as an ordinary user with that user's groups,
+# through util-linux setpriv (not privrun, which is under test).
+as_user() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --init-groups -- "$@"
+}
+
+# A root-only file the target user must not be able to read.
+make_secret() {
+	local f=$PRIVRUN_TEST_ROOT/data/secret.$BATS_TEST_NUMBER
+	printf 'secret\n' >"$f"
+	chmod 0600 "$f"
+	echo "$f"
+}
