@@ -7,9 +7,11 @@
  * named.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "die.h"
@@ -21,6 +23,20 @@ static int status_for(int err)
 {
 	return err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG ||
 	    err == ELOOP ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+}
+
+/*
+ * Whether a failed execve in a PATH search found a file that cannot run.
+ * EACCES also comes from a PATH directory the user may not search; then
+ * stat fails too, and the program was simply not found there.
+ */
+static bool found_but_cannot_run(const char *file, int err)
+{
+	struct stat sb;
+
+	if (status_for(err) == EXIT_NOT_FOUND)
+		return false;
+	return err != EACCES || stat(file, &sb) == 0;
 }
 
 void exec_program(char **argv, const char *path)
@@ -45,9 +61,9 @@ void exec_program(char **argv, const char *path)
 			execve(file, argv, environ);
 			/* Keep looking past missing entries; remember why a
 			 * found one could not run (execvp(3) does the same). */
-			if (status_for(errno) == EXIT_CANNOT_RUN &&
-			    first_err == 0)
-				first_err = errno;
+			int err = errno;
+			if (first_err == 0 && found_but_cannot_run(file, err))
+				first_err = err;
 		}
 		dir = end ? end + 1 : NULL;
 	}

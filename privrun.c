@@ -20,10 +20,13 @@
 #define PRIVRUN_VERSION "0.1"
 #endif
 
-/* execve with argc == 0 (CVE-2021-4034, pkexec) would shift argv onto envp. */
+/*
+ * execve with argc == 0 (CVE-2021-4034, pkexec) would shift argv onto envp.
+ * Linux 5.18 and later turn it into argv[0] == "": refuse both.
+ */
 static void refuse_malformed_start(int argc, char **argv)
 {
-	if (argc < 1 || argv == NULL || argv[0] == NULL)
+	if (argc < 1 || argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
 		die("start", "refusing an empty argument vector");
 }
 
