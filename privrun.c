@@ -34,8 +34,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	char err[512];
 
-	if (!opts_parse(argc, argv, o, err, sizeof(err)) ||
-	    !opts_validate(o, err, sizeof(err)))
+	if (!opts_parse(argc, argv, o, err, sizeof(err)))
 		die_usage("%s", err);
 	if (o->help) {
 		opts_usage();
@@ -45,6 +44,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		printf("privrun %s\n", PRIVRUN_VERSION);
 		exit(0);
 	}
+	if (!opts_validate(o, err, sizeof(err)))
+		die_usage("%s", err);
 	if (o->verbose)
 		trace_enable();
 }

@@ -166,6 +166,21 @@ static int set_effective(bool on)
 	return 0;
 }
 
+/*
+ * Whether a set holds any capability.  Not capng_have_capabilities(): for
+ * CAPNG_SELECT_CAPS it looks at the effective set only, so a permitted-only
+ * set (a "+p" file capability, or a botched drop) would read as empty.
+ */
+static bool any_capability(capng_type_t set)
+{
+	int c, last = last_cap();
+
+	for (c = 0; c <= last; c++)
+		if (capng_have_capability(set, (unsigned)c))
+			return true;
+	return false;
+}
+
 static bool privileged(void)
 {
 	return st.start != PRIVS_START_NONE;
@@ -199,7 +214,7 @@ int privs_init(void)
 		return fail("capget");
 	if (st.euid == 0)
 		st.start = st.ruid == 0 ? PRIVS_START_ROOT : PRIVS_START_SETUID;
-	else if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+	else if (any_capability(CAPNG_PERMITTED))
 		st.start = PRIVS_START_FILECAPS;
 	st.initialised = true;
 	if (!privileged())
@@ -436,12 +451,14 @@ static int verify_capabilities(void)
 	if (capng_get_caps_process() != 0)
 		return fail("verify: capget");
 	errno = 0;
-	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
-		return fail("verify: capabilities remain in the effective, "
-		    "permitted or inheritable set");
-	if (privileged() &&
-	    capng_have_capabilities(CAPNG_SELECT_BOUNDS) != CAPNG_NONE)
-		return fail("verify: capabilities remain in the bounding set");
+	if (any_capability(CAPNG_EFFECTIVE))
+		return fail("verify: the effective set is not empty");
+	if (any_capability(CAPNG_PERMITTED))
+		return fail("verify: the permitted set is not empty");
+	if (any_capability(CAPNG_INHERITABLE))
+		return fail("verify: the inheritable set is not empty");
+	if (privileged() && any_capability(CAPNG_BOUNDING_SET))
+		return fail("verify: the bounding set is not empty");
 	for (c = 0; c <= last; c++)
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) != 0)
 			return fail("verify: capability %d is ambient", c);

@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# --help, --version, --dry-run, --dump and --verbose.
+
+load helpers
+
+@test "--help lists the options and exits 0" {
+	run --separate-stderr "$PRIVRUN" --help
+	assert_success
+	assert_line --index 0 "Usage: privrun [OPTION]... [--] PROGRAM [ARG]..."
+	for opt in --user --group --groups --keep-env --clear-env --env --revoke \
+		--dry-run --dump --verbose --help --version; do
+		assert_output --partial -- "$opt"
+	done
+}
+
+@test "--version prints the version and exits 0" {
+	run --separate-stderr "$PRIVRUN" -V
+	assert_success
+	assert_output --regexp '^privrun [0-9]+\.[0-9]+'
+}
+
+@test "--dry-run prints the plan and runs nothing" {
+	marker=$PRIVRUN_TEST_ROOT/data/ran.$BATS_TEST_NUMBER
+	run --separate-stderr "$PRIVRUN" -n -u prtest-a -- /bin/touch "$marker" 3>&-
+	assert_success
+	assert_line "user: prtest-a"
+	assert_line "uid: 4001"
+	assert_line "gid: 4001"
+	assert_line "groups: 4100 4101"
+	assert_line "mode: revoke"
+	assert_line "cap_bounding: none"
+	assert_line "securebits: 0xcf (noroot, no_setuid_fixup, no_cap_ambient_raise, all locked)"
+	assert_line "no_new_privs: 1"
+	assert_line "env: set HOME=/home/prtest-a"
+	assert_line "program: /bin/touch $marker"
+	[ ! -e "$marker" ]
+}
+
+@test "--dry-run still resolves users and refuses unknown ones" {
+	run --separate-stderr "$PRIVRUN" --dry-run -u no-such-user -- /bin/true 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: user: 'no-such-user': no such user"
+}
+
+@test "--dump needs no program and shows the state the program would start with" {
+	run --separate-stderr "$PRIVRUN" -u prtest-b --dump 3>&-
+	assert_success
+	assert_line --regexp $'^Uid:\t4002\t4002\t4002\t4002$'
+	assert_line --regexp $'^Groups:\t4100 ?$'
+	assert_line --regexp $'^CapEff:\t0000000000000000$'
+	assert_line --regexp $'^NoNewPrivs:\t1$'
+	assert_line "Securebits:	0xcf"
+}
+
+@test "--dump with a program prints instead of running it" {
+	run --separate-stderr "$PRIVRUN" -u nobody --dump -- "$PROBE" 3>&-
+	assert_success
+	refute_line --partial "Argv:"
+	assert_line --regexp $'^Uid:\t65534'
+}
+
+@test "--verbose traces each transition with file and line" {
+	run --separate-stderr "$PRIVRUN" -v -u nobody -- /bin/true 3>&-
+	assert_success
+	assert_equal "$(grep -c '^privrun: trace: privrun.c:[0-9]*: ' <<<"$stderr")" 3
+	grep -q '^privrun: trace: privrun.c:[0-9]*: privs_setup: start root, target uid 65534 gid 65534, 0 supplementary groups$' <<<"$stderr"
+	grep -q '^privrun: trace: privrun.c:[0-9]*: privs_revoke: verified uid 65534 gid 65534, capabilities empty, setuid(0) refused$' <<<"$stderr"
+}
+
+@test "without --verbose nothing is traced" {
+	run --separate-stderr "$PRIVRUN" -u nobody -- /bin/true 3>&-
+	assert_success
+	assert_equal "$stderr" ""
+}

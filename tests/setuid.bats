@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# An ordinary user starts a setuid-root copy, a file-capability copy and a
+# plain copy of privrun.  With no policy granting more, the caller may only
+# run programs as itself, and then fully dropped.
+
+load helpers
+
+@test "setuid copy, run as the caller itself: fully dropped to the caller" {
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4001 4001 "4001 4100 4101"
+}
+
+@test "file-capability copy, run as the caller itself: fully dropped to the caller" {
+	run getcap "$PRIVRUN_CAPS"
+	assert_output --partial "cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service=p"
+	run --separate-stderr as_user 4001 "$PRIVRUN_CAPS" -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4001 4001 "4001 4100 4101"
+}
+
+@test "plain copy, unprivileged: runs as the caller with no_new_privs and nothing to drop" {
+	run --separate-stderr as_user 4001 "$PRIVRUN" -- "$PROBE" 3>&-
+	assert_success
+	assert_line "Uid: 4001 4001 4001 4001"
+	assert_line "Groups: 4001 4100 4101"
+	assert_line "CapPrm: 0000000000000000"
+	assert_line "CapAmb: 0000000000000000"
+	assert_line "NoNewPrivs: 1"
+}
+
+@test "setuid and file-capability copies deny another target user by default" {
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" -u prtest-b -- "$PROBE" 3>&-
+		assert_failure 125
+		assert_equal "$output" ""
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not run programs as uid 4002 (prtest-b): denied by default (no rule grants it)"
+	done
+}
+
+@test "the setuid copy denies root to an ordinary caller, by name or number" {
+	for u in root 0; do
+		run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -u "$u" -- "$PROBE" 3>&-
+		assert_failure 125
+		assert_equal "$output" ""
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not run programs as uid 0 (root): denied by default (no rule grants it)"
+	done
+}
+
+@test "the setuid copy denies another primary group" {
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -g prtest-b -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not run programs with gid 4002: denied by default (no rule grants it)"
+}
+
+@test "the setuid copy denies a supplementary group the caller does not have" {
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -G 4100,0 -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not add supplementary group 0: denied by default (no rule grants it)"
+}
+
+@test "the setuid copy lets the caller shed groups it has" {
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -G 4100 -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4001 4001 "4100"
+}
+
+@test "the setuid copy searches PROGRAM in a fixed PATH, not the caller's" {
+	evil=$PRIVRUN_TEST_ROOT/data/evil
+	mkdir -p "$evil"
+	chmod 0755 "$evil"
+	printf '#!/bin/sh\necho EVIL\n' >"$evil/id"
+	chmod 0755 "$evil/id"
+	# The plain copy follows the caller's PATH: the trap is real...
+	run --separate-stderr as_user 4001 env PATH="$evil:/usr/bin:/bin" "$PRIVRUN" -- id 3>&-
+	assert_output "EVIL"
+	# ...and the setuid copy does not fall into it.
+	run --separate-stderr as_user 4001 env PATH="$evil:/usr/bin:/bin" "$PRIVRUN_SUID" -- id -u 3>&-
+	assert_success
+	assert_output "4001"
+}
+
+@test "the setuid copy drops before the exec: a root-only program cannot run" {
+	f=$PRIVRUN_TEST_ROOT/data/root-only-prog
+	cp "$PROBE" "$f"
+	chmod 0700 "$f"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -- "$f" 3>&-
+	assert_failure 126
+	assert_equal "$stderr" "privrun: exec: $f: Permission denied"
+}
+
+@test "the setuid copy's --dump shows the dropped state" {
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --dump 3>&-
+	assert_success
+	assert_line --regexp $'^Uid:\t4001\t4001\t4001\t4001$'
+	assert_line --regexp $'^CapBnd:\t0000000000000000$'
+	assert_line "Securebits:	0xcf"
+}
+
+@test "each start mode is recognised: root, setuid-root, file capabilities, unprivileged" {
+	run --separate-stderr "$PRIVRUN" -n -u nobody -- /bin/true
+	assert_line "start: root"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -n -- /bin/true
+	assert_line "start: setuid-root"
+	run --separate-stderr as_user 4001 "$PRIVRUN_CAPS" -n -- /bin/true
+	assert_line "start: file-capabilities"
+	assert_line "cap_bounding: none"
+	run --separate-stderr as_user 4001 "$PRIVRUN" -n -- /bin/true
+	assert_line "start: unprivileged"
+	assert_line "cap_bounding: unchanged (no privileges to drop it)"
+}
