@@ -88,6 +88,17 @@ void env_apply(const struct env_plan *plan)
 	}
 }
 
+void env_free(struct env_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n; i++) {
+		free(plan->change[i].name);
+		free(plan->change[i].value);
+	}
+	plan->n = 0;
+}
+
 void env_print(const struct env_plan *plan, FILE *out)
 {
 	size_t i;

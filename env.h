@@ -32,6 +32,7 @@ struct env_plan {
 void env_plan(const struct options *o, const struct identity *id,
     struct env_plan *plan);
 void env_apply(const struct env_plan *plan);
+void env_free(struct env_plan *plan);
 void env_print(const struct env_plan *plan, FILE *out);
 /* The PATH the program will see, for the search of PROGRAM. */
 const char *env_path(void);

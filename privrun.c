@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 	env_plan(&o, &id, &env);
 	if (o.dry_run) {
 		report_plan(&o, &id, &env);
+		env_free(&env);
+		identity_free(&id);
 		return 0;
 	}
 	drop_privileges(&id);
@@ -84,8 +86,10 @@ int main(int argc, char **argv)
 	path = privs_untrusted_caller() ? EXEC_SAFE_PATH : NULL;
 	env_apply(&env);
 	fds_close_from(FDS_FIRST_PASSED);
+	env_free(&env);
 	if (o.dump) {
 		report_state();
+		identity_free(&id);
 		return 0;
 	}
 	exec_program(o.argv, path ? path : env_path());
