@@ -29,7 +29,7 @@ ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) -DPRIVRUN_VERSION='"$(VERSION)"' $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-SRCS = privrun.c privs.c opts.c ids.c target.c env.c fds.c exec.c report.c die.c
+SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c ids.c target.c env.c fds.c exec.c report.c die.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv
 

@@ -9,6 +9,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "opts.h"
@@ -19,6 +20,7 @@ enum {
 	OPT_ENV,
 	OPT_DUMP,
 	OPT_REVOKE,
+	OPT_PASS_LISTEN_FDS,
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +30,9 @@ static const struct option long_opts[] = {
 	{ "keep-env",	no_argument,		NULL, OPT_KEEP_ENV },
 	{ "clear-env",	no_argument,		NULL, OPT_CLEAR_ENV },
 	{ "env",	required_argument,	NULL, OPT_ENV },
+	{ "bind",	required_argument,	NULL, 'b' },
+	{ "open",	required_argument,	NULL, 'o' },
+	{ "pass-listen-fds", no_argument,	NULL, OPT_PASS_LISTEN_FDS },
 	{ "revoke",	no_argument,		NULL, OPT_REVOKE },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "dry-run",	no_argument,		NULL, 'n' },
@@ -37,7 +42,7 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_opts[] = "+:u:g:G:vnhV";
+static const char short_opts[] = "+:u:g:G:b:o:vnhV";
 
 void opts_usage(void)
 {
@@ -52,6 +57,14 @@ void opts_usage(void)
 "      --keep-env           leave HOME, USER, LOGNAME and SHELL as they are\n"
 "      --clear-env          start PROGRAM with an empty environment\n"
 "      --env NAME=VALUE     add one variable to PROGRAM's environment\n"
+"\n"
+"Resources, opened while privileged, passed as fds 3, 4, ... (sd_listen_fds):\n"
+"  -b, --bind [NAME=]SPEC[,OPTION]...\n"
+"                           listen on tcp:[ADDR:]PORT, udp:..., tcp4:, tcp6:,\n"
+"                           udp4:, udp6:, unix:PATH, unix:@NAME, unix-dgram:PATH\n"
+"  -o, --open [NAME=]PATH[,ro|rw|append|create|truncate|follow|fifo|device]\n"
+"                           open a file with privrun's privileges\n"
+"      --pass-listen-fds    pass on the fds privrun got by socket activation\n"
 "\n"
 "After the drop:\n"
 "      --revoke             drop every privilege for good (the default)\n"
@@ -143,6 +156,14 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 		return true;
 	case OPT_ENV:
 		return add_env(o, optarg, err, errlen);
+	case 'b':
+	case 'o':
+		o->res[o->nres].kind = c == 'b' ? SPEC_BIND : SPEC_OPEN;
+		o->res[o->nres++].arg = optarg;
+		return true;
+	case OPT_PASS_LISTEN_FDS:
+		o->pass_listen_fds = true;
+		return true;
 	case OPT_REVOKE:
 		return true;	/* the default and, for now, the only mode */
 	case 'v':
@@ -171,6 +192,12 @@ bool opts_parse(int argc, char **argv, struct options *o,
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	/* At most one resource per argument: no limit to check later. */
+	o->res = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->res));
+	if (o->res == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
 	opterr = 0;
 	optind = 0;	/* full reinitialisation, so a second parse works */
 	while ((c = getopt_long(argc, argv, short_opts, long_opts,
@@ -195,6 +222,13 @@ bool opts_parse(int argc, char **argv, struct options *o,
 	o->argv = argv + optind;
 	o->argc = argc - optind;
 	return true;
+}
+
+void opts_free(struct options *o)
+{
+	free(o->res);
+	o->res = NULL;
+	o->nres = 0;
 }
 
 bool opts_validate(const struct options *o, char *err, size_t errlen)

@@ -10,7 +10,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "spec.h"
+
 #define OPTS_MAX_ENV 1024
+
+/* One --bind or --open, kept as given: spec.c parses it. */
+struct opts_resource {
+	enum spec_kind kind;
+	const char *arg;
+};
 
 struct options {
 	const char *user;	/* -u, the USER part */
@@ -22,6 +30,9 @@ struct options {
 	bool clear_env;
 	const char *env[OPTS_MAX_ENV];	/* --env NAME=VALUE, in order */
 	size_t nenv;
+	struct opts_resource *res;	/* in command-line order */
+	size_t nres;
+	bool pass_listen_fds;
 	bool verbose;
 	bool dry_run;
 	bool dump;
@@ -35,6 +46,7 @@ struct options {
 /* Parse argv into o.  On error returns false with a one-line message. */
 bool opts_parse(int argc, char **argv, struct options *o,
     char *err, size_t errlen);
+void opts_free(struct options *o);
 /* Reject conflicting or incomplete combinations; same contract. */
 bool opts_validate(const struct options *o, char *err, size_t errlen);
 /* True for names privrun sets itself and --env may not override. */

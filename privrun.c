@@ -12,9 +12,11 @@
 #include "exec.h"
 #include "fds.h"
 #include "opts.h"
+#include "policy.h"
 #include "privs.h"
-#include "target.h"
 #include "report.h"
+#include "resources.h"
+#include "target.h"
 
 #ifndef PRIVRUN_VERSION
 #define PRIVRUN_VERSION "0.1"
@@ -50,12 +52,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 		trace_enable();
 }
 
-static void drop_privileges(const struct identity *id)
+/* Open the resources between setup and revoke, then drop for good. */
+static void open_and_drop(const struct identity *id, struct resources *res)
 {
 	if (privs_setup(id->uid, id->gid, id->groups, id->ngroups) != 0)
 		die("drop", "%s", privs_error());
-	/* Resources (--bind, --open) are opened here, between setup and
-	 * revoke, each inside privs_root() ... privs_relinquish(). */
+	resources_open(res);
 	if (privs_revoke() != 0)
 		die("drop", "%s", privs_error());
 }
@@ -65,6 +67,7 @@ int main(int argc, char **argv)
 	struct options o;
 	struct identity id;
 	struct env_plan env;
+	struct resources res;
 	const char *path;
 
 	refuse_malformed_start(argc, argv);
@@ -73,23 +76,31 @@ int main(int argc, char **argv)
 		die("start", "%s", privs_error());
 	parse_options(argc, argv, &o);
 	target_resolve(&o, &id);
-	target_check_default_policy(&id);
+	resources_parse(&o, &id, &res);
+	policy_check(&o, &id, &res);
+	if (o.pass_listen_fds)
+		resources_take_inherited(&res);
 	env_plan(&o, &id, &env);
 	if (o.dry_run) {
-		report_plan(&o, &id, &env);
+		report_plan(&o, &id, &env, &res);
 		env_free(&env);
 		identity_free(&id);
+		resources_free(&res);
+		opts_free(&o);
 		return 0;
 	}
-	drop_privileges(&id);
+	open_and_drop(&id, &res);
 	/* An untrusted caller's PATH does not choose what runs (SPEC 4). */
 	path = privs_untrusted_caller() ? EXEC_SAFE_PATH : NULL;
 	env_apply(&env);
-	fds_close_from(FDS_FIRST_PASSED);
+	resources_export(&res);
+	fds_close_from(resources_end(&res));
 	env_free(&env);
 	if (o.dump) {
 		report_state();
 		identity_free(&id);
+		resources_free(&res);
+		opts_free(&o);
 		return 0;
 	}
 	exec_program(o.argv, path ? path : env_path());

@@ -377,6 +377,24 @@ int privs_user_at(const char *file, int line)
 	return set_effective(false);
 }
 
+int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
+{
+	if (check_usable("privs_create_as") != 0)
+		return -1;
+	st.depth++;
+	trace_at(file, line, "privs_create_as: depth %u, fsuid %u fsgid %u",
+	    st.depth, (unsigned)uid, (unsigned)gid);
+	if (!privileged())
+		return 0;
+	/* A non-zero fsuid clears the file capabilities from the effective
+	 * set (capabilities(7)): raise them again after the switch. */
+	if (set_effective(true) != 0 || set_fsids(uid, gid) != 0 ||
+	    set_effective(true) != 0)
+		return -1;
+	st.acting_as_user = true;
+	return 0;
+}
+
 /* Steps 2: groups, gid, uid (setresuid(2): all three, so none is kept). */
 static int drop_ids(void)
 {

@@ -41,6 +41,13 @@ int privs_root_at(const char *file, int line);
 int privs_relinquish_at(const char *file, int line);
 int privs_user_at(const char *file, int line);
 int privs_revoke_at(const char *file, int line);
+/*
+ * As privs_root(), but files are created owned by uid:gid (the fsuid and
+ * fsgid), with the directory access of the privileges we hold: for a unix
+ * socket node that must belong to its owner from the moment it exists.
+ * privs_relinquish() ends it.
+ */
+int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid);
 
 #define privs_setup(uid, gid, groups, n) \
 	privs_setup_at(__FILE__, __LINE__, (uid), (gid), (groups), (n))
@@ -48,6 +55,8 @@ int privs_revoke_at(const char *file, int line);
 #define privs_relinquish()	privs_relinquish_at(__FILE__, __LINE__)
 #define privs_user()		privs_user_at(__FILE__, __LINE__)
 #define privs_revoke()		privs_revoke_at(__FILE__, __LINE__)
+#define privs_create_as(uid, gid) \
+	privs_create_as_at(__FILE__, __LINE__, (uid), (gid))
 
 /* What the last failing call could not do, e.g. "setresuid(1000): EPERM". */
 const char *privs_error(void);

@@ -5,12 +5,15 @@
  * /proc/self/fd) rather than from privrun's own idea of what it did.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -31,7 +34,7 @@ static void print_groups(const gid_t *groups, size_t n)
 }
 
 void report_plan(const struct options *o, const struct identity *id,
-    const struct env_plan *env)
+    const struct env_plan *env, const struct resources *res)
 {
 	int i;
 
@@ -49,7 +52,8 @@ void report_plan(const struct options *o, const struct identity *id,
 	else
 		printf("securebits: %#x (noroot, no_setuid_fixup, "
 		    "no_cap_ambient_raise, all locked)\n", PRIVRUN_SECUREBITS);
-	fputs("no_new_privs: 1\nresources: none\n", stdout);
+	fputs("no_new_privs: 1\n", stdout);
+	resources_print_plan(res);
 	env_print(env, stdout);
 	fputs("program:", stdout);
 	for (i = 0; i < o->argc; i++)
@@ -76,6 +80,42 @@ static void report_status(void)
 	fclose(f);
 }
 
+/* " tcp6 [::]:80 listening": what getsockname(2) says of a socket fd. */
+static void describe_socket(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int type = 0, listening = 0;
+	socklen_t ilen = sizeof(int);
+	char addr[INET6_ADDRSTRLEN] = "";
+	const struct sockaddr_un *un = (const void *)&ss;
+	const char *kind;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ilen) != 0)
+		return;
+	ilen = sizeof(int);
+	getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ilen);
+	kind = type == SOCK_STREAM ? "tcp" : type == SOCK_DGRAM ? "udp" : "?";
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in4 = (const void *)&ss;
+		inet_ntop(AF_INET, &in4->sin_addr, addr, sizeof(addr));
+		printf(" %s4 %s:%u", kind, addr, ntohs(in4->sin_port));
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)&ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+		printf(" %s6 [%s]:%u", kind, addr, ntohs(in6->sin6_port));
+	} else if (ss.ss_family == AF_UNIX) {
+		printf(" %s %s%.*s", type == SOCK_STREAM ? "unix" :
+		    "unix-dgram", un->sun_path[0] ? "" : "@",
+		    (int)(len - offsetof(struct sockaddr_un, sun_path) -
+		    (un->sun_path[0] ? 1 : 1)), un->sun_path[0] ?
+		    un->sun_path : un->sun_path + 1);
+	}
+	if (listening)
+		fputs(" listening", stdout);
+}
+
 static void report_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -91,7 +131,9 @@ static void report_fds(void)
 		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
 		n = readlink(path, target, sizeof(target) - 1);
 		target[n > 0 ? n : 0] = '\0';
-		printf("fd %s: %s\n", e->d_name, target);
+		printf("fd %s: %s", e->d_name, target);
+		describe_socket(atoi(e->d_name));
+		fputc('\n', stdout);
 	}
 	closedir(d);
 }

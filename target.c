@@ -72,7 +72,7 @@ static void resolve_group_list(const char *list, struct identity *id)
 	free(copy);
 }
 
-static void current_group_list(struct identity *id)
+void target_current_groups(struct identity *id)
 {
 	int n = getgroups(0, NULL);
 
@@ -113,54 +113,11 @@ void target_resolve(const struct options *o, struct identity *id)
 		resolve_group_list(o->groups, id);
 	else if (privs_untrusted_caller() ||
 	    privs_start_mode() == PRIVS_START_NONE)
-		current_group_list(id);	/* nothing to gain, nothing to lose */
+		target_current_groups(id);	/* nothing to gain or lose */
 	else if (id->has_passwd)
 		database_group_list(id);
 	else
 		id->groups = calloc(1, sizeof(*id->groups));
 	if (id->groups == NULL)
 		die_errno("groups", "calloc");
-}
-
-static void deny(const struct identity *id, const char *what)
-{
-	char *caller = ids_user_name(privs_caller_uid());
-
-	die("policy", "uid %u (%s) may not %s: denied by default (no rule "
-	    "grants it)", (unsigned)privs_caller_uid(),
-	    caller ? caller : "unknown", what);
-	(void)id;
-}
-
-void target_check_default_policy(const struct identity *id)
-{
-	struct identity cur;
-	size_t i, j;
-	char what[128];
-
-	if (!privs_untrusted_caller())
-		return;
-	if (id->uid != privs_caller_uid()) {
-		snprintf(what, sizeof(what), "run programs as uid %u (%s)",
-		    (unsigned)id->uid, id->name);
-		deny(id, what);
-	}
-	if (id->gid != privs_caller_gid()) {
-		snprintf(what, sizeof(what), "run programs with gid %u",
-		    (unsigned)id->gid);
-		deny(id, what);
-	}
-	memset(&cur, 0, sizeof(cur));
-	current_group_list(&cur);
-	for (i = 0; i < id->ngroups; i++) {
-		for (j = 0; j < cur.ngroups; j++)
-			if (cur.groups[j] == id->groups[i])
-				break;
-		if (j == cur.ngroups) {
-			snprintf(what, sizeof(what), "add supplementary "
-			    "group %u", (unsigned)id->groups[i]);
-			deny(id, what);
-		}
-	}
-	identity_free(&cur);
 }

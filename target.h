@@ -11,11 +11,7 @@
 
 /* Resolve --user/--group/--groups into id; dies (125) on any error. */
 void target_resolve(const struct options *o, struct identity *id);
-/*
- * An untrusted caller (setuid or file-capability start) may, with no
- * policy granting more, run the program only as itself: its own uid and
- * gid, and a subset of the groups it already has.  Dies when denied.
- */
-void target_check_default_policy(const struct identity *id);
+/* The caller's current supplementary groups, sorted and unique. */
+void target_current_groups(struct identity *id);
 
 #endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * policy.c: what an untrusted caller may ask for.  When privrun runs
+ * setuid-root or with file capabilities for an ordinary user, nothing that
+ * user asks for is granted unless a rule says so; with no rules (there is
+ * no policy file yet) the caller may only do what it could do itself: run
+ * the program as itself, with groups it already has, and bind ports at or
+ * above net.ipv4.ip_unprivileged_port_start.  Resources are then opened
+ * with the caller's own file system ids and no capability (resources.c).
+ * It decides; it never changes privileges.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "die.h"
+#include "ids.h"
+#include "policy.h"
+#include "privs.h"
+#include "target.h"
+
+static void deny(const char *what)
+{
+	char *caller = ids_user_name(privs_caller_uid());
+
+	die("policy", "uid %u (%s) may not %s: denied by default (no rule "
+	    "grants it)", (unsigned)privs_caller_uid(),
+	    caller ? caller : "unknown", what);
+}
+
+static void check_identity(const struct identity *id)
+{
+	struct identity cur;
+	size_t i, j;
+	char what[128];
+
+	if (id->uid != privs_caller_uid()) {
+		snprintf(what, sizeof(what), "run programs as uid %u (%s)",
+		    (unsigned)id->uid, id->name);
+		deny(what);
+	}
+	if (id->gid != privs_caller_gid()) {
+		snprintf(what, sizeof(what), "run programs with gid %u",
+		    (unsigned)id->gid);
+		deny(what);
+	}
+	memset(&cur, 0, sizeof(cur));
+	target_current_groups(&cur);
+	for (i = 0; i < id->ngroups; i++) {
+		for (j = 0; j < cur.ngroups; j++)
+			if (cur.groups[j] == id->groups[i])
+				break;
+		if (j == cur.ngroups) {
+			snprintf(what, sizeof(what), "add supplementary "
+			    "group %u", (unsigned)id->groups[i]);
+			deny(what);
+		}
+	}
+	identity_free(&cur);
+}
+
+/* sysctl net.ipv4.ip_unprivileged_port_start (ip-sysctl.rst). */
+static unsigned unprivileged_port_start(void)
+{
+	unsigned long long v = 1024;
+	char buf[32] = "";
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+
+	if (f != NULL) {
+		if (fgets(buf, sizeof(buf), f) != NULL)
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+	if (!parse_decimal(buf, 65536, &v))
+		v = 1024;
+	return (unsigned)v;
+}
+
+static void check_resources(const struct options *o,
+    const struct resources *r)
+{
+	unsigned start = unprivileged_port_start();
+	char what[600];
+	size_t i;
+
+	if (o->pass_listen_fds)
+		deny("use --pass-listen-fds");
+	for (i = 0; i < r->n; i++) {
+		const struct spec *s = &r->res[i].spec;
+		unsigned port = spec_port(s);
+		if (s->kind != SPEC_BIND || s->family == AF_UNIX ||
+		    port == 0 || port >= start)
+			continue;
+		snprintf(what, sizeof(what), "bind %s (ports below %u are "
+		    "privileged)", s->text, start);
+		deny(what);
+	}
+}
+
+void policy_check(const struct options *o, const struct identity *id,
+    const struct resources *r)
+{
+	if (!privs_untrusted_caller())
+		return;
+	check_identity(id);
+	check_resources(o, r);
+}

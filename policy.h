@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * policy.h: whether an untrusted caller may have what it asks for.
+ */
+#ifndef PRIVRUN_POLICY_H
+#define PRIVRUN_POLICY_H
+
+#include "ids.h"
+#include "opts.h"
+#include "resources.h"
+
+/* Dies (125, "privrun: policy: ...") when the request is denied. */
+void policy_check(const struct options *o, const struct identity *id,
+    const struct resources *r);
+
+#endif
