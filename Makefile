@@ -31,7 +31,7 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c ids.c target.c env.c fds.c exec.c report.c die.c
 OBJS = $(SRCS:.c=.o)
-TEST_BINS = tests/probe tests/noargv
+TEST_BINS = tests/probe tests/noargv tests/sdconsumer
 
 all: privrun $(TEST_BINS)
 
@@ -43,6 +43,11 @@ privrun: $(OBJS)
 
 tests/%: tests/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+# A consumer built on libsystemd, as real daemons are.
+tests/sdconsumer: tests/sdconsumer.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$$($(PKG_CONFIG) --libs libsystemd) $(LDLIBS)
 
 # The test suite: as root, in private mount and network namespaces.
 check: all
@@ -68,6 +73,37 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/privrun $(DESTDIR)$(MANDIR)/man1/privrun.1
 
 clean:
-	rm -f privrun $(OBJS) $(TEST_BINS)
+	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS)
 
-.PHONY: all check install install-setuid install-caps uninstall clean
+.PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
+
+# Fuzzing the parsers of untrusted input with libFuzzer (clang, and on
+# Debian its runtime libclang-rt-dev).  The sources are compiled straight
+# into each target, never through the *.o of the normal build.  UBSan is
+# made fatal: libFuzzer only stops for a crash, not for a printed report.
+FUZZ_CC      ?= clang
+FUZZ_FLAGS    = -g -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 30
+FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts
+
+fuzz: $(FUZZ_BINS)
+
+fuzz/fuzz_spec: fuzz/fuzz_spec.c spec.c ids.c $(wildcard *.h)
+	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_spec.c spec.c ids.c
+
+fuzz/fuzz_opts: fuzz/fuzz_opts.c opts.c spec.c ids.c $(wildcard *.h)
+	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_opts.c opts.c spec.c ids.c
+
+# Run each target for FUZZ_SECONDS on a scratch copy of its seeds, since
+# libFuzzer adds what it finds to the first corpus directory.  A crash
+# input is kept as fuzz/crash-*; any finding fails the target.
+fuzz-run: fuzz
+	@for t in spec opts; do \
+		tmp=$$(mktemp -d) || exit 1; \
+		cp fuzz/corpus/$$t/* "$$tmp"/ && \
+		fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-artifact_prefix=fuzz/ "$$tmp"; \
+		rc=$$?; rm -rf "$$tmp"; \
+		[ $$rc -eq 0 ] || { echo "fuzz/fuzz_$$t failed" >&2; exit 1; }; \
+	done

@@ -139,7 +139,8 @@ void resources_take_inherited(struct resources *r)
 		size_t len = names ? (end ? (size_t)(end - names) :
 		    strlen(names)) : 0;
 
-		if (fcntl(fd, F_GETFD) < 0)
+		/* Open, and passed on: undo fds_tidy_at_start()'s cloexec. */
+		if (fcntl(fd, F_SETFD, 0) != 0)
 			die_errno("pass-listen-fds", "inherited fd %d", fd);
 		r->inherited_names[i] = names && len ? strndup(names, len) :
 		    strdup("unknown");

@@ -331,7 +331,7 @@ static bool parse_options(char *opts, struct spec *s, char *err,
 
 	if (opts == NULL)
 		return true;
-	if (*opts == '\0' || opts[strlen(opts) - 1] == ',' ||
+	if (*opts == '\0' || *opts == ',' || opts[strlen(opts) - 1] == ',' ||
 	    strstr(opts, ",,") != NULL)
 		return FAIL("'%s': empty option", s->text);
 	for (o = strtok_r(opts, ",", &save); o != NULL;

@@ -3,8 +3,9 @@
  * probe: the program the tests run under privrun.  It prints what the
  * kernel says about it, one "Key: value" a line, with runs of blanks folded
  * to one space: its argv, the privilege lines of /proc/self/status,
- * securebits, its open fds, its environment, and whether it can get root
- * back.  Then it performs the actions its arguments ask for:
+ * securebits, its pid, its open fds (with their open flags, and for
+ * sockets what getsockname(2) and getsockopt(2) say), its environment, and
+ * whether it can get root back.  Then it performs the actions its arguments ask for:
  *   read PATH    open PATH read-only and say whether that worked
  *   readfd N     read from fd N and say whether that worked
  *   exit N       exit with status N (default 0)
@@ -13,11 +14,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <limits.h>
+#include <stddef.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -61,6 +68,75 @@ static void print_status(void)
 	printf("Dumpable: %d\n", prctl(PR_GET_DUMPABLE));
 }
 
+static int sockopt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &len) != 0)
+		return -1;
+	return v;
+}
+
+static void print_address(const struct sockaddr_storage *ss, socklen_t len)
+{
+	char addr[INET6_ADDRSTRLEN] = "";
+	const struct sockaddr_in *in4 = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+	const struct sockaddr_un *un = (const void *)ss;
+	size_t n = len > offsetof(struct sockaddr_un, sun_path) ?
+	    len - offsetof(struct sockaddr_un, sun_path) : 0;
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &in4->sin_addr, addr, sizeof(addr));
+		printf(" inet %s:%u", addr, ntohs(in4->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+		printf(" inet6 [%s]:%u", addr, ntohs(in6->sin6_port));
+	} else if (ss->ss_family == AF_UNIX && n > 0 && un->sun_path[0] == 0) {
+		printf(" unix @%.*s", (int)n - 1, un->sun_path + 1);
+	} else if (ss->ss_family == AF_UNIX) {
+		printf(" unix %s", un->sun_path);
+	}
+}
+
+/* "Sock: FD FAMILY ADDRESS type=T listening=L reuseaddr=... ..." */
+static void print_socket(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char dev[IF_NAMESIZE + 1] = "";
+	socklen_t devlen = sizeof(dev);
+	int v6 = 0;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	v6 = ss.ss_family == AF_INET6;
+	printf("Sock: %d", fd);
+	print_address(&ss, len);
+	printf(" type=%s listening=%d reuseaddr=%d reuseport=%d",
+	    sockopt(fd, SOL_SOCKET, SO_TYPE) == SOCK_STREAM ? "stream" :
+	    "dgram", sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN),
+	    sockopt(fd, SOL_SOCKET, SO_REUSEADDR),
+	    sockopt(fd, SOL_SOCKET, SO_REUSEPORT));
+	printf(" rcvbuf=%d sndbuf=%d mark=%d",
+	    sockopt(fd, SOL_SOCKET, SO_RCVBUF),
+	    sockopt(fd, SOL_SOCKET, SO_SNDBUF),
+	    sockopt(fd, SOL_SOCKET, SO_MARK));
+	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, &devlen) != 0)
+		dev[0] = '\0';
+	printf(" device=%s", dev[0] ? dev : "-");
+	if (ss.ss_family == AF_INET || v6)
+		printf(" freebind=%d transparent=%d",
+		    sockopt(fd, v6 ? SOL_IPV6 : SOL_IP,
+		    v6 ? IPV6_FREEBIND : IP_FREEBIND),
+		    sockopt(fd, v6 ? SOL_IPV6 : SOL_IP,
+		    v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT));
+	if (v6)
+		printf(" v6only=%d", sockopt(fd, SOL_IPV6, IPV6_V6ONLY));
+	putchar('\n');
+}
+
 static void print_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -79,6 +155,17 @@ static void print_fds(void)
 		n = readlink(path, target, sizeof(target) - 1);
 		target[n > 0 ? n : 0] = '\0';
 		printf("Fd: %s %s\n", e->d_name, target);
+		if (atoi(e->d_name) > 2) {
+			int fl = fcntl(atoi(e->d_name), F_GETFL);
+			printf("Flags: %s %s%s%s%s\n", e->d_name,
+			    (fl & O_ACCMODE) == O_RDONLY ? "ro" :
+			    (fl & O_ACCMODE) == O_WRONLY ? "wo" : "rw",
+			    fl & O_APPEND ? " append" : "",
+			    fl & O_NONBLOCK ? " nonblock" : "",
+			    fcntl(atoi(e->d_name), F_GETFD) & FD_CLOEXEC ?
+			    " cloexec" : "");
+			print_socket(atoi(e->d_name));
+		}
 	}
 	closedir(d);
 }
@@ -115,6 +202,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		printf("Argv: %d %s\n", i, argv[i]);
 	print_status();
+	printf("Pid: %ld\n", (long)getpid());
 	print_fds();
 	for (e = environ; *e; e++)
 		printf("Env: %s\n", *e);
