@@ -112,3 +112,56 @@ load helpers
 	assert_line "start: unprivileged"
 	assert_line "cap_bounding: unchanged (no privileges to drop it)"
 }
+
+@test "setuid and file-capability copies deny a privileged port to an ordinary caller" {
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" -b tcp:80 -- "$PROBE" 3>&-
+		assert_failure 125
+		assert_equal "$output" ""
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not bind tcp:80 (ports below 1024 are privileged): denied by default (no rule grants it)"
+	done
+}
+
+@test "the setuid copy binds an unprivileged port for the caller" {
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -b web=tcp4:127.0.0.1:8080 -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4001 4001 "4001 4100 4101"
+	assert_line --regexp '^Sock: 3 inet 127\.0\.0\.1:8080 type=stream listening=1 '
+	assert_line "Env: LISTEN_FDNAMES=web"
+}
+
+@test "the setuid copy opens files only as the caller could" {
+	secret=$(make_secret)
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -o "$secret" -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: open: $secret: Permission denied"
+	mine=$PRIVRUN_TEST_ROOT/data/mine.$BATS_TEST_NUMBER
+	echo mine >"$mine"
+	chown 4001:4001 "$mine"
+	chmod 0600 "$mine"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -o "$mine" -- "$PROBE" readfd 3 3>&-
+	assert_success
+	assert_line "Read: 3 ok"
+}
+
+@test "the setuid copy creates unix sockets only where and as the caller could" {
+	root_dir=$PRIVRUN_TEST_ROOT/data/rootdir.$BATS_TEST_NUMBER
+	user_dir=$PRIVRUN_TEST_ROOT/data/userdir.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$root_dir"
+	mkdir -m 0755 "$user_dir"
+	chown 4001 "$user_dir"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -b unix:$root_dir/s.sock -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: bind: unix:$root_dir/s.sock: bind: Permission denied"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -b unix:$user_dir/s.sock -- "$PROBE" 3>&-
+	assert_success
+	run stat -c '%U %G' "$user_dir/s.sock"
+	assert_output "prtest-a prtest-a"
+}
+
+@test "the setuid copy refuses --pass-listen-fds" {
+	run --separate-stderr as_user 4001 env LISTEN_PID=1 LISTEN_FDS=1 "$PRIVRUN_SUID" --pass-listen-fds -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not use --pass-listen-fds: denied by default (no rule grants it)"
+}
