@@ -31,7 +31,7 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c ids.c target.c env.c fds.c exec.c report.c die.c
 OBJS = $(SRCS:.c=.o)
-TEST_BINS = tests/probe tests/noargv tests/sdconsumer
+TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api
 
 all: privrun $(TEST_BINS)
 
@@ -43,6 +43,11 @@ privrun: $(OBJS)
 
 tests/%: tests/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+# The privilege API alone, driven through its states.
+tests/privs_api: tests/privs_api.c privs.o ids.o die.o
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		privs.o ids.o die.o $(CAPNG_LIBS) $(LDLIBS)
 
 # A consumer built on libsystemd, as real daemons are.
 tests/sdconsumer: tests/sdconsumer.c

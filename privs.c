@@ -348,8 +348,12 @@ int privs_relinquish_at(const char *file, int line)
 	if (st.depth > 0)
 		st.depth--;
 	trace_at(file, line, "privs_relinquish: depth %u", st.depth);
-	if (!privileged() || st.depth > 0)
+	if (st.depth > 0)
 		return 0;
+	if (!privileged()) {
+		st.acting_as_user = false;
+		return 0;
+	}
 	if (st.acting_as_user) {
 		if (set_effective(true) != 0 ||
 		    set_fsids(st.euid, st.egid) != 0)
@@ -369,8 +373,10 @@ int privs_user_at(const char *file, int line)
 	}
 	trace_at(file, line, "privs_user: fsuid %u fsgid %u",
 	    (unsigned)st.uid, (unsigned)st.gid);
-	if (!privileged())
+	if (!privileged()) {
+		st.acting_as_user = true;	/* so that relinquish balances */
 		return 0;
+	}
 	if (set_effective(true) != 0 || set_fsids(st.uid, st.gid) != 0)
 		return -1;
 	st.acting_as_user = true;

@@ -436,3 +436,10 @@ fd 4 name own inet-stream-listening"
 	assert_equal "$output" ""
 	assert_regex "$stderr" "^privrun: pass-listen-fds: LISTEN_PID is '1', not privrun's pid [0-9]+$"
 }
+
+@test "an unprivileged plain privrun cannot bind a privileged port, and says so" {
+	run --separate-stderr as_user 4001 "$PRIVRUN" -b tcp:80 -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: bind: tcp:80: bind: Permission denied"
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# The privilege API (privs.h) on its own: nesting, the user and create_as
+# states, revoke, and that nothing works after revoke, from the kernel's
+# view (/proc/self/status CapEff and the fsuid column of Uid).
+
+load helpers
+
+# The capability mask that privs_root() raises: the bounding set at start.
+full_caps() {
+	sed -n 's/^CapBnd:\t//p' /proc/self/status
+}
+
+@test "started as root: raise, nested raise, only the outer relinquish lowers" {
+	full=$(full_caps)
+	run "$PRIVS_API" 4001 4001
+	assert_success
+	assert_line "init rc=0 capeff=0000000000000000 uid=0	0	0	0"
+	assert_line "root rc=0 capeff=$full uid=0	0	0	0"
+	assert_line "root-nested rc=0 capeff=$full uid=0	0	0	0"
+	assert_line "relinquish-inner rc=0 capeff=$full uid=0	0	0	0"
+	assert_line "relinquish-outer rc=0 capeff=0000000000000000 uid=0	0	0	0"
+	assert_line "relinquish-unbalanced rc=-1 capeff=0000000000000000 uid=0	0	0	0 error=privs_relinquish without privs_root"
+}
+
+@test "started as root: user and create_as switch the fsuid, relinquish switches it back" {
+	full=$(full_caps)
+	run "$PRIVS_API" 4001 4001
+	assert_line "user rc=0 capeff=0000000000000000 uid=0	0	0	4001"
+	assert_line "relinquish-user rc=0 capeff=0000000000000000 uid=0	0	0	0"
+	assert_line "create_as rc=0 capeff=$full uid=0	0	0	4001"
+	assert_line "relinquish-create rc=0 capeff=0000000000000000 uid=0	0	0	0"
+}
+
+@test "started as root: revoke drops for good, and every call after it fails" {
+	run "$PRIVS_API" 4001 4001
+	assert_line "revoke rc=0 capeff=0000000000000000 uid=4001	4001	4001	4001"
+	assert_line "root-after-revoke rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=privs_root: privileges already revoked"
+	assert_line "revoke-again rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=privs_revoke: privileges already revoked"
+}
+
+# no_privileges CMD...: as uid/gid 4001 with no supplementary groups.
+no_privileges() {
+	setpriv --reuid=4001 --regid=4001 --clear-groups -- "$@"
+}
+
+@test "started without privileges: every call is a no-op that succeeds" {
+	run no_privileges "$PRIVS_API" 4001 4001
+	assert_success
+	for step in init setup root root-nested relinquish-inner relinquish-outer \
+		user relinquish-user create_as relinquish-create revoke; do
+		assert_line "$step rc=0 capeff=0000000000000000 uid=4001	4001	4001	4001"
+	done
+}
+
+@test "started without privileges: a target that is not the caller is an error" {
+	run no_privileges "$PRIVS_API" 4002 4002
+	assert_line "setup rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=cannot switch to uid 4002 gid 4002: privrun has no privileges (start it as root, setuid-root or with file capabilities)"
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * privs_api UID GID: walks privs.c's API through its states and prints,
+ * after each call, its result and what /proc/self/status says of the
+ * effective capabilities and the fsuid, so that a test can check the
+ * nesting and the transitions from the kernel's view:
+ *   init, setup, root, root (nested), relinquish, relinquish, user,
+ *   relinquish, create_as, relinquish, revoke, root (must fail).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../die.h"
+#include "../privs.h"
+
+static void show(const char *step, int rc)
+{
+	char line[256], uid[256] = "", eff[256] = "";
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "Uid:", 4) == 0)
+			snprintf(uid, sizeof(uid), "%s", line + 5);
+		if (strncmp(line, "CapEff:", 7) == 0)
+			snprintf(eff, sizeof(eff), "%s", line + 8);
+	}
+	if (f != NULL)
+		fclose(f);
+	printf("%s rc=%d capeff=%s uid=%s%s%s\n", step, rc, eff, uid,
+	    rc ? " error=" : "", rc ? privs_error() : "");
+}
+
+int main(int argc, char **argv)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (argc != 3) {
+		fputs("usage: privs_api UID GID\n", stderr);
+		return 2;
+	}
+	uid = (uid_t)atol(argv[1]);
+	gid = (gid_t)atol(argv[2]);
+	show("init", privs_init());
+	show("setup", privs_setup(uid, gid, NULL, 0));
+	show("root", privs_root());
+	show("root-nested", privs_root());
+	show("relinquish-inner", privs_relinquish());
+	show("relinquish-outer", privs_relinquish());
+	show("relinquish-unbalanced", privs_relinquish());
+	show("user", privs_user());
+	show("relinquish-user", privs_relinquish());
+	show("create_as", privs_create_as(uid, gid));
+	show("relinquish-create", privs_relinquish());
+	show("revoke", privs_revoke());
+	show("root-after-revoke", privs_root());
+	show("revoke-again", privs_revoke());
+	return 0;
+}
