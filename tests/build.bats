@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# The build: a hardened binary, and an install that sets no privilege bits.
+
+load helpers
+
+@test "the binary is PIE with full RELRO, stack protector and fortified calls" {
+	run readelf -hdlW "$PRIVRUN"
+	assert_output --regexp 'Type: +DYN \(Position-Independent Executable file\)'
+	assert_output --regexp 'FLAGS_1\) +Flags: NOW PIE'
+	assert_output --partial 'GNU_RELRO'
+	assert_output --regexp 'GNU_STACK +(0x0+ +){5}RW '
+	run nm -D "$PRIVRUN"
+	assert_output --partial '__stack_chk_fail'
+	assert_output --regexp '__[a-z]+_chk@'
+}
+
+@test "make install puts binary and man page under DESTDIR, with no setuid bit; uninstall removes them" {
+	dest=$BATS_TEST_TMPDIR/dest
+	run make -s install DESTDIR="$dest" PREFIX=/usr
+	assert_success
+	run bash -c 'find "$1" -type f -printf "%P %m\n" | sort' - "$dest"
+	assert_output "usr/bin/privrun 755
+usr/share/man/man1/privrun.1 644"
+	run getcap "$dest/usr/bin/privrun"
+	assert_output ""
+	run make -s uninstall DESTDIR="$dest" PREFIX=/usr
+	assert_success
+	run find "$dest" -type f
+	assert_output ""
+}
+
+@test "make install-setuid and install-caps make the two privileged variants" {
+	dest=$BATS_TEST_TMPDIR/dest
+	run make -s install-setuid DESTDIR="$dest/s" PREFIX=/usr
+	assert_success
+	run stat -c '%a %U' "$dest/s/usr/bin/privrun"
+	assert_output "4755 root"
+	run make -s install-caps DESTDIR="$dest/c" PREFIX=/usr
+	assert_success
+	run stat -c '%a %U' "$dest/c/usr/bin/privrun"
+	assert_output "755 root"
+	run getcap "$dest/c/usr/bin/privrun"
+	assert_output --partial "cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service=p"
+}
