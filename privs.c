@@ -251,11 +251,22 @@ static int current_groups(gid_t **out, size_t *n)
 	return 0;
 }
 
+/* Whether the kernel's supplementary groups are exactly the target's. */
+static int groups_match_target(bool *match)
+{
+	gid_t *cur = NULL;
+	size_t n = 0;
+
+	if (current_groups(&cur, &n) != 0)
+		return -1;
+	*match = same_groups(cur, n, st.groups, st.ngroups);
+	free(cur);
+	return 0;
+}
+
 /* Without privileges nothing can change: the target must be what we are. */
 static int setup_unprivileged(void)
 {
-	gid_t *cur;
-	size_t n;
 	bool same;
 
 	if (st.uid != st.ruid || st.uid != st.euid || st.gid != st.rgid ||
@@ -265,10 +276,8 @@ static int setup_unprivileged(void)
 		    "privileges (start it as root, setuid-root or with file "
 		    "capabilities)", (unsigned)st.uid, (unsigned)st.gid);
 	}
-	if (current_groups(&cur, &n) != 0)
+	if (groups_match_target(&same) != 0)
 		return -1;
-	same = same_groups(cur, n, st.groups, st.ngroups);
-	free(cur);
 	if (!same) {
 		errno = 0;
 		return fail("cannot change supplementary groups: privrun "
@@ -404,14 +413,10 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
 /* Steps 2: groups, gid, uid (setresuid(2): all three, so none is kept). */
 static int drop_ids(void)
 {
-	gid_t *cur;
-	size_t n;
 	bool same;
 
-	if (current_groups(&cur, &n) != 0)
+	if (groups_match_target(&same) != 0)
 		return -1;
-	same = same_groups(cur, n, st.groups, st.ngroups);
-	free(cur);
 	/* setgroups needs CAP_SETGID even to set the same list. */
 	if (!same && setgroups(st.ngroups, st.groups) != 0)
 		return fail("setgroups(%zu groups)", st.ngroups);
@@ -443,8 +448,7 @@ static int drop_capabilities(void)
 static int verify_ids(void)
 {
 	uid_t r, e, s;
-	gid_t rg, eg, sg, *cur;
-	size_t n;
+	gid_t rg, eg, sg;
 	bool same;
 
 	if (getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0)
@@ -456,10 +460,8 @@ static int verify_ids(void)
 	if (rg != st.gid || eg != st.gid || sg != st.gid)
 		return fail("verify: gids are %u/%u/%u, not %u", (unsigned)rg,
 		    (unsigned)eg, (unsigned)sg, (unsigned)st.gid);
-	if (current_groups(&cur, &n) != 0)
+	if (groups_match_target(&same) != 0)
 		return -1;
-	same = same_groups(cur, n, st.groups, st.ngroups);
-	free(cur);
 	if (!same) {
 		errno = 0;
 		return fail("verify: supplementary groups differ from the "
