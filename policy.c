@@ -4,7 +4,7 @@
  * setuid-root or with file capabilities for an ordinary user, nothing that
  * user asks for is granted unless a rule says so; with no rules (there is
  * no policy file yet) the caller may only do what it could do itself: run
- * the program as itself, with groups it already has, and bind ports at or
+ * the program as itself, with exactly the groups it has, and bind ports at or
  * above net.ipv4.ip_unprivileged_port_start.  Resources are then opened
  * with the caller's own file system ids and no capability (resources.c).
  * It decides; it never changes privileges.
@@ -30,7 +30,8 @@ static void deny(const char *what)
 static void check_identity(const struct identity *id)
 {
 	struct identity cur;
-	size_t i, j;
+	size_t i;
+	bool same;
 	char what[128];
 
 	if (id->uid != privs_caller_uid()) {
@@ -43,18 +44,15 @@ static void check_identity(const struct identity *id)
 		    (unsigned)id->gid);
 		deny(what);
 	}
+	/* Not even fewer groups: a group can be a deny list (mode 0604), and
+	 * shedding it is what setgroups(2) is privileged for. */
 	memset(&cur, 0, sizeof(cur));
 	target_current_groups(&cur);
-	for (i = 0; i < id->ngroups; i++) {
-		for (j = 0; j < cur.ngroups; j++)
-			if (cur.groups[j] == id->groups[i])
-				break;
-		if (j == cur.ngroups) {
-			snprintf(what, sizeof(what), "add supplementary "
-			    "group %u", (unsigned)id->groups[i]);
-			deny(what);
-		}
-	}
+	same = cur.ngroups == id->ngroups;
+	for (i = 0; same && i < id->ngroups; i++)
+		same = cur.groups[i] == id->groups[i];
+	if (!same)
+		deny("change its supplementary groups");
 	identity_free(&cur);
 }
 
@@ -87,6 +85,14 @@ static void check_resources(const struct options *o,
 	for (i = 0; i < r->n; i++) {
 		const struct spec *s = &r->res[i].spec;
 		unsigned port = spec_port(s);
+		if (s->kind == SPEC_BIND && s->family == AF_UNIX &&
+		    (r->res[i].owner != privs_caller_uid() ||
+		    r->res[i].group != privs_caller_gid())) {
+			snprintf(what, sizeof(what), "create %s owned by "
+			    "uid %u gid %u", s->text, (unsigned)r->res[i].owner,
+			    (unsigned)r->res[i].group);
+			deny(what);
+		}
 		if (s->kind != SPEC_BIND || s->family == AF_UNIX ||
 		    port == 0 || port >= start)
 			continue;

@@ -12,7 +12,11 @@
  *                       inside an explicit privs_root() ... privs_relinquish()
  *   privs_setup()       record the target identity
  *   privs_root()        raise: effective = permitted (nested, counted)
- *   privs_user()        act as the target for file system access (fsuid)
+ *   privs_user()        act as the target: its effective uid and gid, so
+ *                       that what is opened carries its credentials
+ *                       (SO_PEERCRED, file credentials), no capability
+ *   privs_create_as()   create files owned by uid:gid (fsuid and fsgid),
+ *                       with the privileges held (root-started only)
  *   privs_relinquish()  lower again; only the outermost call lowers
  *   privs_revoke()      the permanent drop, then verification from the
  *                       kernel's point of view; after it, every call fails
@@ -56,7 +60,7 @@ static struct {
 	bool untrusted;
 	bool initialised;
 	bool have_target;
-	bool acting_as_user;
+	enum { ACT_SELF, ACT_USER, ACT_CREATE } acting;	/* see privs_user */
 	bool revoked;
 	unsigned depth;		/* nesting of privs_root() */
 	uid_t ruid, euid;
@@ -328,6 +332,46 @@ static int set_fsids(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* Effective ids of the target for privs_user(); fsuid follows (setfsuid(2)). */
+static int set_user_eids(void)
+{
+	uid_t r, e, sv;
+
+	if (set_effective(true) != 0)
+		return -1;
+	if (setresgid((gid_t)-1, st.gid, (gid_t)-1) != 0)
+		return fail("setresgid(-1, %u, -1)", (unsigned)st.gid);
+	if (setresuid((uid_t)-1, st.uid, (uid_t)-1) != 0)
+		return fail("setresuid(-1, %u, -1)", (unsigned)st.uid);
+	if (getresuid(&r, &e, &sv) != 0 || e != st.uid) {
+		errno = EPERM;
+		return fail("setresuid(-1, %u, -1)", (unsigned)st.uid);
+	}
+	return set_effective(false);
+}
+
+/*
+ * Back from privs_user() or privs_create_as() to privrun's own ids.  The
+ * uid first: the saved uid (0, or the caller's for a file-capability start)
+ * allows it, and an effective uid of 0 brings the permitted set back into
+ * the effective one, which the gid then needs.
+ */
+static int restore_own_ids(void)
+{
+	if (st.acting == ACT_USER &&
+	    setresuid((uid_t)-1, st.euid, (uid_t)-1) != 0)
+		return fail("setresuid(-1, %u, -1)", (unsigned)st.euid);
+	if (set_effective(true) != 0)
+		return -1;
+	if (st.acting == ACT_USER &&
+	    setresgid((gid_t)-1, st.egid, (gid_t)-1) != 0)
+		return fail("setresgid(-1, %u, -1)", (unsigned)st.egid);
+	if (set_fsids(st.euid, st.egid) != 0)
+		return -1;
+	st.acting = ACT_SELF;
+	return 0;
+}
+
 int privs_root_at(const char *file, int line)
 {
 	if (check_usable("privs_root") != 0)
@@ -336,21 +380,16 @@ int privs_root_at(const char *file, int line)
 	trace_at(file, line, "privs_root: depth %u", st.depth);
 	if (!privileged() || st.depth > 1)
 		return 0;
-	if (set_effective(true) != 0)
+	if (st.acting != ACT_SELF && restore_own_ids() != 0)
 		return -1;
-	if (st.acting_as_user) {
-		if (set_fsids(st.euid, st.egid) != 0)
-			return -1;
-		st.acting_as_user = false;
-	}
-	return 0;
+	return set_effective(true);
 }
 
 int privs_relinquish_at(const char *file, int line)
 {
 	if (check_usable("privs_relinquish") != 0)
 		return -1;
-	if (st.depth == 0 && !st.acting_as_user) {
+	if (st.depth == 0 && st.acting == ACT_SELF) {
 		errno = 0;
 		return fail("privs_relinquish without privs_root");
 	}
@@ -360,15 +399,11 @@ int privs_relinquish_at(const char *file, int line)
 	if (st.depth > 0)
 		return 0;
 	if (!privileged()) {
-		st.acting_as_user = false;
+		st.acting = ACT_SELF;
 		return 0;
 	}
-	if (st.acting_as_user) {
-		if (set_effective(true) != 0 ||
-		    set_fsids(st.euid, st.egid) != 0)
-			return -1;
-		st.acting_as_user = false;
-	}
+	if (st.acting != ACT_SELF && restore_own_ids() != 0)
+		return -1;
 	return set_effective(false);
 }
 
@@ -380,16 +415,14 @@ int privs_user_at(const char *file, int line)
 		errno = 0;
 		return fail("privs_user before privs_setup");
 	}
-	trace_at(file, line, "privs_user: fsuid %u fsgid %u",
+	trace_at(file, line, "privs_user: euid %u egid %u, no capabilities",
 	    (unsigned)st.uid, (unsigned)st.gid);
-	if (!privileged()) {
-		st.acting_as_user = true;	/* so that relinquish balances */
-		return 0;
-	}
-	if (set_effective(true) != 0 || set_fsids(st.uid, st.gid) != 0)
+	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
 		return -1;
-	st.acting_as_user = true;
-	return set_effective(false);
+	if (privileged() && set_user_eids() != 0)
+		return -1;
+	st.acting = ACT_USER;	/* unprivileged too, so relinquish balances */
+	return 0;
 }
 
 int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
@@ -401,12 +434,14 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
 	    st.depth, (unsigned)uid, (unsigned)gid);
 	if (!privileged())
 		return 0;
+	if (st.acting != ACT_SELF && restore_own_ids() != 0)
+		return -1;
 	/* A non-zero fsuid clears the file capabilities from the effective
 	 * set (capabilities(7)): raise them again after the switch. */
 	if (set_effective(true) != 0 || set_fsids(uid, gid) != 0 ||
 	    set_effective(true) != 0)
 		return -1;
-	st.acting_as_user = true;
+	st.acting = ACT_CREATE;
 	return 0;
 }
 

@@ -91,6 +91,7 @@ static void describe_socket(int fd)
 	const struct sockaddr_un *un = (const void *)&ss;
 	const char *kind;
 
+	memset(&ss, 0, sizeof(ss));
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ilen) != 0)
 		return;
@@ -105,6 +106,10 @@ static void describe_socket(int fd)
 		const struct sockaddr_in6 *in6 = (const void *)&ss;
 		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
 		printf(" %s6 [%s]:%u", kind, addr, ntohs(in6->sin6_port));
+	} else if (ss.ss_family == AF_UNIX &&
+	    len <= offsetof(struct sockaddr_un, sun_path)) {
+		printf(" %s unnamed", type == SOCK_STREAM ? "unix" :
+		    "unix-dgram");
 	} else if (ss.ss_family == AF_UNIX) {
 		printf(" %s %s%.*s", type == SOCK_STREAM ? "unix" :
 		    "unix-dgram", un->sun_path[0] ? "" : "@",

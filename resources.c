@@ -448,10 +448,17 @@ static int open_one(struct opener *op, struct resource *r)
 	return fd;
 }
 
+/*
+ * Remove the nodes created so far.  For an untrusted caller, as the caller:
+ * with privrun's own uid the sticky bit of a /tmp-like directory would not
+ * protect another user's node swapped in meanwhile.
+ */
 static void cleanup_and_die(struct opener *op, const char *step)
 {
 	size_t i;
 
+	if (op->ncreated > 0 && privs_untrusted_caller() && privs_user() != 0)
+		die(step, "%s", privs_error());
 	for (i = 0; i < op->ncreated; i++) {
 		struct created *c = &op->created[i];
 		struct stat st;

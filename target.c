@@ -28,7 +28,9 @@ static void resolve_user(const struct options *o, struct identity *id)
 	}
 	if (!ids_resolve_user(spec, id, err, sizeof(err)))
 		die("user", "%s", err);
-	if (o->user == NULL && !id->has_passwd)
+	/* No --user: the caller as it is, its real gid included (after
+	 * newgrp(1) that is not its passwd entry's group). */
+	if (o->user == NULL)
 		id->gid = privs_caller_gid();
 }
 

@@ -73,3 +73,22 @@ load helpers
 	assert_success
 	assert_equal "$stderr" ""
 }
+
+@test "--dump names an unnamed unix socket (a socketpair on stdout) as such" {
+	run python3 - "$PRIVRUN" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.run([sys.argv[1], "-u", "nobody", "--dump"], stdout=b.fileno(), pass_fds=())
+b.close()
+data = b""
+while True:
+    chunk = a.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.decode(), end="")
+sys.exit(p.returncode)
+PY
+	assert_success
+	assert_line --regexp '^fd 1: socket:\[[0-9]+\] unix unnamed$'
+}

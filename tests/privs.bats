@@ -23,10 +23,10 @@ full_caps() {
 	assert_line "relinquish-unbalanced rc=-1 capeff=0000000000000000 uid=0	0	0	0 error=privs_relinquish without privs_root"
 }
 
-@test "started as root: user and create_as switch the fsuid, relinquish switches it back" {
+@test "started as root: user switches the effective uid, create_as the fsuid; relinquish switches back" {
 	full=$(full_caps)
 	run "$PRIVS_API" 4001 4001
-	assert_line "user rc=0 capeff=0000000000000000 uid=0	0	0	4001"
+	assert_line "user rc=0 capeff=0000000000000000 uid=0	4001	0	4001"
 	assert_line "relinquish-user rc=0 capeff=0000000000000000 uid=0	0	0	0"
 	assert_line "create_as rc=0 capeff=$full uid=0	0	0	4001"
 	assert_line "relinquish-create rc=0 capeff=0000000000000000 uid=0	0	0	0"

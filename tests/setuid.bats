@@ -56,16 +56,39 @@ load helpers
 }
 
 @test "the setuid copy denies a supplementary group the caller does not have" {
-	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -G 4100,0 -- "$PROBE" 3>&-
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -G 4001,4100,4101,0 -- "$PROBE" 3>&-
 	assert_failure 125
 	assert_equal "$output" ""
-	assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not add supplementary group 0: denied by default (no rule grants it)"
+	assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not change its supplementary groups: denied by default (no rule grants it)"
 }
 
-@test "the setuid copy lets the caller shed groups it has" {
-	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -G 4100 -- "$PROBE" 3>&-
+@test "the setuid copy denies shedding a group: a group can be a deny list" {
+	banned=$PRIVRUN_TEST_ROOT/data/banned.$BATS_TEST_NUMBER
+	echo secret >"$banned"
+	chgrp 4101 "$banned"
+	chmod 0604 "$banned"
+	run as_user 4001 cat "$banned"
+	assert_failure
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" -G 4001,4100 -- cat "$banned" 3>&-
+		assert_failure 125
+		assert_equal "$output" ""
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not change its supplementary groups: denied by default (no rule grants it)"
+	done
+}
+
+@test "the setuid copy keeps the caller's groups when -G names them all" {
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -G 4101,4100,4001 -- "$PROBE" 3>&-
 	assert_success
-	assert_dropped_to 4001 4001 "4100"
+	assert_dropped_to 4001 4001 "4001 4100 4101"
+}
+
+@test "without --user the caller's real gid is kept, even when it is not its passwd group" {
+	run --separate-stderr env ASAN_OPTIONS=detect_leaks=0 \
+		setpriv --reuid=4001 --regid=4100 --init-groups -- "$PRIVRUN_SUID" -- "$PROBE" 3>&-
+	assert_success
+	assert_line "Uid: 4001 4001 4001 4001"
+	assert_line "Gid: 4100 4100 4100 4100"
 }
 
 @test "the setuid copy searches PROGRAM in a fixed PATH, not the caller's" {
@@ -158,6 +181,40 @@ load helpers
 	assert_success
 	run stat -c '%U %G' "$user_dir/s.sock"
 	assert_output "prtest-a prtest-a"
+}
+
+@test "sockets the setuid copy creates carry the caller's credentials, not root's" {
+	dir=$PRIVRUN_TEST_ROOT/data/peer.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$dir"
+	chown 4001 "$dir"
+	as_user 4001 "$PRIVRUN_SUID" -b unix:$dir/s.sock -b unix:@peercred-test -- sleep 30 3>&- &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -S "$dir/s.sock" ] && grep -q '^Name:.sleep' /proc/$pid/status && break
+		sleep 0.05
+	done
+	run python3 - "$dir/s.sock" <<'PY'
+import socket, struct, sys
+for addr in (sys.argv[1], "\0peercred-test"):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(addr)
+    pid, uid, gid = struct.unpack("3i", c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+    print("peer uid=%d gid=%d" % (uid, gid))
+PY
+	kill "$pid"
+	assert_success
+	assert_output "peer uid=4001 gid=4001
+peer uid=4001 gid=4001"
+}
+
+@test "the setuid copy denies a unix socket owned by someone else" {
+	dir=$PRIVRUN_TEST_ROOT/data/own.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$dir"
+	chown 4001 "$dir"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -b unix:$dir/o.sock,owner=root,group=root -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not create unix:$dir/o.sock,owner=root,group=root owned by uid 0 gid 0: denied by default (no rule grants it)"
+	[ ! -e "$dir/o.sock" ]
 }
 
 @test "the setuid copy refuses --pass-listen-fds" {
