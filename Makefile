@@ -17,6 +17,8 @@ FILECAPS  ?= cap_setuid,cap_setgid,cap_setpcap,cap_net_bind_service+p
 
 CAPNG_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap-ng)
 CAPNG_LIBS   := $(shell $(PKG_CONFIG) --libs libcap-ng || echo -lcap-ng)
+SECCOMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libseccomp)
+SECCOMP_LIBS := $(shell $(PKG_CONFIG) --libs libseccomp || echo -lseccomp)
 
 WARN_CFLAGS   = -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
 		-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
@@ -26,17 +28,20 @@ HARDEN_CFLAGS = -fPIE -fstack-protector-strong -fstack-clash-protection
 HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 
 ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) -DPRIVRUN_VERSION='"$(VERSION)"' $(CPPFLAGS)
-ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS) \
+	       $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c ids.c target.c env.c fds.c exec.c report.c die.c
+SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c caps.c process.c \
+       guard.c ids.c target.c env.c fds.c exec.c report.c die.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api
 
 all: privrun $(TEST_BINS)
 
 privrun: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(CAPNG_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(CAPNG_LIBS) \
+		$(SECCOMP_LIBS) $(LDLIBS)
 
 %.o: %.c $(wildcard *.h)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<

@@ -21,6 +21,15 @@ enum {
 	OPT_DUMP,
 	OPT_REVOKE,
 	OPT_PASS_LISTEN_FDS,
+	OPT_KEEP_CAPS,
+	OPT_ALLOW_NEW_PRIVS,
+	OPT_NEW_SESSION,
+	OPT_NO_TTY_GUARD,
+	OPT_CHROOT,
+	OPT_CHDIR,
+	OPT_UMASK,
+	OPT_RLIMIT,
+	OPT_JSON,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +43,15 @@ static const struct option long_opts[] = {
 	{ "open",	required_argument,	NULL, 'o' },
 	{ "pass-listen-fds", no_argument,	NULL, OPT_PASS_LISTEN_FDS },
 	{ "revoke",	no_argument,		NULL, OPT_REVOKE },
+	{ "keep-caps",	required_argument,	NULL, OPT_KEEP_CAPS },
+	{ "allow-new-privs", no_argument,	NULL, OPT_ALLOW_NEW_PRIVS },
+	{ "new-session", no_argument,		NULL, OPT_NEW_SESSION },
+	{ "no-tty-guard", no_argument,		NULL, OPT_NO_TTY_GUARD },
+	{ "chroot",	required_argument,	NULL, OPT_CHROOT },
+	{ "chdir",	required_argument,	NULL, OPT_CHDIR },
+	{ "umask",	required_argument,	NULL, OPT_UMASK },
+	{ "rlimit",	required_argument,	NULL, OPT_RLIMIT },
+	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ "dump",	no_argument,		NULL, OPT_DUMP },
@@ -66,13 +84,27 @@ void opts_usage(void)
 "                           open a file with privrun's privileges\n"
 "      --pass-listen-fds    pass on the fds privrun got by socket activation\n"
 "\n"
-"After the drop:\n"
+"After the drop (one of):\n"
 "      --revoke             drop every privilege for good (the default)\n"
+"      --keep-caps CAP[,CAP]...\n"
+"                           keep these capabilities (permitted, inheritable,\n"
+"                           ambient); PROGRAM may lower and raise them\n"
+"\n"
+"Hardening and process set-up:\n"
+"      --allow-new-privs    do not set no_new_privs\n"
+"      --new-session        detach from the terminal with setsid()\n"
+"      --no-tty-guard       do not block TIOCSTI/TIOCLINUX on a terminal\n"
+"      --chroot DIR         change the root directory (users resolved first)\n"
+"      --chdir DIR          change directory, as the target user\n"
+"      --umask MODE         set the umask (octal)\n"
+"      --rlimit NAME=SOFT[:HARD]\n"
+"                           set a resource limit (nofile, core, nproc, ...)\n"
 "\n"
 "Diagnostics:\n"
 "  -n, --dry-run            print the plan; open and change nothing\n"
 "      --dump               do everything, then print the resulting state\n"
 "                           instead of running PROGRAM\n"
+"      --json               --dry-run or --dump output as one JSON object\n"
 "  -v, --verbose            trace each privilege transition to stderr\n"
 "  -h, --help               print this help\n"
 "  -V, --version            print the version\n"
@@ -165,7 +197,35 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 		o->pass_listen_fds = true;
 		return true;
 	case OPT_REVOKE:
-		return true;	/* the default and, for now, the only mode */
+		o->revoke = true;
+		return true;
+	case OPT_KEEP_CAPS:
+		o->keep_caps = optarg;
+		return true;
+	case OPT_ALLOW_NEW_PRIVS:
+		o->allow_new_privs = true;
+		return true;
+	case OPT_NEW_SESSION:
+		o->new_session = true;
+		return true;
+	case OPT_NO_TTY_GUARD:
+		o->no_tty_guard = true;
+		return true;
+	case OPT_CHROOT:
+		o->chroot_dir = optarg;
+		return true;
+	case OPT_CHDIR:
+		o->chdir_dir = optarg;
+		return true;
+	case OPT_UMASK:
+		o->umask = optarg;
+		return true;
+	case OPT_RLIMIT:
+		o->rlimits[o->nrlimits++] = optarg;
+		return true;
+	case OPT_JSON:
+		o->json = true;
+		return true;
 	case 'v':
 		o->verbose = true;
 		return true;
@@ -194,7 +254,10 @@ bool opts_parse(int argc, char **argv, struct options *o,
 	memset(o, 0, sizeof(*o));
 	/* At most one resource per argument: no limit to check later. */
 	o->res = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->res));
-	if (o->res == NULL) {
+	o->rlimits = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+	if (o->res == NULL || o->rlimits == NULL) {
+		free(o->res);
+		free(o->rlimits);
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -227,8 +290,11 @@ bool opts_parse(int argc, char **argv, struct options *o,
 void opts_free(struct options *o)
 {
 	free(o->res);
+	free(o->rlimits);
 	o->res = NULL;
+	o->rlimits = NULL;
 	o->nres = 0;
+	o->nrlimits = 0;
 }
 
 bool opts_validate(const struct options *o, char *err, size_t errlen)
@@ -241,8 +307,14 @@ bool opts_validate(const struct options *o, char *err, size_t errlen)
 		conflict = "--user USER:GROUP and --group";
 	else if (o->dry_run && o->dump)
 		conflict = "--dry-run and --dump";
+	else if (o->revoke && o->keep_caps != NULL)
+		conflict = "--revoke and --keep-caps";
 	if (conflict != NULL) {
 		snprintf(err, errlen, "%s are mutually exclusive", conflict);
+		return false;
+	}
+	if (o->json && !o->dry_run && !o->dump) {
+		snprintf(err, errlen, "--json needs --dry-run or --dump");
 		return false;
 	}
 	if (o->argc == 0 && !o->dump) {

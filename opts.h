@@ -33,6 +33,17 @@ struct options {
 	struct opts_resource *res;	/* in command-line order */
 	size_t nres;
 	bool pass_listen_fds;
+	const char *keep_caps;	/* --keep-caps LIST */
+	bool revoke;		/* --revoke given */
+	bool allow_new_privs;
+	bool new_session;
+	bool no_tty_guard;
+	const char *chroot_dir;
+	const char *chdir_dir;
+	const char *umask;
+	const char **rlimits;	/* NAME=SOFT[:HARD], in order */
+	size_t nrlimits;
+	bool json;
 	bool verbose;
 	bool dry_run;
 	bool dump;

@@ -102,11 +102,33 @@ static void check_resources(const struct options *o,
 	}
 }
 
+/* Options that give more than the caller has (SPEC section 4). */
+static void check_process(const struct options *o, const struct identity *id,
+    const struct process_plan *proc, uint64_t keep)
+{
+	const char *limit = process_raises_hard_limit(proc);
+	char what[128];
+
+	if (keep != 0)
+		deny("keep capabilities (--keep-caps)");
+	if (proc->chroot_dir != NULL)
+		deny("use --chroot");
+	if (o->allow_new_privs && id->uid != privs_caller_uid())
+		deny("use --allow-new-privs with another user");
+	if (limit != NULL) {
+		snprintf(what, sizeof(what), "raise the hard limit of %s",
+		    limit);
+		deny(what);
+	}
+}
+
 void policy_check(const struct options *o, const struct identity *id,
-    const struct resources *r)
+    const struct resources *r, const struct process_plan *proc,
+    uint64_t keep)
 {
 	if (!privs_untrusted_caller())
 		return;
 	check_identity(id);
 	check_resources(o, r);
+	check_process(o, id, proc, keep);
 }

@@ -7,13 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "caps.h"
 #include "die.h"
 #include "env.h"
 #include "exec.h"
 #include "fds.h"
+#include "guard.h"
 #include "opts.h"
 #include "policy.h"
 #include "privs.h"
+#include "process.h"
 #include "report.h"
 #include "resources.h"
 #include "target.h"
@@ -52,14 +55,80 @@ static void parse_options(int argc, char **argv, struct options *o)
 		trace_enable();
 }
 
-/* Open the resources between setup and revoke, then drop for good. */
-static void open_and_drop(const struct identity *id, struct resources *res)
+static uint64_t kept_capabilities(const struct options *o)
 {
-	if (privs_setup(id->uid, id->gid, id->groups, id->ngroups) != 0)
+	uint64_t mask = 0;
+	char err[256];
+
+	if (o->keep_caps != NULL && !caps_parse(o->keep_caps, &mask, err,
+	    sizeof(err)))
+		die_usage("%s", err);
+	return mask;
+}
+
+/*
+ * The terminal guard is needed when the program could inject keystrokes
+ * into a terminal that is not its own to use: another user's, or anyone's
+ * when it keeps capabilities (CAP_SYS_ADMIN passes TIOCSTI's own check).
+ */
+static bool want_guard(const struct options *o, const struct identity *id,
+    uint64_t keep)
+{
+	bool needed = guard_on_terminal() &&
+	    (id->uid != privs_caller_uid() || keep != 0);
+
+	if (needed && o->no_tty_guard && !o->new_session)
+		fputs("privrun: warning: --no-tty-guard: the program can push "
+		    "keystrokes into this terminal (TIOCSTI)\n", stderr);
+	return needed && !o->no_tty_guard && !o->new_session;
+}
+
+/*
+ * Open the resources between setup and revoke, set up the process, and drop
+ * for good.  The guard needs CAP_SYS_ADMIN or no_new_privs to load: after
+ * the drop when no_new_privs is set, else just before it.
+ */
+static void open_and_drop(const struct run_plan *p)
+{
+	const struct identity *id = p->id;
+
+	if (privs_setup(id->uid, id->gid, id->groups, id->ngroups) != 0 ||
+	    privs_keep(p->keep, p->o->allow_new_privs) != 0)
 		die("drop", "%s", privs_error());
-	resources_open(res);
+	resources_open(p->res);
+	process_apply_privileged(p->proc);
+	if (p->guard && p->o->allow_new_privs) {
+		if (privs_root() != 0)
+			die("tty-guard", "%s", privs_error());
+		guard_install();
+		if (privs_relinquish() != 0)
+			die("tty-guard", "%s", privs_error());
+	}
 	if (privs_revoke() != 0)
 		die("drop", "%s", privs_error());
+	if (p->guard && !p->o->allow_new_privs)
+		guard_install();
+}
+
+/* PRIVRUN_CAPS names the kept capabilities for the program. */
+static void export_kept(uint64_t keep)
+{
+	char names[1024];
+
+	if (keep == 0)
+		return;
+	caps_format(keep, names, sizeof(names));
+	if (setenv("PRIVRUN_CAPS", names, 1) != 0)
+		die_errno("environment", "PRIVRUN_CAPS");
+}
+
+static void free_all(struct options *o, struct identity *id,
+    struct env_plan *env, struct resources *res)
+{
+	env_free(env);
+	identity_free(id);
+	resources_free(res);
+	opts_free(o);
 }
 
 int main(int argc, char **argv)
@@ -68,6 +137,8 @@ int main(int argc, char **argv)
 	struct identity id;
 	struct env_plan env;
 	struct resources res;
+	struct process_plan proc;
+	struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false };
 	const char *path;
 
 	refuse_malformed_start(argc, argv);
@@ -77,30 +148,29 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	target_resolve(&o, &id);
 	resources_parse(&o, &id, &res);
-	policy_check(&o, &id, &res);
+	plan.keep = kept_capabilities(&o);
+	process_plan(&o, &proc);
+	policy_check(&o, &id, &res, &proc, plan.keep);
 	if (o.pass_listen_fds)
 		resources_take_inherited(&res);
 	env_plan(&o, &id, &env);
+	plan.guard = want_guard(&o, &id, plan.keep);
 	if (o.dry_run) {
-		report_plan(&o, &id, &env, &res);
-		env_free(&env);
-		identity_free(&id);
-		resources_free(&res);
-		opts_free(&o);
+		report_plan(&plan);
+		free_all(&o, &id, &env, &res);
 		return 0;
 	}
-	open_and_drop(&id, &res);
+	open_and_drop(&plan);
 	/* An untrusted caller's PATH does not choose what runs (SPEC 4). */
 	path = privs_untrusted_caller() ? EXEC_SAFE_PATH : NULL;
 	env_apply(&env);
 	resources_export(&res);
+	export_kept(plan.keep);
+	process_apply_unprivileged(&proc);
 	fds_close_from(resources_end(&res));
-	env_free(&env);
 	if (o.dump) {
 		report_state();
-		identity_free(&id);
-		resources_free(&res);
-		opts_free(&o);
+		free_all(&o, &id, &env, &res);
 		return 0;
 	}
 	exec_program(o.argv, path ? path : env_path());

@@ -21,6 +21,11 @@
  *   privs_revoke()      the permanent drop, then verification from the
  *                       kernel's point of view; after it, every call fails
  *
+ * With --keep-caps the kept set K stays in the permitted, inheritable,
+ * effective, ambient and bounding sets; NO_CAP_AMBIENT_RAISE is then set and
+ * locked only after K has been raised into the ambient set, with
+ * CAP_SETPCAP held until that moment and dropped after it (unless kept).
+ *
  * The drop, in this order (capabilities(7), prctl(2)):
  *   1. securebits NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE and their
  *      locks, while CAP_SETPCAP is still effective;
@@ -65,6 +70,8 @@ static struct {
 	unsigned depth;		/* nesting of privs_root() */
 	uid_t ruid, euid;
 	gid_t rgid, egid;
+	uint64_t keep;		/* capabilities revoke keeps */
+	bool allow_new_privs;	/* revoke leaves no_new_privs unset */
 	uid_t uid;		/* target */
 	gid_t gid;
 	gid_t *groups;
@@ -332,6 +339,24 @@ static int set_fsids(uid_t uid, gid_t gid)
 	return 0;
 }
 
+int privs_keep_at(const char *file, int line, uint64_t mask,
+    bool allow_new_privs)
+{
+	if (check_usable("privs_keep") != 0)
+		return -1;
+	trace_at(file, line, "privs_keep: capabilities %#llx, %s",
+	    (unsigned long long)mask, allow_new_privs ?
+	    "new privileges allowed" : "no_new_privs");
+	if (mask != 0 && !privileged()) {
+		errno = 0;
+		return fail("cannot keep capabilities: privrun has no "
+		    "privileges");
+	}
+	st.keep = mask;
+	st.allow_new_privs = allow_new_privs;
+	return 0;
+}
+
 /* Effective ids of the target for privs_user(); fsuid follows (setfsuid(2)). */
 static int set_user_eids(void)
 {
@@ -462,21 +487,68 @@ static int drop_ids(void)
 	return 0;
 }
 
-/* Step 3: bounding set first (needs CAP_SETPCAP), then ambient, then caps. */
+static bool kept(int c)
+{
+	return c < 64 && (st.keep & (UINT64_C(1) << c));
+}
+
+/* Load libcap-ng's state with K in the sets "which", nothing elsewhere. */
+static void state_with_kept(capng_type_t which, bool plus_setpcap)
+{
+	int c, last = last_cap();
+
+	capng_clear(CAPNG_SELECT_ALL);
+	for (c = 0; c <= last; c++)
+		if (kept(c))
+			capng_update(CAPNG_ADD, which, (unsigned)c);
+	if (plus_setpcap)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+		    CAP_SETPCAP);
+}
+
+/*
+ * Step 3: bounding set first (needs CAP_SETPCAP), then ambient, then
+ * effective/permitted/inheritable.  With a kept set, CAP_SETPCAP stays
+ * until finish_kept() has locked the securebits.
+ */
 static int drop_capabilities(void)
+{
+	int rc, c, last = last_cap();
+
+	state_with_kept(CAPNG_BOUNDING_SET, false);
+	rc = capng_apply(CAPNG_SELECT_BOUNDS);
+	if (rc != 0)
+		return capng_fail("reduce the bounding set", rc);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+	state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
+	    st.keep != 0);
+	rc = capng_apply(CAPNG_SELECT_CAPS);
+	if (rc != 0)
+		return capng_fail("reduce the capability sets", rc);
+	for (c = 0; c <= last; c++)
+		if (kept(c) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
+		    c, 0, 0) != 0)
+			return fail("prctl(PR_CAP_AMBIENT_RAISE, %d)", c);
+	return 0;
+}
+
+/* With a kept set: lock NO_CAP_AMBIENT_RAISE, then let CAP_SETPCAP go. */
+static int finish_kept(void)
 {
 	int rc;
 
-	capng_clear(CAPNG_SELECT_ALL);
-	rc = capng_apply(CAPNG_SELECT_BOUNDS);
-	if (rc != 0)
-		return capng_fail("empty the bounding set", rc);
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
-		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	capng_clear(CAPNG_SELECT_ALL);
+	if (st.keep == 0)
+		return 0;
+	if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_SECUREBITS)");
+	if (kept(CAP_SETPCAP))
+		return 0;
+	state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
+	    false);
 	rc = capng_apply(CAPNG_SELECT_CAPS);
 	if (rc != 0)
-		return capng_fail("empty the capability sets", rc);
+		return capng_fail("drop CAP_SETPCAP", rc);
 	return 0;
 }
 
@@ -505,6 +577,17 @@ static int verify_ids(void)
 	return 0;
 }
 
+/* Whether a capability set holds exactly the kept set. */
+static bool set_is_kept(capng_type_t set)
+{
+	int c, last = last_cap();
+
+	for (c = 0; c <= last; c++)
+		if ((capng_have_capability(set, (unsigned)c) != 0) != kept(c))
+			return false;
+	return true;
+}
+
 static int verify_capabilities(void)
 {
 	int c, last = last_cap();
@@ -512,17 +595,19 @@ static int verify_capabilities(void)
 	if (capng_get_caps_process() != 0)
 		return fail("verify: capget");
 	errno = 0;
-	if (any_capability(CAPNG_EFFECTIVE))
-		return fail("verify: the effective set is not empty");
-	if (any_capability(CAPNG_PERMITTED))
-		return fail("verify: the permitted set is not empty");
-	if (any_capability(CAPNG_INHERITABLE))
-		return fail("verify: the inheritable set is not empty");
-	if (privileged() && any_capability(CAPNG_BOUNDING_SET))
-		return fail("verify: the bounding set is not empty");
+	if (!set_is_kept(CAPNG_EFFECTIVE))
+		return fail("verify: the effective set is not as kept");
+	if (!set_is_kept(CAPNG_PERMITTED))
+		return fail("verify: the permitted set is not as kept");
+	if (!set_is_kept(CAPNG_INHERITABLE))
+		return fail("verify: the inheritable set is not as kept");
+	if (privileged() && !set_is_kept(CAPNG_BOUNDING_SET))
+		return fail("verify: the bounding set is not as kept");
 	for (c = 0; c <= last; c++)
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) != 0)
-			return fail("verify: capability %d is ambient", c);
+		if ((prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
+		    != kept(c))
+			return fail("verify: capability %d is%s ambient", c,
+			    kept(c) ? " not" : "");
 	return 0;
 }
 
@@ -535,19 +620,23 @@ static int verify_flags(void)
 	errno = 0;
 	if (privileged() && (bits & PRIVRUN_SECUREBITS) != PRIVRUN_SECUREBITS)
 		return fail("verify: securebits are %#x", (unsigned)bits);
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return fail("verify: no_new_privs is not set");
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != !st.allow_new_privs)
+		return fail("verify: no_new_privs is %s",
+		    st.allow_new_privs ? "set" : "not set");
 	return 0;
 }
 
 /* OpenSSH's permanently_set_uid(): try to get root back; it must fail. */
 static int verify_no_regain(void)
 {
-	if (st.uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+	/* A kept CAP_SETUID or CAP_SETGID is asked for: then it may. */
+	if (st.uid != 0 && !kept(CAP_SETUID) &&
+	    (setuid(0) == 0 || seteuid(0) == 0)) {
 		errno = 0;
 		return fail("verify: setuid(0) succeeded after the drop");
 	}
-	if (st.gid != 0 && (setgid(0) == 0 || setegid(0) == 0)) {
+	if (st.gid != 0 && !kept(CAP_SETGID) &&
+	    (setgid(0) == 0 || setegid(0) == 0)) {
 		errno = 0;
 		return fail("verify: setgid(0) succeeded after the drop");
 	}
@@ -567,11 +656,17 @@ int privs_revoke_at(const char *file, int line)
 	    st.ngroups);
 	st.revoked = true;	/* from here on, every other call fails */
 	if (privileged()) {
+		/* NO_CAP_AMBIENT_RAISE would forbid raising a kept set:
+		 * finish_kept() adds it once the ambient set is in place. */
+		int bits = st.keep ? PRIVRUN_SECUREBITS &
+		    ~(SECBIT_NO_CAP_AMBIENT_RAISE |
+		    SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) : PRIVRUN_SECUREBITS;
 		if (set_effective(true) != 0)
 			return -1;
-		if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
+		if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) != 0)
 			return fail("prctl(PR_SET_SECUREBITS)");
-		if (drop_ids() != 0 || drop_capabilities() != 0)
+		if (drop_ids() != 0 || drop_capabilities() != 0 ||
+		    finish_kept() != 0)
 			return -1;
 	} else {
 		/* Nothing to drop but an inheritable set we may hold. */
@@ -579,13 +674,14 @@ int privs_revoke_at(const char *file, int line)
 		if (capng_apply(CAPNG_SELECT_CAPS) != 0)
 			return capng_fail("empty the capability sets", -1);
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+	if (!st.allow_new_privs &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
 	if (verify_ids() != 0 || verify_capabilities() != 0 ||
 	    verify_flags() != 0 || verify_no_regain() != 0)
 		return -1;
 	trace_at(file, line, "privs_revoke: verified uid %u gid %u, "
-	    "capabilities empty, setuid(0) refused", (unsigned)st.uid,
-	    (unsigned)st.gid);
+	    "capabilities %s, setuid(0) refused", (unsigned)st.uid,
+	    (unsigned)st.gid, st.keep ? "as kept" : "empty");
 	return 0;
 }

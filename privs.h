@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* How privrun was started, which decides what a drop can and must do. */
@@ -37,6 +38,14 @@ gid_t privs_caller_gid(void);
 
 int privs_setup_at(const char *file, int line, uid_t uid, gid_t gid,
     const gid_t *groups, size_t ngroups);
+/*
+ * What privs_revoke() keeps: the capabilities in mask (bit N = capability
+ * N) in the permitted, inheritable, ambient and bounding sets, and
+ * no_new_privs unless allow_new_privs.  The default is nothing, and
+ * no_new_privs.
+ */
+int privs_keep_at(const char *file, int line, uint64_t mask,
+    bool allow_new_privs);
 int privs_root_at(const char *file, int line);
 int privs_relinquish_at(const char *file, int line);
 int privs_user_at(const char *file, int line);
@@ -51,6 +60,7 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid);
 
 #define privs_setup(uid, gid, groups, n) \
 	privs_setup_at(__FILE__, __LINE__, (uid), (gid), (groups), (n))
+#define privs_keep(mask, anp) privs_keep_at(__FILE__, __LINE__, (mask), (anp))
 #define privs_root()		privs_root_at(__FILE__, __LINE__)
 #define privs_relinquish()	privs_relinquish_at(__FILE__, __LINE__)
 #define privs_user()		privs_user_at(__FILE__, __LINE__)

@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "compat.h"
 #include "die.h"
 #include "privs.h"
@@ -33,31 +34,37 @@ static void print_groups(const gid_t *groups, size_t n)
 	fputc('\n', stdout);
 }
 
-void report_plan(const struct options *o, const struct identity *id,
-    const struct env_plan *env, const struct resources *res)
+void report_plan(const struct run_plan *p)
 {
+	bool none = privs_start_mode() == PRIVS_START_NONE;
+	char caps[1024];
 	int i;
 
+	caps_format(p->keep, caps, sizeof(caps));
+	if (caps[0] == '\0')
+		snprintf(caps, sizeof(caps), "none");
 	printf("start: %s\n", privs_start_name(privs_start_mode()));
-	printf("user: %s\nuid: %u\ngid: %u\n", id->name, (unsigned)id->uid,
-	    (unsigned)id->gid);
-	print_groups(id->groups, id->ngroups);
-	fputs("mode: revoke\n", stdout);
-	fputs("cap_effective: none\ncap_permitted: none\n"
-	    "cap_inheritable: none\ncap_ambient: none\n", stdout);
-	printf("cap_bounding: %s\n", privs_start_mode() == PRIVS_START_NONE ?
-	    "unchanged (no privileges to drop it)" : "none");
-	if (privs_start_mode() == PRIVS_START_NONE)
+	printf("user: %s\nuid: %u\ngid: %u\n", p->id->name,
+	    (unsigned)p->id->uid, (unsigned)p->id->gid);
+	print_groups(p->id->groups, p->id->ngroups);
+	printf("mode: %s\n", p->keep ? "keep-caps" : "revoke");
+	printf("cap_effective: %s\ncap_permitted: %s\ncap_inheritable: %s\n"
+	    "cap_ambient: %s\n", caps, caps, caps, caps);
+	printf("cap_bounding: %s\n", none ?
+	    "unchanged (no privileges to drop it)" : caps);
+	if (none)
 		fputs("securebits: unchanged\n", stdout);
 	else
 		printf("securebits: %#x (noroot, no_setuid_fixup, "
 		    "no_cap_ambient_raise, all locked)\n", PRIVRUN_SECUREBITS);
-	fputs("no_new_privs: 1\n", stdout);
-	resources_print_plan(res);
-	env_print(env, stdout);
+	printf("no_new_privs: %d\n", !p->o->allow_new_privs);
+	printf("tty_guard: %d\n", p->guard);
+	process_print_plan(p->proc);
+	resources_print_plan(p->res);
+	env_print(p->env, stdout);
 	fputs("program:", stdout);
-	for (i = 0; i < o->argc; i++)
-		printf(" %s", o->argv[i]);
+	for (i = 0; i < p->o->argc; i++)
+		printf(" %s", p->o->argv[i]);
 	fputc('\n', stdout);
 }
 

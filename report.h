@@ -5,14 +5,28 @@
 #ifndef PRIVRUN_REPORT_H
 #define PRIVRUN_REPORT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "env.h"
 #include "ids.h"
 #include "opts.h"
+#include "process.h"
 #include "resources.h"
 
-/* What would happen, from the resolved target and plan; changes nothing. */
-void report_plan(const struct options *o, const struct identity *id,
-    const struct env_plan *env, const struct resources *res);
+/* Everything privrun has decided before it acts. */
+struct run_plan {
+	const struct options *o;
+	const struct identity *id;
+	const struct env_plan *env;
+	struct resources *res;		/* opened in place */
+	const struct process_plan *proc;
+	uint64_t keep;		/* --keep-caps */
+	bool guard;		/* the terminal guard will be installed */
+};
+
+/* What would happen, from the resolved plan; changes nothing. */
+void report_plan(const struct run_plan *plan);
 /* What the program would start with, read back from the kernel. */
 void report_state(void);
 

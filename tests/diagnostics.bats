@@ -63,7 +63,8 @@ load helpers
 @test "--verbose traces each transition with file and line" {
 	run --separate-stderr "$PRIVRUN" -v -u nobody -- /bin/true 3>&-
 	assert_success
-	assert_equal "$(grep -c '^privrun: trace: privrun.c:[0-9]*: ' <<<"$stderr")" 3
+	assert_equal "$(grep -c '^privrun: trace: privrun.c:[0-9]*: ' <<<"$stderr")" 4
+	grep -q '^privrun: trace: privrun.c:[0-9]*: privs_keep: capabilities 0, no_new_privs$' <<<"$stderr"
 	grep -q '^privrun: trace: privrun.c:[0-9]*: privs_setup: start root, target uid 65534 gid 65534, 0 supplementary groups$' <<<"$stderr"
 	grep -q '^privrun: trace: privrun.c:[0-9]*: privs_revoke: verified uid 65534 gid 65534, capabilities empty, setuid(0) refused$' <<<"$stderr"
 }

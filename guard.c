@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * guard.c: a seccomp filter against terminal injection.  A program running
+ * as another user on the caller's terminal could push keystrokes into the
+ * caller's shell with TIOCSTI, or with TIOCLINUX on a virtual console (the
+ * su/runuser, bubblewrap CVE-2017-5226 and gosu bugs).  The filter makes
+ * exactly those two ioctls fail with EPERM; job control, Ctrl-C and every
+ * other ioctl keep working.
+ *
+ * The kernel reads the ioctl request as a 32-bit unsigned int, but seccomp
+ * sees the whole 64-bit register: a filter comparing all 64 bits would let
+ * "TIOCSTI | 1 << 32" through (CVE-2019-10063, flatpak).  So the request
+ * is compared under a 32-bit mask.
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "guard.h"
+
+bool guard_on_terminal(void)
+{
+	return isatty(0) || isatty(1) || isatty(2);
+}
+
+static void deny_ioctl(scmp_filter_ctx ctx, unsigned long request,
+    const char *name)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
+	    1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, request));
+
+	if (rc != 0) {
+		errno = -rc;
+		die_errno("tty-guard", "seccomp rule for %s", name);
+	}
+}
+
+void guard_install(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc;
+
+	if (ctx == NULL)
+		die("tty-guard", "seccomp_init failed");
+	/* no_new_privs is privs.c's business, not libseccomp's. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc != 0) {
+		errno = -rc;
+		die_errno("tty-guard", "seccomp_attr_set");
+	}
+	deny_ioctl(ctx, TIOCSTI, "TIOCSTI");
+	deny_ioctl(ctx, TIOCLINUX, "TIOCLINUX");
+	rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (rc != 0) {
+		errno = -rc;
+		die_errno("tty-guard", "seccomp_load");
+	}
+	trace("terminal guard installed: TIOCSTI and TIOCLINUX fail with "
+	    "EPERM");
+}

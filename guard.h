@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * guard.h: the terminal guard (SPEC section 2, "Hardening").
+ */
+#ifndef PRIVRUN_GUARD_H
+#define PRIVRUN_GUARD_H
+
+#include <stdbool.h>
+
+/* Whether one of fds 0-2 is a terminal. */
+bool guard_on_terminal(void);
+/*
+ * Make ioctl(TIOCSTI) and ioctl(TIOCLINUX) fail with EPERM from now on, in
+ * this process and everything it execs.  Needs CAP_SYS_ADMIN or
+ * no_new_privs: call it inside privs_root().  Dies on failure.
+ */
+void guard_install(void);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * process.h: process set-up around the drop: --rlimit, --umask, --chroot,
+ * --chdir and --new-session, parsed up front and applied in fixed places.
+ */
+#ifndef PRIVRUN_PROCESS_H
+#define PRIVRUN_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "opts.h"
+
+#define PROCESS_MAX_RLIMITS 32
+
+struct process_rlimit {
+	int resource;
+	const char *name;
+	struct rlimit lim;
+};
+
+struct process_plan {
+	struct process_rlimit rl[PROCESS_MAX_RLIMITS];
+	size_t nrl;
+	bool has_umask;
+	mode_t umask;
+	const char *chroot_dir;
+	const char *chdir_dir;
+	bool new_session;
+};
+
+/* Parse the options into plan; dies (125) on a bad value. */
+void process_plan(const struct options *o, struct process_plan *p);
+/* Whether any limit raises a hard limit above the current one. */
+const char *process_raises_hard_limit(const struct process_plan *p);
+/* While privileged, before the drop: limits, then chroot. */
+void process_apply_privileged(const struct process_plan *p);
+/* After the drop, as the target: new session, chdir, umask. */
+void process_apply_unprivileged(const struct process_plan *p);
+void process_print_plan(const struct process_plan *p);
+
+#endif
