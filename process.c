@@ -9,8 +9,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,12 +162,37 @@ void process_apply_privileged(const struct process_plan *p)
 		die("rlimit", "%s", privs_error());
 }
 
+/*
+ * --new-session: setsid(2) fails for a process group leader, which is what
+ * a shell makes of every job; then give up the controlling terminal with
+ * TIOCNOTTY (tty_ioctl(4)), which for a process that does not lead its
+ * session detaches only that process, and for a session leader hangs up
+ * the session, so SIGHUP is ignored meanwhile.
+ */
+static void detach_terminal(void)
+{
+	int tty;
+
+	if (setsid() >= 0)
+		return;
+	if (errno != EPERM)
+		die_errno("new-session", "setsid");
+	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty < 0)
+		return;		/* ENXIO: there is no controlling terminal */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGCONT, SIG_IGN);
+	if (ioctl(tty, TIOCNOTTY) != 0)
+		die_errno("new-session", "ioctl(TIOCNOTTY)");
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCONT, SIG_DFL);
+	close(tty);
+}
+
 void process_apply_unprivileged(const struct process_plan *p)
 {
-	if (p->new_session && setsid() < 0)
-		die_errno("new-session", "setsid (privrun leads its process "
-		    "group: start it with setsid(1), or keep the terminal "
-		    "guard)");
+	if (p->new_session)
+		detach_terminal();
 	if (p->chdir_dir != NULL && chdir(p->chdir_dir) != 0)
 		die_errno("chdir", "%s", p->chdir_dir);
 	if (p->has_umask)

@@ -9,6 +9,14 @@
  *   read PATH    open PATH read-only and say whether that worked
  *   readfd N     read from fd N and say whether that worked
  *   exit N       exit with status N (default 0)
+ *   caps-lower   clear the effective capability set (capset(2))
+ *   caps-raise N add capability N to the effective set
+ *   ambient N    raise capability N in the ambient set
+ *   bind PORT    bind a TCP socket to 127.0.0.1:PORT
+ *   tiocsti C    push character C into fd 0's terminal with TIOCSTI, once
+ *                with the plain request and once with bits above 32 set
+ *   sleep N      sleep N seconds (for tests that look at /proc/PID)
+ * Each action prints one "Name: result" line.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,7 +30,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -50,7 +62,7 @@ static void print_status(void)
 {
 	static const char *const keys[] = { "Uid:", "Gid:", "Groups:",
 	    "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:",
-	    "NoNewPrivs:", "Seccomp:" };
+	    "NoNewPrivs:", "Seccomp:", "Umask:" };
 	char line[4096];
 	FILE *f = fopen("/proc/self/status", "re");
 	size_t i;
@@ -180,6 +192,71 @@ static void print_regain(void)
 	    strerror(errno));
 }
 
+static const char *result(int rc)
+{
+	return rc == 0 ? "ok" : strerror(errno);
+}
+
+/* capget/capset on the version-3 (64-bit) structures. */
+static int change_effective(int cap, int add)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return -1;
+	if (cap < 0) {
+		d[0].effective = d[1].effective = 0;
+	} else if (add) {
+		d[cap / 32].effective |= 1U << (cap % 32);
+	}
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+static int bind_port(int port)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = bind(fd, (struct sockaddr *)&in, sizeof(in));
+	close(fd);
+	return rc;
+}
+
+/* The kernel takes the request as 32 bits; seccomp sees all 64. */
+static void tiocsti(char c)
+{
+	unsigned long high = (unsigned long)TIOCSTI | (1UL << 32);
+
+	printf("Tiocsti-plain: %s\n", result(ioctl(0, TIOCSTI, &c)));
+	printf("Tiocsti-high: %s\n",
+	    result((int)syscall(SYS_ioctl, 0, high, &c)));
+}
+
+static void print_limits(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0)
+		printf("Limit: nofile %llu %llu\n",
+		    (unsigned long long)r.rlim_cur,
+		    (unsigned long long)r.rlim_max);
+}
+
+static void print_session(void)
+{
+	int tty = open("/dev/tty", O_RDWR | O_NOCTTY);
+
+	printf("Session: %s\n", getsid(0) == getpid() ? "leader" : "member");
+	printf("Ctty: %s\n", tty >= 0 ? "yes" : strerror(errno));
+	if (tty >= 0)
+		close(tty);
+}
+
 static void try_read(const char *what, int fd)
 {
 	char c;
@@ -196,7 +273,7 @@ static void try_read(const char *what, int fd)
 
 int main(int argc, char **argv)
 {
-	char **e;
+	char **e, cwd[PATH_MAX];
 	int i, status = 0;
 
 	for (i = 0; i < argc; i++)
@@ -206,13 +283,41 @@ int main(int argc, char **argv)
 	print_fds();
 	for (e = environ; *e; e++)
 		printf("Env: %s\n", *e);
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "read") == 0)
+	print_limits();
+	print_session();
+	printf("Cwd: %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : strerror(errno));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "caps-lower") == 0) {
+			printf("Caps-lower: %s\n", result(change_effective(-1, 0)));
+			continue;
+		}
+		if (i + 1 >= argc)
+			break;
+		if (strcmp(argv[i], "caps-raise") == 0)
+			printf("Caps-raise %s: %s\n", argv[i + 1],
+			    result(change_effective(atoi(argv[i + 1]), 1)));
+		else if (strcmp(argv[i], "ambient") == 0)
+			printf("Ambient %s: %s\n", argv[i + 1],
+			    result(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
+			    atoi(argv[i + 1]), 0, 0)));
+		else if (strcmp(argv[i], "bind") == 0)
+			printf("Bind %s: %s\n", argv[i + 1],
+			    result(bind_port(atoi(argv[i + 1]))));
+		else if (strcmp(argv[i], "tiocsti") == 0)
+			tiocsti(argv[i + 1][0]);
+		else if (strcmp(argv[i], "sleep") == 0) {
+			fflush(stdout);
+			sleep((unsigned)atoi(argv[i + 1]));
+		}
+		else if (strcmp(argv[i], "read") == 0)
 			try_read(argv[i + 1], open(argv[i + 1], O_RDONLY));
 		else if (strcmp(argv[i], "readfd") == 0)
 			try_read(argv[i + 1], atoi(argv[i + 1]));
 		else if (strcmp(argv[i], "exit") == 0)
 			status = atoi(argv[i + 1]);
+		else
+			continue;
+		i++;
 	}
 	print_regain();
 	fflush(stdout);
