@@ -156,7 +156,10 @@ int main(int argc, char **argv)
 	env_plan(&o, &id, &env);
 	plan.guard = want_guard(&o, &id, plan.keep);
 	if (o.dry_run) {
-		report_plan(&plan);
+		if (o.json)
+			report_plan_json(&plan);
+		else
+			report_plan(&plan);
 		free_all(&o, &id, &env, &res);
 		return 0;
 	}
@@ -169,7 +172,10 @@ int main(int argc, char **argv)
 	process_apply_unprivileged(&proc);
 	fds_close_from(resources_end(&res));
 	if (o.dump) {
-		report_state();
+		if (o.json)
+			report_state_json();
+		else
+			report_state();
 		free_all(&o, &id, &env, &res);
 		return 0;
 	}

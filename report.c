@@ -87,67 +87,80 @@ static void report_status(void)
 	fclose(f);
 }
 
-/* " tcp6 [::]:80 listening": what getsockname(2) says of a socket fd. */
-static void describe_socket(int fd)
+/* "tcp6 [::]:80 listening": what getsockname(2) says of a socket fd. */
+bool report_socket_address(int fd, char *buf, size_t size)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
+	socklen_t len = sizeof(ss), ilen = sizeof(int);
 	int type = 0, listening = 0;
-	socklen_t ilen = sizeof(int);
 	char addr[INET6_ADDRSTRLEN] = "";
 	const struct sockaddr_un *un = (const void *)&ss;
-	const char *kind;
+	const char *kind, *ux;
+	size_t n = 0;
 
 	memset(&ss, 0, sizeof(ss));
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ilen) != 0)
-		return;
+		return false;
 	ilen = sizeof(int);
 	getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ilen);
 	kind = type == SOCK_STREAM ? "tcp" : type == SOCK_DGRAM ? "udp" : "?";
+	ux = type == SOCK_STREAM ? "unix" : "unix-dgram";
+	buf[0] = '\0';
 	if (ss.ss_family == AF_INET) {
 		const struct sockaddr_in *in4 = (const void *)&ss;
 		inet_ntop(AF_INET, &in4->sin_addr, addr, sizeof(addr));
-		printf(" %s4 %s:%u", kind, addr, ntohs(in4->sin_port));
+		n = (size_t)snprintf(buf, size, "%s4 %s:%u", kind, addr,
+		    ntohs(in4->sin_port));
 	} else if (ss.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)&ss;
 		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
-		printf(" %s6 [%s]:%u", kind, addr, ntohs(in6->sin6_port));
+		n = (size_t)snprintf(buf, size, "%s6 [%s]:%u", kind, addr,
+		    ntohs(in6->sin6_port));
 	} else if (ss.ss_family == AF_UNIX &&
 	    len <= offsetof(struct sockaddr_un, sun_path)) {
-		printf(" %s unnamed", type == SOCK_STREAM ? "unix" :
-		    "unix-dgram");
+		n = (size_t)snprintf(buf, size, "%s unnamed", ux);
+	} else if (ss.ss_family == AF_UNIX && un->sun_path[0] == '\0') {
+		n = (size_t)snprintf(buf, size, "%s @%.*s", ux, (int)(len -
+		    offsetof(struct sockaddr_un, sun_path) - 1),
+		    un->sun_path + 1);
 	} else if (ss.ss_family == AF_UNIX) {
-		printf(" %s %s%.*s", type == SOCK_STREAM ? "unix" :
-		    "unix-dgram", un->sun_path[0] ? "" : "@",
-		    (int)(len - offsetof(struct sockaddr_un, sun_path) -
-		    (un->sun_path[0] ? 1 : 1)), un->sun_path[0] ?
-		    un->sun_path : un->sun_path + 1);
+		n = (size_t)snprintf(buf, size, "%s %s", ux, un->sun_path);
 	}
-	if (listening)
-		fputs(" listening", stdout);
+	if (listening && n < size)
+		snprintf(buf + n, size - n, " listening");
+	return buf[0] != '\0';
 }
 
-static void report_fds(void)
+void report_each_fd(void (*fn)(int fd, const char *target,
+    const char *address, void *arg), void *arg)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
-	char path[300], target[PATH_MAX];
+	char path[300], target[PATH_MAX], address[256];
 
 	if (d == NULL)
 		die_errno("dump", "/proc/self/fd");
 	while ((e = readdir(d)) != NULL) {
 		ssize_t n;
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd == dirfd(d))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
 		n = readlink(path, target, sizeof(target) - 1);
 		target[n > 0 ? n : 0] = '\0';
-		printf("fd %s: %s", e->d_name, target);
-		describe_socket(atoi(e->d_name));
-		fputc('\n', stdout);
+		fn(fd, target, report_socket_address(fd, address,
+		    sizeof(address)) ? address : NULL, arg);
 	}
 	closedir(d);
+}
+
+static void print_fd(int fd, const char *target, const char *address,
+    void *arg)
+{
+	(void)arg;
+	printf("fd %d: %s%s%s\n", fd, target, address ? " " : "",
+	    address ? address : "");
 }
 
 void report_state(void)
@@ -157,7 +170,7 @@ void report_state(void)
 
 	report_status();
 	printf("Securebits:\t%#x\n", bits < 0 ? 0 : (unsigned)bits);
-	report_fds();
+	report_each_fd(print_fd, NULL);
 	for (e = environ; *e != NULL; e++)
 		if (strncmp(*e, "LISTEN_", 7) == 0 ||
 		    strncmp(*e, "PRIVRUN_", 8) == 0)

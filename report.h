@@ -29,5 +29,13 @@ struct run_plan {
 void report_plan(const struct run_plan *plan);
 /* What the program would start with, read back from the kernel. */
 void report_state(void);
+/* The same two as one JSON object each (--json). */
+void report_plan_json(const struct run_plan *plan);
+void report_state_json(void);
+
+/* Shared by both formats: a socket's address, and every open fd. */
+bool report_socket_address(int fd, char *buf, size_t size);
+void report_each_fd(void (*fn)(int fd, const char *target,
+    const char *address, void *arg), void *arg);
 
 #endif

@@ -93,3 +93,31 @@ PY
 	assert_success
 	assert_line --regexp '^fd 1: socket:\[[0-9]+\] unix unnamed$'
 }
+
+@test "--json needs --dry-run or --dump" {
+	run --separate-stderr "$PRIVRUN" --json -u nobody -- /bin/true 3>&-
+	assert_failure 125
+	assert_equal "$(sed -n 1p <<<"$stderr")" "privrun: usage: --json needs --dry-run or --dump"
+}
+
+@test "--dry-run --json is one JSON object with the plan" {
+	run --separate-stderr "$PRIVRUN" -n --json -u prtest-a -b http=tcp:80 -o /etc/hostname \
+		--keep-caps net_bind_service --rlimit nofile=10:20 --umask 027 --env 'Q=a"b\c' -- /bin/echo 'x y' 3>&-
+	assert_success
+	run jq -c '[.user, .uid, .gid, .groups, .mode, .capabilities.ambient, .capabilities.bounding,
+		.securebits, .no_new_privs, .tty_guard, .rlimits, .umask,
+		[.resources[] | [.fd, .name, .kind, .spec]],
+		[.environment[] | select(.name == "Q" or .name == "HOME")], .program]' <<<"$output"
+	assert_success
+	assert_output '["prtest-a",4001,4001,[4100,4101],"keep-caps",["cap_net_bind_service"],["cap_net_bind_service"],207,true,false,[{"name":"nofile","soft":10,"hard":20}],"0027",[[3,"http","bind","http=tcp:80"],[4,"hostname","open","/etc/hostname"]],[{"op":"set","name":"HOME","value":"/home/prtest-a"},{"op":"set","name":"Q","value":"a\"b\\c"}],["/bin/echo","x y"]]'
+}
+
+@test "--dump --json is one JSON object with the state read from the kernel" {
+	run --separate-stderr "$PRIVRUN" --dump --json -u prtest-b -b web=tcp4:127.0.0.1:80 3>&-
+	assert_success
+	run jq -c '[.uid, .gid, .groups, .capabilities.permitted, .capabilities.bounding,
+		.no_new_privs, .seccomp, .securebits, [.fds[] | select(.fd >= 3) | [.fd, .address]],
+		.environment.LISTEN_FDS, .environment.LISTEN_FDNAMES]' <<<"$output"
+	assert_success
+	assert_output '[[4002,4002,4002,4002],[4002,4002,4002,4002],[4100],"0000000000000000","0000000000000000",true,0,207,[[3,"tcp4 127.0.0.1:80 listening"]],"1","web"]'
+}
