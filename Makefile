@@ -35,7 +35,8 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c caps.c process.c \
        guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c
 OBJS = $(SRCS:.c=.o)
-TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api
+TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
+	    tests/noipv6
 
 all: privrun $(TEST_BINS)
 
@@ -53,6 +54,11 @@ tests/%: tests/%.c
 tests/privs_api: tests/privs_api.c privs.o ids.o die.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		privs.o ids.o die.o $(CAPNG_LIBS) $(LDLIBS)
+
+# A kernel without IPv6, as far as one program can tell.
+tests/noipv6: tests/noipv6.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(SECCOMP_LIBS) $(LDLIBS)
 
 # A consumer built on libsystemd, as real daemons are.
 tests/sdconsumer: tests/sdconsumer.c

@@ -443,3 +443,15 @@ fd 4 name own inet-stream-listening"
 	assert_equal "$output" ""
 	assert_equal "$stderr" "privrun: bind: tcp:80: bind: Permission denied"
 }
+
+@test "where the kernel has no IPv6, a bare port binds the IPv4 wildcard" {
+	run --separate-stderr "$NOIPV6" "$PRIVRUN" -u nobody -b tcp:80 -b udp:53 -- "$PROBE" 3>&-
+	assert_success
+	assert_line --regexp '^Sock: 3 inet 0\.0\.0\.0:80 type=stream listening=1 '
+	assert_line --regexp '^Sock: 4 inet 0\.0\.0\.0:53 type=dgram '
+	# Pinned IPv6, or v6only, has nothing to fall back to.
+	refuse "privrun: bind: tcp6:81: socket: Address family not supported by protocol" \
+		"$NOIPV6" "$PRIVRUN" -u nobody -b tcp6:81 -- "$PROBE"
+	refuse "privrun: bind: tcp:82,v6only: socket: Address family not supported by protocol" \
+		"$NOIPV6" "$PRIVRUN" -u nobody -b tcp:82,v6only -- "$PROBE"
+}

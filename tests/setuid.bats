@@ -222,3 +222,52 @@ peer uid=4001 gid=4001"
 	assert_failure 125
 	assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not use --pass-listen-fds: denied by default (no rule grants it)"
 }
+
+@test "while the setuid copy is privileged, the caller can neither read its environ nor ptrace it" {
+	# The kernel makes a setuid exec non-dumpable by itself; privrun's own
+	# PR_SET_DUMPABLE 0 is belt and braces here, so this checks the
+	# property, not that call.
+	# Hold privrun at its first passwd lookup: a FIFO over /etc/passwd, in
+	# a mount namespace of this test's own.  The caller's ids are set by
+	# plain system calls (setpriv would look the user up, and block too).
+	fifo=$BATS_TEST_TMPDIR/passwd.fifo
+	mkfifo -m 0666 "$fifo"
+	chmod a+x "$BATS_TEST_TMPDIR"
+	cp /etc/passwd "$BATS_TEST_TMPDIR/passwd.real"
+	run timeout 30 unshare --mount --propagation private -- bash -c '
+		mount --bind "$1" /etc/passwd
+		as4001() {
+			/usr/bin/python3 -I -c "import os, sys
+os.setgroups([]); os.setresgid(4001, 4001, 4001); os.setresuid(4001, 4001, 4001)
+os.execvp(sys.argv[1], sys.argv[1:])" "$@"
+		}
+		# Not through as4001: $! would be the subshell running it.
+		/usr/bin/python3 -I -c "import os, sys
+os.setgroups([]); os.setresgid(4001, 4001, 4001); os.setresuid(4001, 4001, 4001)
+os.execv(sys.argv[1], sys.argv[1:])" "$2" -- /bin/true 3>&- &
+		pid=$!
+		for _ in $(seq 100); do
+			[ "$(stat -c %u /proc/$pid/exe 2>/dev/null)" = 0 ] &&
+				grep -q "^Name:.privrun-suid" /proc/$pid/status && break
+			sleep 0.05
+		done
+		sleep 0.2
+		grep "^Uid:" /proc/$pid/status
+		as4001 cat /proc/$pid/environ 2>&1 >/dev/null || true
+		as4001 python3 -c "
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+PTRACE_ATTACH = 16
+r = libc.ptrace(PTRACE_ATTACH, int(sys.argv[1]), 0, 0)
+print(\"ptrace:\", \"attached\" if r == 0 else ctypes.get_errno())
+" "$pid"
+		cat "$3" >"$1"
+		wait "$pid"
+		echo "status $?"
+	' - "$fifo" "$PRIVRUN_SUID" "$BATS_TEST_TMPDIR/passwd.real"
+	assert_success
+	assert_line --regexp $'^Uid:\t4001\t0\t0\t0$'
+	assert_line --regexp '^cat: /proc/[0-9]+/environ: Permission denied$'
+	assert_line "ptrace: 1"
+	assert_line "status 0"
+}
