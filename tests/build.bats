@@ -43,3 +43,19 @@ usr/share/man/man1/privrun.1 644"
 	run getcap "$dest/c/usr/bin/privrun"
 	assert_output --partial "cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service=p"
 }
+
+@test "every option --help lists is documented in the man page" {
+	run "$PRIVRUN" --help
+	assert_success
+	missing=()
+	for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$output" | sort -u); do
+		grep -qF -- "Fl \\${opt#-}" man/privrun.1 || missing+=("$opt")
+	done
+	assert_equal "${missing[*]}" ""
+}
+
+@test "the man page is mandoc -Tlint clean" {
+	run mandoc -Tlint -Wwarning man/privrun.1
+	assert_success
+	assert_output ""
+}
