@@ -5,17 +5,6 @@
 
 load helpers
 
-# refuse MESSAGE ARGS...: privrun ARGS must fail with 125 and MESSAGE on
-# stderr, print nothing on stdout, and run nothing.
-refuse() {
-	local message=$1
-	shift
-	run --separate-stderr "$@" 3>&-
-	assert_failure 125
-	assert_equal "$output" ""
-	assert_equal "$(head -n 1 <<<"$stderr")" "$message"
-}
-
 @test "root without --user is refused" {
 	refuse "privrun: user: refusing to run the program as root: give --user USER, or --user root to mean it" \
 		"$PRIVRUN" -- "$PROBE"

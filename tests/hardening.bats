@@ -7,15 +7,6 @@ load helpers
 
 bin=$PRIVRUN_TEST_ROOT/bin
 
-refuse() {
-	local message=$1
-	shift
-	run --separate-stderr "$@" 3>&-
-	assert_failure 125
-	assert_equal "$output" ""
-	assert_equal "$(sed -n 1p <<<"$stderr")" "$message"
-}
-
 # 0x400 is CAP_NET_BIND_SERVICE (10), 0x2000 CAP_NET_RAW (13).
 @test "--keep-caps: exactly the kept capability in every set, effective at start" {
 	run --separate-stderr "$PRIVRUN" -u nobody --keep-caps net_bind_service -- "$PROBE" 3>&-

@@ -56,3 +56,19 @@ make_secret() {
 	chmod 0600 "$f"
 	echo "$f"
 }
+
+# refuse MESSAGE CMD...: CMD must exit 125 having run nothing (no output),
+# with MESSAGE as the first line on stderr and, after it, at most the
+# usage hint that usage errors add.
+refuse() {
+	local message=$1 rest
+	shift
+	run --separate-stderr "$@" 3>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$(sed -n 1p <<<"$stderr")" "$message"
+	rest=$(sed 1d <<<"$stderr")
+	if [ -n "$rest" ]; then
+		assert_equal "$rest" "Try 'privrun --help' for more information."
+	fi
+}

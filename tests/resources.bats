@@ -37,15 +37,6 @@ wait_for() {
 	"$@"
 }
 
-refuse() {
-	local message=$1
-	shift
-	run --separate-stderr "$@" 3>&-
-	assert_failure 125
-	assert_equal "$output" ""
-	assert_equal "$stderr" "$message"
-}
-
 @test "the documented example: fds 0-6 with the right sockets and names" {
 	key=$(make_secret)
 	run --separate-stderr "$PRIVRUN" -u nobody -b http=tcp:80 -b dns=udp:53 \
