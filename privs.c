@@ -493,17 +493,18 @@ static bool kept(int c)
 }
 
 /* Load libcap-ng's state with K in the sets "which", nothing elsewhere. */
-static void state_with_kept(capng_type_t which, bool plus_setpcap)
+static int state_with_kept(capng_type_t which, bool plus_setpcap)
 {
 	int c, last = last_cap();
 
 	capng_clear(CAPNG_SELECT_ALL);
 	for (c = 0; c <= last; c++)
-		if (kept(c))
-			capng_update(CAPNG_ADD, which, (unsigned)c);
-	if (plus_setpcap)
-		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-		    CAP_SETPCAP);
+		if (kept(c) && capng_update(CAPNG_ADD, which, (unsigned)c) != 0)
+			return capng_fail("capng_update", -1);
+	if (plus_setpcap && capng_update(CAPNG_ADD, CAPNG_EFFECTIVE |
+	    CAPNG_PERMITTED, CAP_SETPCAP) != 0)
+		return capng_fail("capng_update", -1);
+	return 0;
 }
 
 /*
@@ -515,14 +516,16 @@ static int drop_capabilities(void)
 {
 	int rc, c, last = last_cap();
 
-	state_with_kept(CAPNG_BOUNDING_SET, false);
+	if (state_with_kept(CAPNG_BOUNDING_SET, false) != 0)
+		return -1;
 	rc = capng_apply(CAPNG_SELECT_BOUNDS);
 	if (rc != 0)
 		return capng_fail("reduce the bounding set", rc);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
-	    st.keep != 0);
+	if (state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+	    CAPNG_INHERITABLE, st.keep != 0) != 0)
+		return -1;
 	rc = capng_apply(CAPNG_SELECT_CAPS);
 	if (rc != 0)
 		return capng_fail("reduce the capability sets", rc);
@@ -544,8 +547,9 @@ static int finish_kept(void)
 		return fail("prctl(PR_SET_SECUREBITS)");
 	if (kept(CAP_SETPCAP))
 		return 0;
-	state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
-	    false);
+	if (state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+	    CAPNG_INHERITABLE, false) != 0)
+		return -1;
 	rc = capng_apply(CAPNG_SELECT_CAPS);
 	if (rc != 0)
 		return capng_fail("drop CAP_SETPCAP", rc);

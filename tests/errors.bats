@@ -117,3 +117,11 @@ load helpers
 	assert_equal "$output" ""
 	assert_equal "$stderr" "privrun: drop: cannot change supplementary groups: privrun has no privileges"
 }
+
+@test "an unprivileged privrun cannot keep capabilities, and says why" {
+	run --separate-stderr bash -c 'exec setpriv --reuid=4001 --regid=4001 --clear-groups -- "$@" 3>&-' - \
+		"$PRIVRUN" --keep-caps net_bind_service -G '' -- "$PROBE"
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: drop: cannot keep capabilities: privrun has no privileges"
+}

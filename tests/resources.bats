@@ -446,3 +446,14 @@ fd 4 name own inet-stream-listening"
 	refuse "privrun: bind: tcp:82,v6only: socket: Address family not supported by protocol" \
 		"$NOIPV6" "$PRIVRUN" -u nobody -b tcp:82,v6only -- "$PROBE"
 }
+
+@test "--pass-listen-fds with a malformed LISTEN_FDS is refused" {
+	run --separate-stderr python3 - "$PRIVRUN" "$PROBE" <<'PY'
+import os, sys
+os.environ.update(LISTEN_FDS="1x", LISTEN_PID=str(os.getpid()))
+os.execv(sys.argv[1], [sys.argv[1], "--pass-listen-fds", "-u", "nobody", "--", sys.argv[2]])
+PY
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: pass-listen-fds: LISTEN_FDS '1x' is not a number"
+}
