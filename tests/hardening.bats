@@ -226,7 +226,7 @@ Cwd: /bin"
 	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
 		run --separate-stderr as_user 4001 "$copy" --keep-caps net_bind_service -- "$PROBE" 3>&-
 		assert_failure 125
-		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not keep capabilities (--keep-caps): denied by default (no rule grants it)"
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not keep cap_net_bind_service (--keep-caps): denied by default (no rule grants it)"
 		run --separate-stderr as_user 4001 "$copy" --chroot / -- "$PROBE" 3>&-
 		assert_failure 125
 		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not use --chroot: denied by default (no rule grants it)"
