@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "caps.h"
 #include "die.h"
@@ -52,7 +53,7 @@ static const char *program(const struct decision *d)
 __attribute__((noreturn, format(printf, 2, 3)))
 static void deny(struct decision *d, const char *fmt, ...)
 {
-	char why[1024], reason[2048];
+	char why[1024], reason[2048], esc[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -61,7 +62,8 @@ static void deny(struct decision *d, const char *fmt, ...)
 	snprintf(reason, sizeof(reason), "%s may not %s: %s", d->who, why,
 	    d->have_file ? "no rule in " PRIVRUN_CONF " grants it" :
 	    "denied by default (no rule grants it)");
-	policy_log(false, "%s: denied: %s", d->what, reason);
+	policy_log_escape(esc, sizeof(esc), reason);
+	policy_log(false, "%s: denied: %s", d->what, esc);
 	die("policy", "%s", reason);
 }
 
@@ -101,6 +103,14 @@ static void describe_request(struct decision *d)
 	}
 }
 
+/* Whether an error may quote the file: not if the caller cannot read it. */
+static bool readable_by_all(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (st.st_mode & S_IROTH);
+}
+
 /* A stale or unsafe policy is no policy: nothing at all is allowed. */
 static void load_policy(struct decision *d)
 {
@@ -116,6 +126,9 @@ static void load_policy(struct decision *d)
 	if (rc != POLICY_UNUSABLE)
 		return;
 	policy_log(false, "%s: denied: unusable policy: %s", d->what, err);
+	if (!readable_by_all(PRIVRUN_CONF))
+		die("policy", "%s is unusable (why is in the system log, since "
+		    "you may not read it); denying everything", PRIVRUN_CONF);
 	die("policy", "%s; denying everything", err);
 }
 
@@ -153,10 +166,14 @@ static bool targets(const struct decision *d, const struct policy_rule *r)
 
 	if (r->nas == 0)
 		return d->id->uid == privs_caller_uid();
+	/* The entry itself, not only its uid: an alias with the same uid
+	 * in passwd could bring another group and home (target.c takes them
+	 * from the entry the caller named). */
 	for (i = 0; i < r->nas && !match; i++) {
 		if (!ids_resolve_user(r->as[i], &u, err, sizeof(err)))
 			continue;
-		match = u.uid == d->id->uid;
+		match = u.uid == d->id->uid &&
+		    strcmp(u.name, d->id->name) == 0;
 		identity_free(&u);
 	}
 	return match;
@@ -223,19 +240,13 @@ static void check_own_identity(struct decision *d)
 static void check_identity(struct decision *d)
 {
 	const struct options *o = d->o;
-	size_t i;
-	bool named = false;
 
 	if (d->id->uid == privs_caller_uid()) {
 		check_own_identity(d);
 		return;
 	}
-	for (i = 0; i < d->pol.n && !named; i++)
-		named = caller_is(d, &d->pol.rule[i]) &&
-		    targets(d, &d->pol.rule[i]);
-	if (!any_applies(d) && !named)
-		deny(d, "run programs as uid %u (%s)", (unsigned)d->id->uid,
-		    d->id->name);
+	/* One message whether or not a rule names this target for another
+	 * program: the caller learns nothing of rules it cannot use. */
 	if (!any_applies(d))
 		deny(d, "run %s as uid %u (%s)", program(d),
 		    (unsigned)d->id->uid, d->id->name);
@@ -291,6 +302,24 @@ static void check_unix_owner(struct decision *d, const struct resource *res)
 		    (unsigned)res->owner, (unsigned)res->group);
 }
 
+/*
+ * A granted file is opened with privrun's rights: only root may be able to
+ * put something else at its path (a hard link to another root-only file in
+ * a directory the caller can write, say).
+ */
+static void check_granted_path(struct decision *d, const struct spec *s)
+{
+	char err[1024], reason[2048], esc[4096];
+
+	if (policy_dirs_safe(s->path, err, sizeof(err)))
+		return;
+	snprintf(reason, sizeof(reason), "open %s: a rule grants it, but %s; "
+	    "refusing it", s->text, err);
+	policy_log_escape(esc, sizeof(esc), reason);
+	policy_log(false, "%s: denied: %s", d->what, esc);
+	die("policy", "%s", reason);
+}
+
 /* Mark what the rules grant; a low port nobody grants is denied. */
 static void check_resources(struct decision *d)
 {
@@ -305,6 +334,8 @@ static void check_resources(struct decision *d)
 		unsigned port = spec_port(s);
 		if (s->kind == SPEC_OPEN) {
 			res->granted = open_granted(d, s);
+			if (res->granted)
+				check_granted_path(d, s);
 		} else if (s->family == AF_UNIX) {
 			check_unix_owner(d, res);
 		} else if (port != 0 && port < start) {
@@ -338,8 +369,11 @@ static void check_process(struct decision *d)
 
 	if (d->proc->chroot_dir != NULL)
 		deny(d, "use --chroot");
-	if (d->o->allow_new_privs && d->id->uid != privs_caller_uid())
-		deny(d, "use --allow-new-privs with another user");
+	/* Without no_new_privs the program could exec setuid-root programs
+	 * in a state no user can make alone: securebits locked, bounding set
+	 * empty, so their setuid(getuid()) keeps the saved uid 0. */
+	if (d->o->allow_new_privs)
+		deny(d, "use --allow-new-privs");
 	if (limit != NULL)
 		deny(d, "raise the hard limit of %s", limit);
 	if (policy_resets_env(d->id, d->keep) &&

@@ -153,6 +153,8 @@ int main(int argc, char **argv)
 	plan.keep = kept_capabilities(&o);
 	process_plan(&o, &proc);
 	policy_check(&o, &id, &res, &proc, plan.keep);
+	if (policy_resets_env(&id, 0))	/* another user, for a caller */
+		process_floor_umask(&proc, 022);
 	if (o.pass_listen_fds)
 		resources_take_inherited(&res);
 	env_plan(&o, &id, &env, policy_resets_env(&id, plan.keep));

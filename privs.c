@@ -389,6 +389,17 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 }
 
 /*
+ * Every change of ids resets the dumpable flag to fs.suid_dumpable
+ * (prctl(2)), which an administrator may have set to 1: set it again.
+ */
+static int keep_undumpable(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_DUMPABLE)");
+	return 0;
+}
+
+/*
  * Effective ids uid:gid for privs_user() and privs_caller(); the fsuid
  * follows (setfsuid(2)).  Leaving euid 0 empties the effective set
  * (capabilities(7)); then exactly the capabilities in caps are raised again,
@@ -409,6 +420,8 @@ static int set_acting_eids(uid_t uid, gid_t gid, uint64_t caps)
 		errno = EPERM;
 		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
 	}
+	if (keep_undumpable() != 0)
+		return -1;
 	return set_effective_mask(caps);
 }
 
@@ -428,7 +441,7 @@ static int restore_own_ids(void)
 	if (st.acting == ACT_USER &&
 	    setresgid((gid_t)-1, st.egid, (gid_t)-1) != 0)
 		return fail("setresgid(-1, %u, -1)", (unsigned)st.egid);
-	if (set_fsids(st.euid, st.egid) != 0)
+	if (set_fsids(st.euid, st.egid) != 0 || keep_undumpable() != 0)
 		return -1;
 	st.acting = ACT_SELF;
 	return 0;

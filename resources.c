@@ -415,6 +415,9 @@ static int open_file(struct opener *op, const struct resource *r)
 	int fd, fl;
 
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, s->path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS && (how.resolve & RESOLVE_NO_SYMLINKS))
+		return FAIL(op, "%s: openat2 is not available, and without it "
+		    "a granted file cannot be opened safely", s->text);
 	if (fd < 0 && errno == ENOSYS)
 		fd = open(s->path, (int)how.flags, (mode_t)how.mode);
 	if (fd < 0 && errno == ELOOP && !s->follow)
