@@ -33,7 +33,8 @@ ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c caps.c process.c \
-       guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c
+       guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c \
+       monitor.c monitor_filter.c monitor_proto.c monitor_serve.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
 	    tests/noipv6

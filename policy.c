@@ -111,6 +111,8 @@ static void check_process(const struct options *o, const struct identity *id,
 
 	if (keep != 0)
 		deny("keep capabilities (--keep-caps)");
+	if (o->monitor)
+		deny("use --monitor");
 	if (proc->chroot_dir != NULL)
 		deny("use --chroot");
 	if (o->allow_new_privs && id->uid != privs_caller_uid())

@@ -51,6 +51,14 @@ int privs_relinquish_at(const char *file, int line);
 int privs_user_at(const char *file, int line);
 int privs_revoke_at(const char *file, int line);
 /*
+ * The monitor's drop (--monitor): ids and groups as privs_revoke(), the
+ * capabilities in mask kept in the permitted and bounding sets only (not
+ * effective, inheritable or ambient), securebits locked, no_new_privs, all
+ * verified.  Afterwards privs_root() and privs_relinquish() raise and lower
+ * the effective set within mask; every other call fails.
+ */
+int privs_monitor_at(const char *file, int line, uint64_t mask);
+/*
  * As privs_root(), but files are created owned by uid:gid (the fsuid and
  * fsgid), with the directory access of the privileges we hold: for a unix
  * socket node that must belong to its owner from the moment it exists.
@@ -65,6 +73,7 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid);
 #define privs_relinquish()	privs_relinquish_at(__FILE__, __LINE__)
 #define privs_user()		privs_user_at(__FILE__, __LINE__)
 #define privs_revoke()		privs_revoke_at(__FILE__, __LINE__)
+#define privs_monitor(mask)	privs_monitor_at(__FILE__, __LINE__, (mask))
 #define privs_create_as(uid, gid) \
 	privs_create_as_at(__FILE__, __LINE__, (uid), (gid))
 

@@ -449,6 +449,29 @@ static int open_one(struct opener *op, struct resource *r)
 }
 
 /*
+ * One internet socket or file, for the monitor: opened as the resources
+ * are, left close-on-exec where it lands, never placed.  Unix sockets are
+ * refused: their node clean-up needs the opener's bookkeeping.
+ */
+int resources_open_single(const struct spec *s, char *err, size_t errlen)
+{
+	struct opener op = { .high = FDS_FIRST_PASSED };
+	struct resource r = { .fd = -1 };
+	int fd;
+
+	if (s->kind == SPEC_BIND && s->family == AF_UNIX) {
+		snprintf(err, errlen, "%s: unix sockets are not opened here",
+		    s->text);
+		return -1;
+	}
+	r.spec = *s;
+	fd = open_one(&op, &r);
+	if (fd < 0)
+		snprintf(err, errlen, "%s", op.err);
+	return fd;
+}
+
+/*
  * Remove the nodes created so far.  For an untrusted caller, as the caller:
  * with privrun's own uid the sticky bit of a /tmp-like directory would not
  * protect another user's node swapped in meanwhile.
