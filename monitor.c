@@ -218,8 +218,7 @@ static bool serve_one(struct monitor *mon)
 		fd = monitor_serve(mon->allow, &req, &status, msg, sizeof(msg));
 	else
 		snprintf(msg, sizeof(msg), "%s", why);
-	trace("monitor: request %s: status %u: %s", status == PRIVRUN_OK ?
-	    req.spec : "-", status, msg);
+	trace("monitor: request of %zd bytes: status %u: %s", n, status, msg);
 	queue_reply(mon, status, msg, fd);
 	return true;
 }
