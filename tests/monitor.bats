@@ -308,13 +308,15 @@ SIGTERM"
 @test "the C client: a socket and a root-only file from the monitor, an error for what is not allowed" {
 	key=$(make_secret)
 	run --separate-stderr "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:81 \
-		--allow-open "$key" -- "$MONITOR_CLIENT" bind:tcp:81 \
-		"open:$key" bind:tcp:82 "open:$key,rw" 3>&-
+		--allow-open "$key" --allow-open "$RUN/missing" -- "$MONITOR_CLIENT" \
+		bind:tcp:81 "open:$key" bind:tcp:82 "open:$key,rw" \
+		"open:$RUN/missing" 3>&-
 	assert_success
 	assert_line --index 0 "ok 4 socket port 81 listening 1"
 	assert_line --index 1 "ok 4 file secret"
 	assert_line --index 2 "error 7 tcp:82: not in the monitor's allow list"
 	assert_line --index 3 "error 7 $key,rw: not in the monitor's allow list"
+	assert_line --index 4 "error 8 $RUN/missing: No such file or directory"
 	# Without the monitor, the client says so.
 	run "$MONITOR_CLIENT" bind:tcp:81
 	assert_output "error -1 PRIVRUN_MONITOR_FD is not set (not run by privrun --monitor?)"
@@ -363,6 +365,20 @@ SIGTERM"
 	refute_line --regexp '^Flags: 5 .*cloexec'
 	refute_line --regexp '^Fd: 6 '
 	assert_dropped_to 4001 4001 "4100 4101"
+}
+
+@test "--dry-run shows monitor mode and the allow list, in text and JSON" {
+	run --separate-stderr "$PRIVRUN" -n -u prtest-a --monitor --allow-bind tcp:8000-8099 \
+		--allow-open /etc/shadow -- true 3>&-
+	assert_success
+	assert_line "mode: monitor"
+	assert_line "monitor_allow: bind tcp:8000-8099"
+	assert_line "monitor_allow: open /etc/shadow"
+	run --separate-stderr "$PRIVRUN" -n --json -u prtest-a --monitor \
+		--allow-bind tcp:81 -- true 3>&-
+	assert_success
+	run jq -c '{mode, monitor_allow}' <<<"$output"
+	assert_output '{"mode":"monitor","monitor_allow":[{"kind":"bind","spec":"tcp:81"}]}'
 }
 
 @test "usage errors: --monitor with --keep-caps, without an allow list, bad allow specs; allow list without --monitor" {
