@@ -6,7 +6,8 @@
  * effective only while it opens something), makes itself non-dumpable with
  * no core, closes every fd but 0-2 and its socket, installs a seccomp allow
  * list, and runs one poll loop over a signalfd and the socket:
- *   - forwarded signals go to the child; SIGCHLD reaps every child (an
+ *   - forwarded signals go to the child (unless the terminal sent them to
+ *     its process group already); SIGCHLD reaps every child (an
  *     orphan's too when we are PID 1) and the child's end ends the monitor
  *     with its status, or 128+N for signal N;
  *   - requests are served one at a time; while a reply cannot be sent, no
@@ -245,6 +246,18 @@ static void reap(struct monitor *mon)
 		die_errno("monitor", "waitpid");
 }
 
+/*
+ * A signal from the terminal (Ctrl-C, a resize, a hang-up: SI_KERNEL) went
+ * to the whole foreground process group at once; when the child is still
+ * in ours it has it already, and a second copy could read as "press again
+ * to force".  Anything sent with kill(2) came to us alone.
+ */
+static bool child_has_it(const struct monitor *mon,
+    const struct signalfd_siginfo *si)
+{
+	return si->ssi_code == SI_KERNEL && getpgid(mon->child) == getpgrp();
+}
+
 static void handle_signals(struct monitor *mon)
 {
 	struct signalfd_siginfo si;
@@ -252,8 +265,8 @@ static void handle_signals(struct monitor *mon)
 	while (read(mon->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD)
 			reap(mon);
-		else if (kill(mon->child, (int)si.ssi_signo) != 0 &&
-		    errno != ESRCH)
+		else if (!child_has_it(mon, &si) &&
+		    kill(mon->child, (int)si.ssi_signo) != 0 && errno != ESRCH)
 			die_errno("monitor", "forward signal %u",
 			    si.ssi_signo);
 	}
@@ -321,6 +334,9 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 
 	mon.sock = keep_only_socket(sock);
 	harden(allow);
+	/* A closed stderr must not kill the monitor in a --verbose trace. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		die_errno("monitor", "ignore SIGPIPE");
 	signal_set(&set);
 	mon.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (mon.sigfd < 0)

@@ -55,6 +55,8 @@ static void allow_loop(scmp_filter_ctx ctx, pid_t child)
 	ALLOW_IF(ctx, kill, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)child));
 	ALLOW_IF(ctx, tgkill, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	ALLOW(ctx, getpid);
+	ALLOW(ctx, getpgid);
+	ALLOW(ctx, getpgrp);
 	ALLOW(ctx, gettid);
 	ALLOW(ctx, rt_sigprocmask);
 	ALLOW(ctx, rt_sigreturn);

@@ -251,6 +251,43 @@ SIGWINCH
 SIGTERM"
 }
 
+@test "a signal from the terminal reaches the program once, not again through the monitor" {
+	run python3 - "$PRIVRUN" "$MONITOR_PEER" "$RUN/log" <<'PY'
+import fcntl, os, pty, signal, struct, sys, termios, time
+privrun, peer, log = sys.argv[1:4]
+pid, master = pty.fork()
+if pid == 0:
+    # A session on the pty, privrun leading its foreground process group.
+    os.execv(privrun, [privrun, "-u", "prtest-a", "--monitor",
+                       "--allow-bind", "tcp:81", "--", peer, "signals", log])
+def wait_for(line):
+    for _ in range(100):
+        if os.path.exists(log) and line in open(log).read().split():
+            return
+        time.sleep(0.05)
+wait_for("waiting")
+os.write(master, b"\x03")                      # Ctrl-C: SIGINT
+wait_for("SIGINT")
+fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+wait_for("SIGWINCH")
+time.sleep(0.5)                                 # room for a second copy
+os.kill(pid, signal.SIGTERM)                    # kill(2): forwarded
+try:
+    while os.read(master, 4096):
+        pass
+except OSError:
+    pass
+_, st = os.waitpid(pid, 0)
+print("status", os.waitstatus_to_exitcode(st))
+print(open(log).read(), end="")
+PY
+	assert_output "status 9
+waiting
+SIGINT
+SIGWINCH
+SIGTERM"
+}
+
 @test "PID 1 of a PID namespace: SIGTERM from inside is forwarded and the program's status 42 returned" {
 	unshare -fp --mount-proc "$PRIVRUN" -u prtest-a --monitor \
 		--allow-bind tcp:81 -- bash -c "trap 'exit 42' TERM; touch $RUN/started; while :; do sleep 0.1; done" \
