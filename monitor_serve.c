@@ -31,6 +31,13 @@
  * "PROTO:[ADDR:]LO-HI[,...]": cut "-HI" out of buf and return HI in *hi
  * (spec_parse() then checks LO); without a range *hi is -1.
  */
+static bool range_error(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "expected PORT or a range LOW-HIGH of ports "
+	    "(0 to 65535)");
+	return false;
+}
+
 static bool split_range(char *buf, long *hi, char *err, size_t errlen)
 {
 	char *addr_end = buf + strcspn(buf, ","), *port = NULL, *dash, *p;
@@ -46,14 +53,12 @@ static bool split_range(char *buf, long *hi, char *err, size_t errlen)
 	if (dash == NULL)
 		return true;
 	len = (size_t)(addr_end - dash - 1);
-	if (len < sizeof(text))
-		memcpy(text, dash + 1, len);
-	if (dash == port || len == 0 || len >= sizeof(text) ||
-	    (text[len] = '\0', !parse_decimal(text, 65535, &v))) {
-		snprintf(err, errlen, "expected PORT or a range LOW-HIGH of "
-		    "ports (0 to 65535)");
-		return false;
-	}
+	if (dash == port || len == 0 || len >= sizeof(text))
+		return range_error(err, errlen);
+	memcpy(text, dash + 1, len);
+	text[len] = '\0';
+	if (!parse_decimal(text, 65535, &v))
+		return range_error(err, errlen);
 	*hi = (long)v;
 	memmove(dash, addr_end, strlen(addr_end) + 1);
 	return true;

@@ -392,6 +392,28 @@ SIGTERM"
 	assert_line --index 2 "refused: status 7: udp:8081: not in the monitor's allow list"
 }
 
+@test "allow-list matching: range ends, same protocol and address only; an append-only file is not readable nor writable otherwise" {
+	log=$RUN/app.log
+	touch "$log"
+	chmod 0600 "$log"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:8080-8089 \
+		--allow-bind 'udp6:[::1]:53' --allow-open "$log,append" -- python3 "$MONITOR_PY" \
+		bind:tcp:8080 bind:tcp:8089 bind:tcp:8079 bind:tcp:8090 \
+		bind:tcp6:8085 'bind:udp6:[::1]:53' bind:udp6:53 \
+		"open:$log,append" "open:$log" "open:$log,rw" 3>&-
+	assert_success
+	assert_output "fd 4: tcp:8080: ok
+fd 5: tcp:8089: ok
+refused: status 7: tcp:8079: not in the monitor's allow list
+refused: status 7: tcp:8090: not in the monitor's allow list
+refused: status 7: tcp6:8085: not in the monitor's allow list
+fd 6: udp6:[::1]:53: ok
+refused: status 7: udp6:53: not in the monitor's allow list
+fd 7: $log,append: ok
+refused: status 7: $log: not in the monitor's allow list
+refused: status 7: $log,rw: not in the monitor's allow list"
+}
+
 @test "PRIVRUN_MONITOR_FD names the fd after the resources, which LISTEN_FDS does not count" {
 	run --separate-stderr "$PRIVRUN" -u prtest-a -b tcp:80 -b udp:53 --monitor \
 		--allow-bind tcp:81 -- "$PROBE" 3>&-
