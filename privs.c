@@ -20,6 +20,10 @@
  *   privs_relinquish()  lower again; only the outermost call lowers
  *   privs_revoke()      the permanent drop, then verification from the
  *                       kernel's point of view; after it, every call fails
+ *   privs_monitor()     instead of privs_revoke(), for the monitor of
+ *                       --monitor: the same drop keeping a set in the
+ *                       permitted and bounding sets only; after it only
+ *                       privs_root() and privs_relinquish() still work
  *
  * With --keep-caps the kept set K stays in the permitted, inheritable,
  * effective, ambient and bounding sets; NO_CAP_AMBIENT_RAISE is then set and

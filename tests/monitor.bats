@@ -104,6 +104,16 @@ fd_count() {
 	assert_equal "$(status_field "$child" Uid)" "4001 4001 4001 4001"
 }
 
+@test "privs_monitor: the kept set is raised and lowered around a step; every other call fails after it" {
+	run "$PRIVS_API" 4001 4001 monitor
+	assert_success
+	assert_line --regexp '^monitor rc=0 capeff=0000000000000000 uid=4001.4001.4001.4001$'
+	assert_line --regexp '^root rc=0 capeff=0000000000000400 uid=4001.4001.4001.4001$'
+	assert_line --regexp '^relinquish rc=0 capeff=0000000000000000 uid=4001.4001.4001.4001$'
+	assert_line --regexp '^user-after-monitor rc=-1 .* error=privs_user: privileges already revoked$'
+	assert_line --regexp '^revoke-after-monitor rc=-1 .* error=privs_revoke: privileges already revoked$'
+}
+
 @test "as the child's uid, the monitor's environment cannot be read nor the monitor ptraced" {
 	background "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:81 -- sleep 30
 	mon=$LAST_PID
