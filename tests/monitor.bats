@@ -8,7 +8,7 @@
 load helpers
 
 setup() {
-	RUN=$PRIVRUN_TEST_ROOT/run.$BATS_TEST_NUMBER
+	RUN=$PRIVRUN_TEST_ROOT/monitor.$BATS_TEST_NUMBER
 	mkdir -p "$RUN"
 	chown 4001:4001 "$RUN"
 	BG_PIDS=()
