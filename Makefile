@@ -10,6 +10,9 @@ MANDIR    ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 # The policy file of setuid-root and file-capability installs (privrun.conf(5)).
 PRIVRUN_CONF ?= $(SYSCONFDIR)/privrun.conf
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR    ?= $(PREFIX)/lib
+AR        ?= ar
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -38,12 +41,25 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c policy_parse.c \
        policy_file.c policy_log.c policy_show.c caps.c process.c \
-       guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c
+       guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c \
+       monitor.c monitor_filter.c monitor_proto.c monitor_serve.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
-	    tests/noipv6
+	    tests/noipv6 tests/monitor_client_test
+# The monitor protocol's client library (privrun_client.h).
+CLIENT_LIB = libprivrun-client.a
+CLIENT_OBJS = privrun_client.o monitor_proto.o
 
-all: privrun $(TEST_BINS)
+all: privrun $(CLIENT_LIB) $(TEST_BINS)
+
+$(CLIENT_LIB): $(CLIENT_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(CLIENT_OBJS)
+
+# A program built on the installed client, as a daemon would be.
+tests/monitor_client_test: tests/monitor_client_test.c $(CLIENT_LIB) privrun_client.h
+	$(CC) $(ALL_CPPFLAGS) -I. $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(CLIENT_LIB) $(LDLIBS)
 
 privrun: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(CAPNG_LIBS) \
@@ -74,13 +90,21 @@ tests/sdconsumer: tests/sdconsumer.c
 check: all
 	tests/run
 
-install: privrun
+install: privrun $(CLIENT_LIB)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5
 	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
 	$(INSTALL) -m 0644 man/privrun.1 $(DESTDIR)$(MANDIR)/man1/privrun.1
 	$(INSTALL) -m 0644 man/privrun.conf.5 \
 		$(DESTDIR)$(MANDIR)/man5/privrun.conf.5
+	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
+	$(INSTALL) -m 0644 privrun_client.h $(DESTDIR)$(INCLUDEDIR)/privrun_client.h
+	$(INSTALL) -m 0644 $(CLIENT_LIB) $(DESTDIR)$(LIBDIR)/$(CLIENT_LIB)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' \
+		-e 's|^libdir=.*|libdir=$(LIBDIR)|' privrun-client.pc.in \
+		>$(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
 # The privileged variants: the same binary, made setuid-root or given
 # file capabilities.  Run as root.
@@ -96,9 +120,13 @@ install-caps: install
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/privrun $(DESTDIR)$(MANDIR)/man1/privrun.1 \
 		$(DESTDIR)$(MANDIR)/man5/privrun.conf.5
+	rm -f $(DESTDIR)$(INCLUDEDIR)/privrun_client.h \
+		$(DESTDIR)$(LIBDIR)/$(CLIENT_LIB) \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
 clean:
-	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS)
+	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(CLIENT_LIB) \
+		privrun_client.o
 
 .PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
 
@@ -110,7 +138,7 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 30
-FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts fuzz/fuzz_policy
+FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts fuzz/fuzz_policy fuzz/fuzz_monitor
 
 fuzz: $(FUZZ_BINS)
 
@@ -126,11 +154,14 @@ fuzz/fuzz_policy: fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
 		fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
 		$(CAPNG_LIBS)
 
+fuzz/fuzz_monitor: fuzz/fuzz_monitor.c monitor_proto.c spec.c ids.c $(wildcard *.h)
+	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_monitor.c monitor_proto.c spec.c ids.c
+
 # Run each target for FUZZ_SECONDS on a scratch copy of its seeds, since
 # libFuzzer adds what it finds to the first corpus directory.  A crash
 # input is kept as fuzz/crash-*; any finding fails the target.
 fuzz-run: fuzz
-	@for t in spec opts policy; do \
+	@for t in spec opts policy monitor; do \
 		tmp=$$(mktemp -d) || exit 1; \
 		cp fuzz/corpus/$$t/* "$$tmp"/ && \
 		fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \

@@ -24,6 +24,7 @@
 #include "caps.h"
 #include "die.h"
 #include "ids.h"
+#include "monitor_serve.h"
 #include "policy.h"
 #include "policy_file.h"
 #include "policy_log.h"
@@ -382,6 +383,59 @@ static void check_process(struct decision *d)
 		    "user or with capabilities (--env, --keep-env)");
 }
 
+static bool rule_monitors(const struct decision *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->pol.n; i++)
+		if (d->applies[i] && d->pol.rule[i].monitor)
+			return true;
+	return false;
+}
+
+/* A low port range of the allow list: one rule's bind must cover it. */
+static bool range_granted(const struct decision *d,
+    const struct monitor_allow *a, unsigned hi)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->pol.n; i++)
+		for (j = 0; d->applies[i] && j < d->pol.rule[i].nbind; j++)
+			if (policy_bind_covers_range(&d->pol.rule[i].bind[j],
+			    &a->spec, a->port_lo, hi))
+				return true;
+	return false;
+}
+
+/*
+ * --monitor: a rule that applies says "monitor", and the monitor may serve
+ * nothing the rules would not give the caller at start: its low ports lie
+ * within their binds, its files are files they name.
+ */
+static void check_monitor(struct decision *d,
+    const struct monitor_allowlist *allow, unsigned start)
+{
+	size_t i;
+
+	if (!d->o->monitor)
+		return;
+	if (!rule_monitors(d))
+		deny(d, "use --monitor");
+	for (i = 0; i < allow->n; i++) {
+		const struct monitor_allow *a = &allow->a[i];
+		unsigned hi = a->port_hi < start ? a->port_hi : start - 1;
+		if (a->spec.kind == SPEC_OPEN) {
+			if (!open_granted(d, &a->spec))
+				deny(d, "let the monitor open %s", a->spec.text);
+			check_granted_path(d, &a->spec);
+		} else if (a->port_lo < start && a->port_hi != 0 &&
+		    !range_granted(d, a, hi)) {
+			deny(d, "let the monitor bind %s (ports below %u are "
+			    "privileged)", d->o->allow[i].arg, start);
+		}
+	}
+}
+
 static void log_allowed(struct decision *d)
 {
 	char lines[512] = "";
@@ -410,7 +464,8 @@ bool policy_resets_env(const struct identity *id, uint64_t keep)
 }
 
 void policy_check(const struct options *o, const struct identity *id,
-    struct resources *r, const struct process_plan *proc, uint64_t keep)
+    struct resources *r, const struct process_plan *proc, uint64_t keep,
+    const struct monitor_allowlist *allow)
 {
 	struct decision d = { .o = o, .id = id, .r = r, .proc = proc,
 	    .keep = keep };
@@ -425,6 +480,7 @@ void policy_check(const struct options *o, const struct identity *id,
 	check_identity(&d);
 	check_resources(&d);
 	check_kept(&d);
+	check_monitor(&d, allow, unprivileged_port_start());
 	check_process(&d);
 	log_allowed(&d);
 	free(d.applies);

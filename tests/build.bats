@@ -15,12 +15,15 @@ load helpers
 	assert_output --regexp '__[a-z]+_chk@'
 }
 
-@test "make install puts binary and man pages under DESTDIR, with no setuid bit; uninstall removes them" {
+@test "make install puts binary, man pages and monitor client under DESTDIR, with no setuid bit; uninstall removes them" {
 	dest=$BATS_TEST_TMPDIR/dest
 	run make -s install DESTDIR="$dest" PREFIX=/usr
 	assert_success
 	run bash -c 'find "$1" -type f -printf "%P %m\n" | sort' - "$dest"
 	assert_output "usr/bin/privrun 755
+usr/include/privrun_client.h 644
+usr/lib/libprivrun-client.a 644
+usr/lib/pkgconfig/privrun-client.pc 644
 usr/share/man/man1/privrun.1 644
 usr/share/man/man5/privrun.conf.5 644"
 	run getcap "$dest/usr/bin/privrun"

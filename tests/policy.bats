@@ -553,3 +553,28 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 	refuse "privrun: policy: $CONF is unusable (why is in the system log, since you may not read it); denying everything" \
 		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
 }
+
+@test "monitor: only with a rule that says so, and bounded by the rules' grants" {
+	key=$(make_secret)
+	# No rule says monitor: denied, even for what the caller could bind.
+	policy "permit prtest-a bind tcp:81"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "use --monitor")" \
+		as_user 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp:8080 -- /bin/true
+	policy "permit prtest-a monitor bind tcp:81 open $key"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" --monitor --allow-bind tcp:81 \
+			--allow-bind tcp:8000-8099 --allow-open "$key" -- \
+			python3 "$MONITOR_PY" bind:tcp:81 bind:tcp:8081 "open:$key" bind:tcp:82 3>&-
+		assert_success
+		assert_line --index 0 "fd 4: tcp:81: ok"
+		assert_line --index 1 "fd 5: tcp:8081: ok"
+		assert_line --index 2 "fd 6: $key: ok"
+		assert_line --index 3 "refused: status 7: tcp:82: not in the monitor's allow list"
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "let the monitor bind tcp:80-81 (ports below 1024 are privileged)")" \
+			as_user 4001 "$copy" --monitor --allow-bind tcp:80-81 -- /bin/true
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "let the monitor open $key,rw")" \
+			as_user 4001 "$copy" --monitor --allow-open "$key,rw" -- /bin/true
+	done
+	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "use --monitor")" \
+		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
+}
