@@ -591,13 +591,12 @@ static int state_with_kept(capng_type_t which, bool plus_setpcap)
 }
 
 /*
- * Step 3: bounding set first (needs CAP_SETPCAP), then ambient, then
- * effective/permitted/inheritable.  With a kept set, CAP_SETPCAP stays
- * until finish_kept() has locked the securebits.
+ * The bounding set, then ambient, then the others: K in the sets "which"
+ * (plus CAP_SETPCAP, still needed by finish_kept()), nothing elsewhere.
  */
-static int drop_capabilities(void)
+static int reduce_sets(capng_type_t which, bool plus_setpcap)
 {
-	int rc, c, last = last_cap();
+	int rc;
 
 	if (state_with_kept(CAPNG_BOUNDING_SET, false) != 0)
 		return -1;
@@ -606,12 +605,26 @@ static int drop_capabilities(void)
 		return capng_fail("reduce the bounding set", rc);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	if (state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-	    CAPNG_INHERITABLE, st.keep != 0) != 0)
+	if (state_with_kept(which, plus_setpcap) != 0)
 		return -1;
 	rc = capng_apply(CAPNG_SELECT_CAPS);
 	if (rc != 0)
 		return capng_fail("reduce the capability sets", rc);
+	return 0;
+}
+
+/*
+ * Step 3: bounding set first (needs CAP_SETPCAP), then ambient, then
+ * effective/permitted/inheritable.  With a kept set, CAP_SETPCAP stays
+ * until finish_kept() has locked the securebits.
+ */
+static int drop_capabilities(void)
+{
+	int c, last = last_cap();
+
+	if (reduce_sets(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
+	    st.keep != 0) != 0)
+		return -1;
 	for (c = 0; c <= last; c++)
 		if (kept(c) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
 		    c, 0, 0) != 0)
@@ -780,21 +793,7 @@ int privs_revoke_at(const char *file, int line)
  */
 static int drop_to_permitted(void)
 {
-	int rc;
-
-	if (state_with_kept(CAPNG_BOUNDING_SET, false) != 0)
-		return -1;
-	rc = capng_apply(CAPNG_SELECT_BOUNDS);
-	if (rc != 0)
-		return capng_fail("reduce the bounding set", rc);
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
-		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	if (state_with_kept(CAPNG_PERMITTED, false) != 0)
-		return -1;
-	rc = capng_apply(CAPNG_SELECT_CAPS);
-	if (rc != 0)
-		return capng_fail("reduce the capability sets", rc);
-	return 0;
+	return reduce_sets(CAPNG_PERMITTED, false);
 }
 
 static int verify_monitor_capabilities(void)
