@@ -89,7 +89,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/privrun $(DESTDIR)$(MANDIR)/man1/privrun.1
 
 clean:
-	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS)
+	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(BENCH_BINS)
 
 .PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
 
@@ -123,3 +123,31 @@ fuzz-run: fuzz
 		rc=$$?; rm -rf "$$tmp"; \
 		[ $$rc -eq 0 ] || { echo "fuzz/fuzz_$$t failed" >&2; exit 1; }; \
 	done
+
+# ---- bench ----------------------------------------------------------------
+# Benchmarks (issue 8): privrun against /bin/true and its peers, as root.
+# Never part of `check` or CI: they take minutes.  `make bench-deps` installs
+# the peers and tools from Debian; `make bench` builds and runs the harness
+# (BENCH_ROUNDS rounds per table) and prints markdown tables.
+BENCH_ROUNDS ?= 300
+BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor
+
+bench-build: privrun $(BENCH_BINS)
+
+bench/%: bench/%.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+# One extra execve and nothing else: static, so no loader is measured.
+bench/execfloor: bench/execfloor.c
+	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) $(CFLAGS) -static -o $@ $<
+
+bench: bench-build
+	bench/run $(BENCH_ROUNDS)
+
+bench-deps:
+	bench/install-peers
+
+bench-clean:
+	rm -f $(BENCH_BINS)
+
+.PHONY: bench bench-build bench-deps bench-clean
