@@ -52,6 +52,7 @@
 #include <sys/auxv.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -169,24 +170,27 @@ static int capng_fail(const char *what, int rc)
 	    rc == -4 || rc == -2 ? " (CAP_SETPCAP missing?)" : "");
 }
 
-/* Effective set = permitted (on) or empty (off); permitted is untouched. */
+/*
+ * Effective set = permitted (on) or empty (off); permitted and inheritable
+ * are untouched.  One capget and one capset (capget(2)): this runs twice
+ * for every resource opened, and libcap-ng's capng_get_caps_process()
+ * would re-read /proc/self/status and the bounding and ambient sets each
+ * time, none of which this step uses or changes.
+ */
 static int set_effective(bool on)
 {
-	int c, last = last_cap(), rc;
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int i;
 
-	if (capng_get_caps_process() != 0)
+	if (syscall(SYS_capget, &head, data) != 0)
 		return fail("capget");
-	for (c = 0; c <= last; c++) {
-		bool want = on && capng_have_capability(CAPNG_PERMITTED,
-		    (unsigned)c);
-		if (capng_update(want ? CAPNG_ADD : CAPNG_DROP,
-		    CAPNG_EFFECTIVE, (unsigned)c) != 0)
-			return capng_fail("capng_update", -1);
-	}
-	rc = capng_apply(CAPNG_SELECT_CAPS);
-	if (rc != 0)
-		return capng_fail(on ? "raise effective capabilities" :
-		    "lower effective capabilities", rc);
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		data[i].effective = on ? data[i].permitted : 0;
+	if (syscall(SYS_capset, &head, data) != 0)
+		return fail("capset: %s effective capabilities",
+		    on ? "raise" : "lower");
 	return 0;
 }
 
