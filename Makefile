@@ -19,6 +19,16 @@ CAPNG_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap-ng)
 CAPNG_LIBS   := $(shell $(PKG_CONFIG) --libs libcap-ng || echo -lcap-ng)
 SECCOMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libseccomp)
 SECCOMP_LIBS := $(shell $(PKG_CONFIG) --libs libseccomp || echo -lseccomp)
+# privrun links libcap-ng and libseccomp statically (Debian's -dev packages
+# ship the .a files): two shared objects fewer for the loader to find, map
+# and relocate on every start (bench/RESULTS.md).  STATIC_LIBS= links them
+# dynamically.
+STATIC_LIBS ?= 1
+ifeq ($(STATIC_LIBS),1)
+PRIVRUN_LIBS = -Wl,-Bstatic $(CAPNG_LIBS) $(SECCOMP_LIBS) -Wl,-Bdynamic
+else
+PRIVRUN_LIBS = $(CAPNG_LIBS) $(SECCOMP_LIBS)
+endif
 
 WARN_CFLAGS   = -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
 		-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
@@ -41,8 +51,8 @@ TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
 all: privrun $(TEST_BINS)
 
 privrun: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(CAPNG_LIBS) \
-		$(SECCOMP_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PRIVRUN_LIBS) \
+		$(LDLIBS)
 
 %.o: %.c $(wildcard *.h)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
