@@ -195,18 +195,26 @@ static int set_effective(bool on)
 }
 
 /*
- * Whether a set holds any capability.  Not capng_have_capabilities(): for
- * CAPNG_SELECT_CAPS it looks at the effective set only, so a permitted-only
- * set (a "+p" file capability, or a botched drop) would read as empty.
+ * The permitted set, as capget(2) reports it: whether a start without
+ * euid 0 has capabilities (file capabilities, or inherited ambient ones).
+ * Not libcap-ng's capng_have_capabilities(): for CAPNG_SELECT_CAPS it looks
+ * at the effective set only, so a permitted-only set (a "+p" file
+ * capability) would read as empty; and its capng_get_caps_process() parses
+ * /proc/self/status for sets this check does not need.
  */
-static bool any_capability(capng_type_t set)
+static int any_permitted(bool *any)
 {
-	int c, last = last_cap();
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int i;
 
-	for (c = 0; c <= last; c++)
-		if (capng_have_capability(set, (unsigned)c))
-			return true;
-	return false;
+	if (syscall(SYS_capget, &head, data) != 0)
+		return fail("capget");
+	*any = false;
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		*any = *any || data[i].permitted != 0;
+	return 0;
 }
 
 static bool privileged(void)
@@ -231,6 +239,7 @@ int privs_init(void)
 {
 	uid_t suid;
 	gid_t sgid;
+	bool permitted = false;
 
 	memset(&st, 0, sizeof(st));
 	if (getresuid(&st.ruid, &st.euid, &suid) != 0 ||
@@ -238,11 +247,11 @@ int privs_init(void)
 		return fail("getresuid");
 	st.untrusted = getauxval(AT_SECURE) != 0 || st.ruid != st.euid ||
 	    st.rgid != st.egid;
-	if (capng_get_caps_process() != 0)
-		return fail("capget");
+	if (any_permitted(&permitted) != 0)
+		return -1;
 	if (st.euid == 0)
 		st.start = st.ruid == 0 ? PRIVS_START_ROOT : PRIVS_START_SETUID;
-	else if (any_capability(CAPNG_PERMITTED))
+	else if (permitted)
 		st.start = PRIVS_START_FILECAPS;
 	st.initialised = true;
 	if (!privileged())
