@@ -7,7 +7,8 @@
  * overhead over the first command (the baseline, e.g. /bin/true run
  * directly), and the ratio of the reference command's overhead to each
  * one's.  The overhead is the median over rounds of (command - baseline in
- * the same round), which cancels drift slower than one round.  Every run
+ * the same round), which cancels drift slower than one round; the same is
+ * given for the CPU time (user + system) each run used.  Every run
  * must exit 0: a command that fails is reported and stops the benchmark,
  * so that a broken command is never timed as a fast one.  It measures; it
  * never changes privileges itself.
@@ -32,6 +33,7 @@ struct cmd {
 	const char *name;
 	char **argv;
 	double *t;		/* wall time of each round, microseconds */
+	double *cpu;		/* user + system time of each round, us */
 	long maxrss;		/* KiB, the largest over all rounds */
 };
 
@@ -72,8 +74,10 @@ static double now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-/* One run of c with stdin on in_fd and stdout on /dev/null. */
-static double run_once(struct cmd *c, int in_fd, int null_fd)
+/* One run of c with stdin on in_fd and stdout on /dev/null; *cpu gets
+ * its user + system time (wait4(2)), which waiting for a CPU on a busy
+ * machine does not inflate as it does the wall time. */
+static double run_once(struct cmd *c, int in_fd, int null_fd, double *cpu)
 {
 	struct rusage ru;
 	double t0 = now_us(), t1;
@@ -99,6 +103,8 @@ static double run_once(struct cmd *c, int in_fd, int null_fd)
 	}
 	if (ru.ru_maxrss > c->maxrss)
 		c->maxrss = ru.ru_maxrss;
+	*cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	return t1 - t0;
 }
 
@@ -125,9 +131,8 @@ static double quantile(const double *v, int n, double q)
 	return r;
 }
 
-/* Median over rounds of (c - base) in the same round. */
-static double paired_overhead(const struct cmd *c, const struct cmd *base,
-    int rounds)
+/* Median over rounds of (a - b) in the same round. */
+static double paired_overhead(const double *a, const double *b, int rounds)
 {
 	double *d = malloc((size_t)rounds * sizeof(*d)), r;
 	int i;
@@ -135,7 +140,7 @@ static double paired_overhead(const struct cmd *c, const struct cmd *base,
 	if (d == NULL)
 		fatal("malloc");
 	for (i = 0; i < rounds; i++)
-		d[i] = c->t[i] - base->t[i];
+		d[i] = a[i] - b[i];
 	r = quantile(d, rounds, 0.5);
 	free(d);
 	return r;
@@ -156,23 +161,28 @@ static int open_pty(void)
 
 static void print_table(struct cmd *c, int n, int ref, int rounds)
 {
-	double ref_over = paired_overhead(&c[ref], &c[0], rounds);
+	double ref_over = paired_overhead(c[ref].t, c[0].t, rounds);
+	double ref_cpu = paired_overhead(c[ref].cpu, c[0].cpu, rounds);
 	int i;
 
 	printf("| command | median us | p25-p75 us | overhead us | "
-	    "%s/this | max RSS KiB |\n", c[ref].name);
-	printf("|---|---:|---:|---:|---:|---:|\n");
+	    "%s/this | CPU overhead us | %s/this (CPU) | max RSS KiB |\n",
+	    c[ref].name, c[ref].name);
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (i = 0; i < n; i++) {
-		double over = paired_overhead(&c[i], &c[0], rounds);
-		char ratio[32] = "-";
+		double over = paired_overhead(c[i].t, c[0].t, rounds);
+		double cpu = paired_overhead(c[i].cpu, c[0].cpu, rounds);
+		char ratio[32] = "-", cratio[32] = "-";
 
 		if (i > 0 && over > 0)
 			snprintf(ratio, sizeof(ratio), "%.2f", ref_over / over);
-		printf("| %s | %.0f | %.0f-%.0f | %.0f | %s | %ld |\n",
+		if (i > 0 && cpu > 0)
+			snprintf(cratio, sizeof(cratio), "%.2f", ref_cpu / cpu);
+		printf("| %s | %.0f | %.0f-%.0f | %.0f | %s | %.0f | %s | %ld |\n",
 		    c[i].name, quantile(c[i].t, rounds, 0.5),
 		    quantile(c[i].t, rounds, 0.25),
 		    quantile(c[i].t, rounds, 0.75), i ? over : 0.0, ratio,
-		    c[i].maxrss);
+		    i ? cpu : 0.0, cratio, c[i].maxrss);
 	}
 	printf("\n%d rounds, round-robin; overhead = median of (command - "
 	    "%s) within a round\n", rounds, c[0].name);
@@ -208,7 +218,8 @@ int main(int argc, char **argv)
 		c[i].name = argv[optind + i];
 		c[i].argv = split(eq + 1);
 		c[i].t = calloc((size_t)rounds, sizeof(double));
-		if (c[i].t == NULL)
+		c[i].cpu = calloc((size_t)rounds, sizeof(double));
+		if (c[i].t == NULL || c[i].cpu == NULL)
 			fatal("calloc");
 		if (refname && strcmp(refname, c[i].name) == 0)
 			ref = i;
@@ -219,9 +230,11 @@ int main(int argc, char **argv)
 		fatal("/dev/null");
 	for (r = -warmup; r < rounds; r++)
 		for (i = 0; i < n; i++) {
-			double t = run_once(&c[i], in_fd, null_fd);
-			if (r >= 0)
+			double cpu, t = run_once(&c[i], in_fd, null_fd, &cpu);
+			if (r >= 0) {
 				c[i].t[r] = t;
+				c[i].cpu[r] = cpu;
+			}
 		}
 	print_table(c, n, ref, rounds);
 	return 0;

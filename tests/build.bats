@@ -68,10 +68,10 @@ usr/share/man/man1/privrun.1 644"
 	run --separate-stderr bench/rr -n 3 -w 1 -r echo true=/bin/true \
 		"echo=/bin/echo a '' b" "exec=bench/execfloor /bin/true"
 	assert_success
-	assert_line --index 0 '| command | median us | p25-p75 us | overhead us | echo/this | max RSS KiB |'
-	assert_line --regexp '^\| true \| [0-9]+ \| [0-9]+-[0-9]+ \| 0 \| - \| [0-9]+ \|$'
-	assert_line --regexp '^\| echo \| [0-9]+ \| [0-9]+-[0-9]+ \| -?[0-9]+ \| ([0-9.]+|-) \| [0-9]+ \|$'
-	assert_line --regexp '^\| exec \| [0-9]+ \| [0-9]+-[0-9]+ \| -?[0-9]+ \| ([0-9.]+|-) \| [0-9]+ \|$'
+	assert_line --index 0 '| command | median us | p25-p75 us | overhead us | echo/this | CPU overhead us | echo/this (CPU) | max RSS KiB |'
+	assert_line --regexp '^\| true \| [0-9]+ \| [0-9]+-[0-9]+ \| 0 \| - \| 0 \| - \| [0-9]+ \|$'
+	assert_line --regexp '^\| echo \| [0-9]+ \| [0-9]+-[0-9]+ \| -?[0-9]+ \| ([0-9.]+|-) \| -?[0-9]+ \| ([0-9.]+|-) \| [0-9]+ \|$'
+	assert_line --regexp '^\| exec \| [0-9]+ \| [0-9]+-[0-9]+ \| -?[0-9]+ \| ([0-9.]+|-) \| -?[0-9]+ \| ([0-9.]+|-) \| [0-9]+ \|$'
 	assert_line '3 rounds, round-robin; overhead = median of (command - true) within a round'
 	assert_equal "$stderr" ""
 }
