@@ -174,9 +174,11 @@ static void print_table(struct cmd *c, int n, int ref, int rounds)
 		double cpu = paired_overhead(c[i].cpu, c[0].cpu, rounds);
 		char ratio[32] = "-", cratio[32] = "-";
 
-		if (i > 0 && over > 0)
+		/* A ratio of overheads means something only when both are
+		 * above the noise, i.e. positive; else "-". */
+		if (i > 0 && over > 0 && ref_over > 0)
 			snprintf(ratio, sizeof(ratio), "%.2f", ref_over / over);
-		if (i > 0 && cpu > 0)
+		if (i > 0 && cpu > 0 && ref_cpu > 0)
 			snprintf(cratio, sizeof(cratio), "%.2f", ref_cpu / cpu);
 		printf("| %s | %.0f | %.0f-%.0f | %.0f | %s | %.0f | %s | %ld |\n",
 		    c[i].name, quantile(c[i].t, rounds, 0.5),
