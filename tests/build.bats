@@ -15,13 +15,14 @@ load helpers
 	assert_output --regexp '__[a-z]+_chk@'
 }
 
-@test "make install puts binary and man page under DESTDIR, with no setuid bit; uninstall removes them" {
+@test "make install puts binary and man pages under DESTDIR, with no setuid bit; uninstall removes them" {
 	dest=$BATS_TEST_TMPDIR/dest
 	run make -s install DESTDIR="$dest" PREFIX=/usr
 	assert_success
 	run bash -c 'find "$1" -type f -printf "%P %m\n" | sort' - "$dest"
 	assert_output "usr/bin/privrun 755
-usr/share/man/man1/privrun.1 644"
+usr/share/man/man1/privrun.1 644
+usr/share/man/man5/privrun.conf.5 644"
 	run getcap "$dest/usr/bin/privrun"
 	assert_output ""
 	run make -s uninstall DESTDIR="$dest" PREFIX=/usr
@@ -41,7 +42,7 @@ usr/share/man/man1/privrun.1 644"
 	run stat -c '%a %U' "$dest/c/usr/bin/privrun"
 	assert_output "755 root"
 	run getcap "$dest/c/usr/bin/privrun"
-	assert_output --partial "cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service=p"
+	assert_output --partial "cap_dac_read_search,cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service=p"
 }
 
 @test "every option --help lists is documented in the man page" {
