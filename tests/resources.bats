@@ -284,6 +284,16 @@ fd 8 name key file"
 	assert_output ""
 }
 
+@test "a failure removes a node in a directory only the target can write" {
+	dir=$RUN/private
+	mkdir -m 0700 "$dir"
+	chown 4001:4001 "$dir"
+	refuse "privrun: bind: tcp:192.0.2.1:80: address not available on this host" \
+		"$PRIVRUN" -u prtest-a -b unix:$dir/a.sock -b tcp:192.0.2.1:80 -- "$PROBE"
+	run ls -A "$dir"
+	assert_output ""
+}
+
 @test "bad specs are refused with the spec and the reason" {
 	refuse "privrun: bind: 'tcp': expected PROTOCOL:ADDRESS (tcp, udp, tcp4, tcp6, udp4, udp6, unix, unix-dgram)" \
 		"$PRIVRUN" -u nobody -b tcp -- "$PROBE"
