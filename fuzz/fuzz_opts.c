@@ -137,8 +137,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (opts_parse(argc, argv, &o, err, sizeof(err))) {
 		check_parsed(&o, argc, argv);
 		memset(err, 'X', sizeof(err));
+		/* A PROGRAM, or --dump, or --check-policy [FILE]. */
 		if (opts_validate(&o, err, sizeof(err)))
-			CHECK(o.argc > 0 || o.dump);
+			CHECK(o.check_policy ? o.argc <= 1 :
+			    o.argc > 0 || o.dump);
 		else
 			CHECK(terminated(err, sizeof(err)) && err[0] != '\0');
 	} else {
