@@ -186,7 +186,8 @@ fuzz-run: fuzz
 # the peers and tools from Debian; `make bench` builds and runs the harness
 # (BENCH_ROUNDS rounds per table) and prints markdown tables.
 BENCH_ROUNDS ?= 300
-BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor
+BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor \
+		bench/monitor_rt
 
 bench-build: privrun $(BENCH_BINS)
 
@@ -196,6 +197,11 @@ bench/%: bench/%.c
 # One extra execve and nothing else: static, so no loader is measured.
 bench/execfloor: bench/execfloor.c
 	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) $(CFLAGS) -static -o $@ $<
+
+# The monitor's client, through the library a daemon would link.
+bench/monitor_rt: bench/monitor_rt.c $(CLIENT_LIB) privrun_client.h
+	$(CC) $(ALL_CPPFLAGS) -I. $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(CLIENT_LIB) $(LDLIBS)
 
 bench: bench-build
 	bench/run $(BENCH_ROUNDS)
