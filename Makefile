@@ -186,7 +186,8 @@ fuzz-run: fuzz
 # the peers and tools from Debian; `make bench` builds and runs the harness
 # (BENCH_ROUNDS rounds per table) and prints markdown tables.
 BENCH_ROUNDS ?= 300
-BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor
+BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor \
+		bench/monitor_rt
 
 bench-build: privrun $(BENCH_BINS)
 
@@ -194,8 +195,16 @@ bench/%: bench/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
 
 # One extra execve and nothing else: static, so no loader is measured.
+# Never sanitized: the sanitizer runtimes cannot be linked statically (and
+# the floor must not measure them), so a sanitizer build leaves them out.
 bench/execfloor: bench/execfloor.c
-	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) $(CFLAGS) -static -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) \
+		$(filter-out -fsanitize=%,$(CFLAGS)) -static -o $@ $<
+
+# The monitor's client, through the library a daemon would link.
+bench/monitor_rt: bench/monitor_rt.c $(CLIENT_LIB) privrun_client.h
+	$(CC) $(ALL_CPPFLAGS) -I. $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(CLIENT_LIB) $(LDLIBS)
 
 bench: bench-build
 	bench/run $(BENCH_ROUNDS)

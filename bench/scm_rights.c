@@ -234,6 +234,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ncfg; i++) {
 		kill(cfgs[i].server, SIGTERM);
 		waitpid(cfgs[i].server, NULL, 0);
+		free(cfgs[i].ns);
 	}
 	return 0;
 }

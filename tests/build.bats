@@ -98,3 +98,52 @@ usr/share/man/man5/privrun.conf.5 644"
 	assert_line --regexp '^\| raw SCM_RIGHTS, pinned to one CPU \| [0-9]+ \| [0-9]+-[0-9]+ \| 1\.00 \|$'
 	assert_line --regexp '^\| SCM_RIGHTS \+ bind, unpinned \| [0-9]+ \| [0-9]+-[0-9]+ \| [0-9.]+ \|$'
 }
+
+# bench/run's monitor case, small: monitor_rt must get from privrun's
+# monitor a listening socket on each port it asks for (it checks each fd),
+# label its pinning from the kernel's affinity of both processes, stop at a
+# refusal, and monitor-table must divide its median by scm_rights'.
+@test "monitor_rt times bind round trips through privrun --monitor; monitor-table gives the ratio to the target" {
+	run make -s bench-build
+	assert_success
+	dir=$PRIVRUN_TEST_ROOT/bench.$BATS_TEST_NUMBER
+	mkdir -p "$dir"
+	install -m 0755 bench/monitor_rt "$dir/monitor_rt"
+	mon=("$PRIVRUN" -u 65534:65534 -G '' --monitor
+		--allow-bind tcp4:127.0.0.1:20000-29999 -- "$dir/monitor_rt")
+	run --separate-stderr "${mon[@]}" -w 2 -c 5 20 3>&-
+	assert_success
+	if [ "$(nproc)" -gt 1 ]; then
+		unpinned=unpinned
+	else
+		unpinned="pinned to one CPU"
+	fi
+	assert_output --regexp "^\| privrun --monitor bind, $unpinned \| [0-9]+ \| [0-9]+-[0-9]+ \|\$"
+	assert_equal "$stderr" ""
+	printf '%s\n' "$output" >"$dir/rows"
+	run --separate-stderr taskset -c 0 "${mon[@]}" -w 0 -p 20100 12 3>&-
+	assert_success
+	assert_output --regexp '^\| privrun --monitor bind, pinned to one CPU \| [0-9]+ \| [0-9]+-[0-9]+ \|$'
+	printf '%s\n' "$output" >>"$dir/rows"
+	# A port outside --allow-bind: the monitor refuses, and nothing is timed.
+	run --separate-stderr "${mon[@]}" -w 0 -p 30000 1 3>&-
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "monitor_rt: request: tcp4:127.0.0.1:30000: not in the monitor's allow list"
+	run bench/scm_rights -n 200 -p 47300
+	assert_success
+	printf '%s\n' "$output" >>"$dir/rows"
+	run --separate-stderr bench/monitor-table <"$dir/rows"
+	assert_success
+	assert_line --index 0 '| round trip | median ns (median of the runs) | range of the runs ns | runs | ratio to raw | ratio to raw + bind |'
+	assert_line --regexp '^\| SCM_RIGHTS \+ bind, pinned to one CPU \| [0-9]+ \| [0-9]+-[0-9]+ \| 1 \| [0-9.]+ \| 1\.00 \|$'
+	assert_line --regexp '^\| privrun --monitor bind, unpinned \| [0-9]+ \| [0-9]+-[0-9]+ \| 1 \| [0-9.]+ \| [0-9.]+ \|$'
+	assert_line --regexp '^Target, pinned to one CPU: monitor / \(SCM_RIGHTS \+ bind\) = [0-9.]+, at most 1\.50: (met|missed)$'
+	assert_line --regexp '^Target, unpinned: monitor / \(SCM_RIGHTS \+ bind\) = [0-9.]+, at most 1\.50: (met|missed)$'
+	# Without the monitor's rows it fails rather than report a verdict.
+	run --separate-stderr bench/monitor-table < <(grep -v 'privrun --monitor' "$dir/rows")
+	assert_failure 1
+	assert_equal "$stderr" 'monitor-table: no rows for "pinned to one CPU"
+monitor-table: no rows for "unpinned"'
+	refute_line --partial 'Target,'
+}
