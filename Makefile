@@ -7,6 +7,12 @@ VERSION    = 0.1
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+# Where each shell looks for completions it loads on demand.  zsh has no
+# one standard place: this is Debian's, in zsh's default $fpath there.
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -69,11 +75,30 @@ tests/sdconsumer: tests/sdconsumer.c
 check: all
 	tests/run
 
-install: privrun
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
-	$(INSTALL) -m 0644 man/privrun.1 $(DESTDIR)$(MANDIR)/man1/privrun.1
+# Data files installed as SOURCE:DESTINATION pairs, mode 0644; add a pair
+# to one of these lists and both install and uninstall handle it.
+MAN_FILES  = man/privrun.1:$(MANDIR)/man1/privrun.1
+COMP_FILES = completions/privrun.bash:$(BASHCOMPDIR)/privrun \
+	     completions/_privrun:$(ZSHCOMPDIR)/_privrun \
+	     completions/privrun.fish:$(FISHCOMPDIR)/privrun.fish
+DATA_FILES = $(MAN_FILES) $(COMP_FILES)
+data_src = $(firstword $(subst :, ,$(1)))
+data_dst = $(DESTDIR)$(lastword $(subst :, ,$(1)))
 
+# One recipe line per file, so that make shows each and stops at a failure.
+define install_data
+	$(INSTALL) -D -m 0644 $(call data_src,$(1)) $(call data_dst,$(1))
+
+endef
+define uninstall_data
+	rm -f $(call data_dst,$(1))
+
+endef
+
+install: privrun
+	$(INSTALL) -d $(DESTDIR)$(BINDIR)
+	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
+	$(foreach f,$(DATA_FILES),$(call install_data,$(f)))
 # The privileged variants: the same binary, made setuid-root or given
 # file capabilities.  Run as root.
 install-setuid: install
@@ -86,8 +111,8 @@ install-caps: install
 	$(SETCAP) $(FILECAPS) $(DESTDIR)$(BINDIR)/privrun
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/privrun $(DESTDIR)$(MANDIR)/man1/privrun.1
-
+	rm -f $(DESTDIR)$(BINDIR)/privrun
+	$(foreach f,$(DATA_FILES),$(call uninstall_data,$(f)))
 clean:
 	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS)
 
