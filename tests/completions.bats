@@ -219,3 +219,15 @@ nproc"
 		refute_output --partial "--keep-caps"
 	done
 }
+
+@test "privrun(1) FILES names each completion where make install PREFIX=/usr puts it" {
+	dest=$BATS_TEST_TMPDIR/dest
+	run make -s install DESTDIR="$dest" PREFIX=/usr
+	assert_success
+	run bash -c 'cd "$1" && find usr/share/bash-completion usr/share/zsh usr/share/fish -type f | sort' - "$dest"
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	for f in "${lines[@]}"; do
+		grep -qx "\\.It Pa /$f" man/privrun.1
+	done
+}

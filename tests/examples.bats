@@ -168,3 +168,13 @@ json_array() {
 	assert_output ""
 	assert_equal "$stderr" "privrun: drop: prctl(PR_SET_SECUREBITS): Operation not permitted"
 }
+
+@test "privrun(1) and the README describe every file in examples/" {
+	missing=()
+	for f in examples/*; do
+		name=${f#examples/}
+		grep -qE "^\\.(It|Pq) .*Pa $name( |\$)" man/privrun.1 || missing+=("man:$name")
+		grep -qF "(examples/$name)" README.md || missing+=("README:$name")
+	done
+	assert_equal "${missing[*]}" ""
+}
