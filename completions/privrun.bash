@@ -62,6 +62,7 @@ _privrun_value()
 		unix:* | unix-dgram:*)
 			local spec=${cur#"$name"}
 			COMPREPLY=($(compgen -P "$name${spec%%:*}:" -f -- "${spec#*:}"))
+			compopt -o filenames
 			;;
 		*)
 			COMPREPLY=($(compgen -P "$name" -W "$_privrun_protocols" \
@@ -73,8 +74,12 @@ _privrun_value()
 	-o | --open)
 		[[ $cur == *=* ]] && name=${cur%%=*}=
 		COMPREPLY=($(compgen -P "$name" -f -- "${cur#"$name"}"))
+		compopt -o filenames
 		;;
-	--chroot | --chdir) COMPREPLY=($(compgen -d -- "$cur")) ;;
+	--chroot | --chdir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		compopt -o filenames
+		;;
 	--rlimit)
 		if [[ $cur != *=* ]]; then
 			COMPREPLY=($(compgen -S = -W "$_privrun_rlimits" -- "$cur"))

@@ -46,8 +46,13 @@ setup() {
 	export PATH=$EX:$PATH
 }
 
+# The servers are stopped, and they leave no connection on port 80 in
+# TIME_WAIT, which would make a later test's bind(2) of port 80 fail.
 teardown() {
 	stop_background
+	wait_for port_80_free
+	run ss -Htan state time-wait 'sport = :80'
+	assert_output ""
 }
 
 # assert_serves UID NAME PID: port 80 answers from the server, which is
