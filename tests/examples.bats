@@ -21,6 +21,9 @@ app_user() {
 # /etc/group (bind-mounted over the host's by tests/run, so written in
 # place) for this file only.
 setup_file() {
+	# Only ever the suite's private copies, never the host's files.
+	findmnt -n /etc/passwd >/dev/null && findmnt -n /etc/group >/dev/null ||
+		return 1
 	read -r name uid < <(app_user)
 	[ -n "$uid" ] || return 1
 	echo "$name:x:$uid:$uid:example app:/nonexistent:/usr/sbin/nologin" >>/etc/passwd
@@ -29,6 +32,8 @@ setup_file() {
 
 teardown_file() {
 	local f rest
+	findmnt -n /etc/passwd >/dev/null && findmnt -n /etc/group >/dev/null ||
+		return 1
 	read -r name uid < <(app_user)
 	for f in /etc/passwd /etc/group; do
 		rest=$(grep -v "^$name:x:$uid:" "$f")
