@@ -13,13 +13,16 @@ DATADIR   ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/vendor-completions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+SYSCONFDIR ?= /etc
+# The policy file of setuid-root and file-capability installs (privrun.conf(5)).
+PRIVRUN_CONF ?= $(SYSCONFDIR)/privrun.conf
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 INSTALL   ?= install
 SETCAP    ?= setcap
 # What an install with file capabilities grants (see privrun(1)).
-FILECAPS  ?= cap_setuid,cap_setgid,cap_setpcap,cap_net_bind_service+p
+FILECAPS  ?= cap_setuid,cap_setgid,cap_setpcap,cap_net_bind_service,cap_dac_read_search+p
 
 CAPNG_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap-ng)
 CAPNG_LIBS   := $(shell $(PKG_CONFIG) --libs libcap-ng || echo -lcap-ng)
@@ -33,12 +36,14 @@ HARDEN_CPPFLAGS = -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 HARDEN_CFLAGS = -fPIE -fstack-protector-strong -fstack-clash-protection
 HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 
-ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) -DPRIVRUN_VERSION='"$(VERSION)"' $(CPPFLAGS)
+ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) -DPRIVRUN_VERSION='"$(VERSION)"' \
+	       -DPRIVRUN_CONF='"$(PRIVRUN_CONF)"' $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS) \
 	       $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c caps.c process.c \
+SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c policy_parse.c \
+       policy_file.c policy_log.c policy_show.c caps.c process.c \
        guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
@@ -57,9 +62,9 @@ tests/%: tests/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
 
 # The privilege API alone, driven through its states.
-tests/privs_api: tests/privs_api.c privs.o ids.o die.o
+tests/privs_api: tests/privs_api.c privs.o ids.o die.o caps.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		privs.o ids.o die.o $(CAPNG_LIBS) $(LDLIBS)
+		privs.o ids.o die.o caps.o $(CAPNG_LIBS) $(LDLIBS)
 
 # A kernel without IPv6, as far as one program can tell.
 tests/noipv6: tests/noipv6.c
@@ -77,7 +82,8 @@ check: all
 
 # Data files installed as SOURCE:DESTINATION pairs, mode 0644; add a pair
 # to one of these lists and both install and uninstall handle it.
-MAN_FILES  = man/privrun.1:$(MANDIR)/man1/privrun.1
+MAN_FILES  = man/privrun.1:$(MANDIR)/man1/privrun.1 \
+	     man/privrun.conf.5:$(MANDIR)/man5/privrun.conf.5
 COMP_FILES = completions/privrun.bash:$(BASHCOMPDIR)/privrun \
 	     completions/_privrun:$(ZSHCOMPDIR)/_privrun \
 	     completions/privrun.fish:$(FISHCOMPDIR)/privrun.fish
@@ -99,6 +105,7 @@ install: privrun
 	$(INSTALL) -d $(DESTDIR)$(BINDIR)
 	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
 	$(foreach f,$(DATA_FILES),$(call install_data,$(f)))
+
 # The privileged variants: the same binary, made setuid-root or given
 # file capabilities.  Run as root.
 install-setuid: install
@@ -113,6 +120,7 @@ install-caps: install
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/privrun
 	$(foreach f,$(DATA_FILES),$(call uninstall_data,$(f)))
+
 clean:
 	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS)
 
@@ -126,7 +134,7 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 30
-FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts
+FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts fuzz/fuzz_policy
 
 fuzz: $(FUZZ_BINS)
 
@@ -136,11 +144,17 @@ fuzz/fuzz_spec: fuzz/fuzz_spec.c spec.c ids.c $(wildcard *.h)
 fuzz/fuzz_opts: fuzz/fuzz_opts.c opts.c spec.c ids.c $(wildcard *.h)
 	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_opts.c opts.c spec.c ids.c
 
+fuzz/fuzz_policy: fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
+		$(wildcard *.h)
+	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) $(CAPNG_CFLAGS) -I. -o $@ \
+		fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
+		$(CAPNG_LIBS)
+
 # Run each target for FUZZ_SECONDS on a scratch copy of its seeds, since
 # libFuzzer adds what it finds to the first corpus directory.  A crash
 # input is kept as fuzz/crash-*; any finding fails the target.
 fuzz-run: fuzz
-	@for t in spec opts; do \
+	@for t in spec opts policy; do \
 		tmp=$$(mktemp -d) || exit 1; \
 		cp fuzz/corpus/$$t/* "$$tmp"/ && \
 		fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \

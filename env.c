@@ -49,19 +49,59 @@ static void plan_removals(struct env_plan *plan)
 	}
 }
 
+/*
+ * What sudo's env_reset keeps for the terminal and the language: no value
+ * with a '/', which could name a file (a locale or terminfo of the
+ * caller's choosing) for the program to load.
+ */
+static bool kept_on_reset(const char *entry, size_t len)
+{
+	const char *value = entry + len + 1;
+	size_t i;
+
+	if (entry[len] != '=' || strchr(value, '/') != NULL ||
+	    strlen(value) > 255)
+		return false;
+	if ((len == 4 && strncmp(entry, "TERM", 4) == 0) ||
+	    (len == 4 && strncmp(entry, "LANG", 4) == 0) ||
+	    (len == 8 && strncmp(entry, "LANGUAGE", 8) == 0))
+		return true;
+	if (len < 4 || strncmp(entry, "LC_", 3) != 0)
+		return false;
+	for (i = 3; i < len; i++)
+		if ((entry[i] < 'A' || entry[i] > 'Z') && entry[i] != '_')
+			return false;
+	return true;
+}
+
+static void plan_reset(struct env_plan *plan, bool keep_terminal)
+{
+	char **e;
+
+	plan->clear = 1;
+	add(plan, "PATH", 4, EXEC_SAFE_PATH);
+	for (e = environ; keep_terminal && *e != NULL; e++) {
+		size_t len = strcspn(*e, "=");
+		if (kept_on_reset(*e, len))
+			add(plan, *e, len, *e + len + 1);
+	}
+}
+
 void env_plan(const struct options *o, const struct identity *id,
-    struct env_plan *plan)
+    struct env_plan *plan, bool reset)
 {
 	size_t i;
 
 	memset(plan, 0, sizeof(*plan));
-	if (o->clear_env) {
+	if (reset) {
+		plan_reset(plan, !o->clear_env);
+	} else if (o->clear_env) {
 		plan->clear = 1;
 		add(plan, "PATH", 4, EXEC_SAFE_PATH);
 	} else {
 		plan_removals(plan);
 	}
-	if (!o->keep_env) {
+	if (!o->keep_env || reset) {
 		add(plan, "HOME", 4, id->home);
 		add(plan, "USER", 4, id->name);
 		add(plan, "LOGNAME", 7, id->name);

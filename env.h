@@ -6,6 +6,7 @@
 #ifndef PRIVRUN_ENV_H
 #define PRIVRUN_ENV_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ids.h"
@@ -27,10 +28,13 @@ struct env_plan {
 /*
  * Plan: remove inherited LISTEN_* and PRIVRUN_* (privrun sets its own),
  * optionally clear, set HOME/USER/LOGNAME/SHELL of the target unless
- * --keep-env, then the --env values in order.
+ * --keep-env, then the --env values in order.  With reset (an untrusted
+ * caller's program run as another user or with capabilities), start from
+ * an empty environment with only TERM, LANG, LANGUAGE and LC_* kept (values
+ * without '/'), the safe PATH and the target's HOME, USER, LOGNAME, SHELL.
  */
 void env_plan(const struct options *o, const struct identity *id,
-    struct env_plan *plan);
+    struct env_plan *plan, bool reset);
 void env_apply(const struct env_plan *plan);
 void env_free(struct env_plan *plan);
 void env_print(const struct env_plan *plan, FILE *out);

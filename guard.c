@@ -13,6 +13,7 @@
  * is compared under a 32-bit mask.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -20,9 +21,21 @@
 #include "die.h"
 #include "guard.h"
 
+/*
+ * A terminal on fds 0-2, or a controlling terminal at all: a program with
+ * stdio on /dev/null can still open /dev/tty (mode 0666) and inject there.
+ */
 bool guard_on_terminal(void)
 {
-	return isatty(0) || isatty(1) || isatty(2);
+	int fd;
+
+	if (isatty(0) || isatty(1) || isatty(2))
+		return true;
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 static void deny_ioctl(scmp_filter_ctx ctx, unsigned long request,

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-/* Whether one of fds 0-2 is a terminal. */
+/* Whether one of fds 0-2 is a terminal, or there is a controlling one. */
 bool guard_on_terminal(void);
 /*
  * Make ioctl(TIOCSTI) and ioctl(TIOCLINUX) fail with EPERM from now on, in

@@ -30,6 +30,7 @@ enum {
 	OPT_UMASK,
 	OPT_RLIMIT,
 	OPT_JSON,
+	OPT_CHECK_POLICY,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +53,7 @@ static const struct option long_opts[] = {
 	{ "umask",	required_argument,	NULL, OPT_UMASK },
 	{ "rlimit",	required_argument,	NULL, OPT_RLIMIT },
 	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "check-policy", no_argument,		NULL, OPT_CHECK_POLICY },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ "dump",	no_argument,		NULL, OPT_DUMP },
@@ -106,6 +108,9 @@ void opts_usage(void)
 "                           instead of running PROGRAM\n"
 "      --json               --dry-run or --dump output as one JSON object\n"
 "  -v, --verbose            trace each privilege transition to stderr\n"
+"      --check-policy [FILE]\n"
+"                           check the policy file (or FILE) and print its\n"
+"                           rules; runs nothing\n"
 "  -h, --help               print this help\n"
 "  -V, --version            print the version\n"
 "\n"
@@ -226,6 +231,9 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 	case OPT_JSON:
 		o->json = true;
 		return true;
+	case OPT_CHECK_POLICY:
+		o->check_policy = true;
+		return true;
 	case 'v':
 		o->verbose = true;
 		return true;
@@ -312,6 +320,12 @@ bool opts_validate(const struct options *o, char *err, size_t errlen)
 	if (conflict != NULL) {
 		snprintf(err, errlen, "%s are mutually exclusive", conflict);
 		return false;
+	}
+	if (o->check_policy) {
+		if (o->argc > 1)
+			snprintf(err, errlen, "--check-policy takes at most "
+			    "one FILE");
+		return o->argc <= 1;
 	}
 	if (o->json && !o->dry_run && !o->dump) {
 		snprintf(err, errlen, "--json needs --dry-run or --dump");

@@ -44,6 +44,7 @@ struct options {
 	const char **rlimits;	/* NAME=SOFT[:HARD], in order */
 	size_t nrlimits;
 	bool json;
+	bool check_policy;	/* --check-policy [FILE]: FILE is argv[0] */
 	bool verbose;
 	bool dry_run;
 	bool dump;

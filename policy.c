@@ -1,59 +1,269 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * policy.c: what an untrusted caller may ask for.  When privrun runs
- * setuid-root or with file capabilities for an ordinary user, nothing that
- * user asks for is granted unless a rule says so; with no rules (there is
- * no policy file yet) the caller may only do what it could do itself: run
- * the program as itself, with exactly the groups it has, and bind ports at or
- * above net.ipv4.ip_unprivileged_port_start.  Resources are then opened
- * with the caller's own file system ids and no capability (resources.c).
- * It decides; it never changes privileges.
+ * policy.c: what an untrusted caller may have.  When privrun runs
+ * setuid-root or with file capabilities for an ordinary user, that user
+ * gets by default only what it could do itself: run the program as itself,
+ * with exactly the groups it has, bind ports at or above
+ * net.ipv4.ip_unprivileged_port_start, and open and create what its own
+ * rights allow (resources.c opens with the caller's ids).  Anything more
+ * must be granted by a rule of the policy file (privrun.conf(5)).
+ *
+ * A rule applies to a request when its user or group is the caller's, its
+ * "cmd" (if any) is the program, and the target is in its "as" list (or,
+ * without one, is the caller).  The grants of the rules that apply add up;
+ * grants of rules for another target or program never do.  Each decision is
+ * logged (policy_log.c).  It decides; it never changes privileges, except
+ * that the policy file is read with privrun's rights.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "die.h"
 #include "ids.h"
 #include "policy.h"
+#include "policy_file.h"
+#include "policy_log.h"
 #include "privs.h"
 #include "target.h"
 
-static void deny(const char *what)
-{
-	char *caller = ids_user_name(privs_caller_uid());
+/* One request and the rules that apply to it. */
+struct decision {
+	const struct options *o;
+	const struct identity *id;
+	struct resources *r;
+	const struct process_plan *proc;
+	uint64_t keep;
+	struct policy pol;
+	bool have_file;		/* a policy file exists */
+	bool *applies;		/* per rule */
+	struct identity caller;	/* its uid, and its groups from the kernel */
+	char who[600];		/* "uid 4001 (alice) as uid 33 (www-data)" */
+	char what[2048];	/* the request, escaped, for the log */
+};
 
-	die("policy", "uid %u (%s) may not %s: denied by default (no rule "
-	    "grants it)", (unsigned)privs_caller_uid(),
-	    caller ? caller : "unknown", what);
+static const char *program(const struct decision *d)
+{
+	return d->o->argc > 0 ? d->o->argv[0] : "(--dump)";
 }
 
-static void check_identity(const struct identity *id)
+__attribute__((noreturn, format(printf, 2, 3)))
+static void deny(struct decision *d, const char *fmt, ...)
 {
-	struct identity cur;
-	size_t i;
-	bool same;
-	char what[128];
+	char why[1024], reason[2048];
+	va_list ap;
 
-	if (id->uid != privs_caller_uid()) {
-		snprintf(what, sizeof(what), "run programs as uid %u (%s)",
-		    (unsigned)id->uid, id->name);
-		deny(what);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(reason, sizeof(reason), "%s may not %s: %s", d->who, why,
+	    d->have_file ? "no rule in " PRIVRUN_CONF " grants it" :
+	    "denied by default (no rule grants it)");
+	policy_log(false, "%s: denied: %s", d->what, reason);
+	die("policy", "%s", reason);
+}
+
+static void describe_caller(struct decision *d)
+{
+	char *name = ids_user_name(privs_caller_uid()), esc[300];
+
+	policy_log_escape(esc, sizeof(esc), name ? name : "unknown");
+	snprintf(d->who, sizeof(d->who), "uid %u (%s)",
+	    (unsigned)privs_caller_uid(), esc);
+	free(name);
+}
+
+/* "uid 4001 (alice) as uid 33 (www-data): /bin/prog ARGS; bind ...". */
+static void describe_request(struct decision *d)
+{
+	char esc[600];
+	size_t i, used;
+	int n;
+
+	policy_log_escape(esc, sizeof(esc), d->id->name);
+	n = snprintf(d->what, sizeof(d->what), "%s as uid %u (%s):", d->who,
+	    (unsigned)d->id->uid, esc);
+	used = n > 0 ? (size_t)n : 0;
+	for (i = 0; i < (size_t)d->o->argc && used < sizeof(d->what); i++) {
+		policy_log_escape(esc, sizeof(esc), d->o->argv[i]);
+		n = snprintf(d->what + used, sizeof(d->what) - used, " %s",
+		    esc);
+		used += n > 0 ? (size_t)n : 0;
 	}
-	if (id->gid != privs_caller_gid()) {
-		snprintf(what, sizeof(what), "run programs with gid %u",
-		    (unsigned)id->gid);
-		deny(what);
+	for (i = 0; i < d->r->n && used < sizeof(d->what); i++) {
+		const struct spec *s = &d->r->res[i].spec;
+		policy_log_escape(esc, sizeof(esc), s->text);
+		n = snprintf(d->what + used, sizeof(d->what) - used, "; %s %s",
+		    s->kind == SPEC_BIND ? "bind" : "open", esc);
+		used += n > 0 ? (size_t)n : 0;
 	}
+}
+
+/* A stale or unsafe policy is no policy: nothing at all is allowed. */
+static void load_policy(struct decision *d)
+{
+	enum policy_load_result rc;
+	char err[1024];
+
+	if (privs_root() != 0)
+		die("policy", "%s", privs_error());
+	rc = policy_load(PRIVRUN_CONF, true, &d->pol, err, sizeof(err));
+	if (privs_relinquish() != 0)
+		die("policy", "%s", privs_error());
+	d->have_file = rc != POLICY_ABSENT;
+	if (rc != POLICY_UNUSABLE)
+		return;
+	policy_log(false, "%s: denied: unusable policy: %s", d->what, err);
+	die("policy", "%s; denying everything", err);
+}
+
+static bool caller_is(const struct decision *d, const struct policy_rule *r)
+{
+	struct identity u;
+	char err[256];
+	gid_t gid;
+	size_t i;
+	bool match;
+
+	if (!r->who_is_group) {
+		if (!ids_resolve_user(r->who, &u, err, sizeof(err)))
+			return false;
+		match = u.uid == privs_caller_uid();
+		identity_free(&u);
+		return match;
+	}
+	if (!ids_resolve_group(r->who, &gid, err, sizeof(err)))
+		return false;
+	if (gid == privs_caller_gid())
+		return true;
+	for (i = 0; i < d->caller.ngroups; i++)
+		if (d->caller.groups[i] == gid)
+			return true;
+	return false;
+}
+
+static bool targets(const struct decision *d, const struct policy_rule *r)
+{
+	struct identity u;
+	char err[256];
+	size_t i;
+	bool match = false;
+
+	if (r->nas == 0)
+		return d->id->uid == privs_caller_uid();
+	for (i = 0; i < r->nas && !match; i++) {
+		if (!ids_resolve_user(r->as[i], &u, err, sizeof(err)))
+			continue;
+		match = u.uid == d->id->uid;
+		identity_free(&u);
+	}
+	return match;
+}
+
+/* "cmd PATH" allows any arguments; "cmd PATH ARGS..." exactly those. */
+static bool runs_cmd(const struct decision *d, const struct policy_rule *r)
+{
+	size_t i;
+
+	if (r->ncmd == 0)
+		return true;
+	if (d->o->argc < 1 || strcmp(d->o->argv[0], r->cmd[0]) != 0)
+		return false;
+	if (r->ncmd == 1)
+		return true;
+	if ((size_t)d->o->argc != r->ncmd)
+		return false;
+	for (i = 1; i < r->ncmd; i++)
+		if (strcmp(d->o->argv[i], r->cmd[i]) != 0)
+			return false;
+	return true;
+}
+
+static void find_applying_rules(struct decision *d)
+{
+	size_t i;
+
+	d->applies = calloc(d->pol.n + 1, sizeof(*d->applies));
+	if (d->applies == NULL)
+		die_errno("policy", "calloc");
+	for (i = 0; i < d->pol.n; i++)
+		d->applies[i] = caller_is(d, &d->pol.rule[i]) &&
+		    targets(d, &d->pol.rule[i]) && runs_cmd(d, &d->pol.rule[i]);
+}
+
+static bool any_applies(const struct decision *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->pol.n; i++)
+		if (d->applies[i])
+			return true;
+	return false;
+}
+
+static void check_own_identity(struct decision *d)
+{
+	const struct identity *id = d->id;
+	bool same = d->caller.ngroups == id->ngroups;
+	size_t i;
+
+	if (id->gid != privs_caller_gid())
+		deny(d, "run programs with gid %u", (unsigned)id->gid);
 	/* Not even fewer groups: a group can be a deny list (mode 0604), and
 	 * shedding it is what setgroups(2) is privileged for. */
-	memset(&cur, 0, sizeof(cur));
-	target_current_groups(&cur);
-	same = cur.ngroups == id->ngroups;
 	for (i = 0; same && i < id->ngroups; i++)
-		same = cur.groups[i] == id->groups[i];
+		same = d->caller.groups[i] == id->groups[i];
 	if (!same)
-		deny("change its supplementary groups");
-	identity_free(&cur);
+		deny(d, "change its supplementary groups");
+}
+
+/* Another user, as a rule allows: with that user's own groups only. */
+static void check_identity(struct decision *d)
+{
+	const struct options *o = d->o;
+	size_t i;
+	bool named = false;
+
+	if (d->id->uid == privs_caller_uid()) {
+		check_own_identity(d);
+		return;
+	}
+	for (i = 0; i < d->pol.n && !named; i++)
+		named = caller_is(d, &d->pol.rule[i]) &&
+		    targets(d, &d->pol.rule[i]);
+	if (!any_applies(d) && !named)
+		deny(d, "run programs as uid %u (%s)", (unsigned)d->id->uid,
+		    d->id->name);
+	if (!any_applies(d))
+		deny(d, "run %s as uid %u (%s)", program(d),
+		    (unsigned)d->id->uid, d->id->name);
+	if (o->group != NULL || o->user_group != NULL || o->groups_given)
+		deny(d, "choose the groups of uid %u (%s) (-g, -G, "
+		    "USER:GROUP)", (unsigned)d->id->uid, d->id->name);
+}
+
+static bool bind_granted(const struct decision *d, const struct spec *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->pol.n; i++)
+		for (j = 0; d->applies[i] && j < d->pol.rule[i].nbind; j++)
+			if (policy_bind_covers(&d->pol.rule[i].bind[j], s))
+				return true;
+	return false;
+}
+
+static bool open_granted(const struct decision *d, const struct spec *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->pol.n; i++)
+		for (j = 0; d->applies[i] && j < d->pol.rule[i].nopen; j++)
+			if (policy_open_matches(&d->pol.rule[i].open[j], s))
+				return true;
+	return false;
 }
 
 /* sysctl net.ipv4.ip_unprivileged_port_start (ip-sysctl.rst). */
@@ -73,62 +283,117 @@ static unsigned unprivileged_port_start(void)
 	return (unsigned)v;
 }
 
-static void check_resources(const struct options *o,
-    const struct resources *r)
+static void check_unix_owner(struct decision *d, const struct resource *res)
+{
+	if (res->owner != privs_caller_uid() ||
+	    res->group != privs_caller_gid())
+		deny(d, "create %s owned by uid %u gid %u", res->spec.text,
+		    (unsigned)res->owner, (unsigned)res->group);
+}
+
+/* Mark what the rules grant; a low port nobody grants is denied. */
+static void check_resources(struct decision *d)
 {
 	unsigned start = unprivileged_port_start();
-	char what[600];
 	size_t i;
 
-	if (o->pass_listen_fds)
-		deny("use --pass-listen-fds");
-	for (i = 0; i < r->n; i++) {
-		const struct spec *s = &r->res[i].spec;
+	if (d->o->pass_listen_fds)
+		deny(d, "use --pass-listen-fds");
+	for (i = 0; i < d->r->n; i++) {
+		struct resource *res = &d->r->res[i];
+		const struct spec *s = &res->spec;
 		unsigned port = spec_port(s);
-		if (s->kind == SPEC_BIND && s->family == AF_UNIX &&
-		    (r->res[i].owner != privs_caller_uid() ||
-		    r->res[i].group != privs_caller_gid())) {
-			snprintf(what, sizeof(what), "create %s owned by "
-			    "uid %u gid %u", s->text, (unsigned)r->res[i].owner,
-			    (unsigned)r->res[i].group);
-			deny(what);
+		if (s->kind == SPEC_OPEN) {
+			res->granted = open_granted(d, s);
+		} else if (s->family == AF_UNIX) {
+			check_unix_owner(d, res);
+		} else if (port != 0 && port < start) {
+			res->granted = bind_granted(d, s);
+			if (!res->granted)
+				deny(d, "bind %s (ports below %u are "
+				    "privileged)", s->text, start);
 		}
-		if (s->kind != SPEC_BIND || s->family == AF_UNIX ||
-		    port == 0 || port >= start)
-			continue;
-		snprintf(what, sizeof(what), "bind %s (ports below %u are "
-		    "privileged)", s->text, start);
-		deny(what);
 	}
+}
+
+static void check_kept(struct decision *d)
+{
+	uint64_t granted = 0;
+	char names[1024];
+	size_t i;
+
+	for (i = 0; i < d->pol.n; i++)
+		if (d->applies[i])
+			granted |= d->pol.rule[i].keep;
+	if ((d->keep & ~granted) == 0)
+		return;
+	caps_format(d->keep & ~granted, names, sizeof(names));
+	deny(d, "keep %s (--keep-caps)", names);
 }
 
 /* Options that give more than the caller has (SPEC section 4). */
-static void check_process(const struct options *o, const struct identity *id,
-    const struct process_plan *proc, uint64_t keep)
+static void check_process(struct decision *d)
 {
-	const char *limit = process_raises_hard_limit(proc);
-	char what[128];
+	const char *limit = process_raises_hard_limit(d->proc);
 
-	if (keep != 0)
-		deny("keep capabilities (--keep-caps)");
-	if (proc->chroot_dir != NULL)
-		deny("use --chroot");
-	if (o->allow_new_privs && id->uid != privs_caller_uid())
-		deny("use --allow-new-privs with another user");
-	if (limit != NULL) {
-		snprintf(what, sizeof(what), "raise the hard limit of %s",
-		    limit);
-		deny(what);
+	if (d->proc->chroot_dir != NULL)
+		deny(d, "use --chroot");
+	if (d->o->allow_new_privs && d->id->uid != privs_caller_uid())
+		deny(d, "use --allow-new-privs with another user");
+	if (limit != NULL)
+		deny(d, "raise the hard limit of %s", limit);
+	if (policy_resets_env(d->id, d->keep) &&
+	    (d->o->keep_env || d->o->nenv > 0))
+		deny(d, "choose the environment of a program run as another "
+		    "user or with capabilities (--env, --keep-env)");
+}
+
+static void log_allowed(struct decision *d)
+{
+	char lines[512] = "";
+	size_t i, used = 0;
+
+	for (i = 0; i < d->pol.n && used < sizeof(lines); i++) {
+		int n;
+		if (!d->applies[i])
+			continue;
+		n = snprintf(lines + used, sizeof(lines) - used, "%s%u",
+		    used ? "," : "", d->pol.rule[i].line);
+		used += n > 0 ? (size_t)n : 0;
 	}
+	if (used > 0)
+		policy_log(true, "%s: allowed by %s line %s", d->what,
+		    PRIVRUN_CONF, lines);
+	else
+		policy_log(true, "%s: allowed (the caller's own rights)",
+		    d->what);
+}
+
+bool policy_resets_env(const struct identity *id, uint64_t keep)
+{
+	return privs_untrusted_caller() &&
+	    (id->uid != privs_caller_uid() || keep != 0);
 }
 
 void policy_check(const struct options *o, const struct identity *id,
-    const struct resources *r, const struct process_plan *proc,
-    uint64_t keep)
+    struct resources *r, const struct process_plan *proc, uint64_t keep)
 {
+	struct decision d = { .o = o, .id = id, .r = r, .proc = proc,
+	    .keep = keep };
+
 	if (!privs_untrusted_caller())
 		return;
-	check_identity(id);
-	check_resources(o, r);
-	check_process(o, id, proc, keep);
+	target_current_groups(&d.caller);
+	describe_caller(&d);
+	describe_request(&d);
+	load_policy(&d);
+	find_applying_rules(&d);
+	check_identity(&d);
+	check_resources(&d);
+	check_kept(&d);
+	check_process(&d);
+	log_allowed(&d);
+	free(d.applies);
+	identity_free(&d.caller);
+	policy_free(&d.pol);
 }

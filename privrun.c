@@ -53,6 +53,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		die_usage("%s", err);
 	if (o->verbose)
 		trace_enable();
+	if (o->check_policy)
+		exit(policy_show(o->argc > 0 ? o->argv[0] : NULL));
 }
 
 static uint64_t kept_capabilities(const struct options *o)
@@ -153,7 +155,7 @@ int main(int argc, char **argv)
 	policy_check(&o, &id, &res, &proc, plan.keep);
 	if (o.pass_listen_fds)
 		resources_take_inherited(&res);
-	env_plan(&o, &id, &env);
+	env_plan(&o, &id, &env, policy_resets_env(&id, plan.keep));
 	plan.guard = want_guard(&o, &id, plan.keep);
 	if (o.dry_run) {
 		if (o.json)

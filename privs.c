@@ -54,6 +54,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "compat.h"
 #include "die.h"
 #include "ids.h"
@@ -156,25 +157,34 @@ static int capng_fail(const char *what, int rc)
 	    rc == -4 || rc == -2 ? " (CAP_SETPCAP missing?)" : "");
 }
 
-/* Effective set = permitted (on) or empty (off); permitted is untouched. */
-static int set_effective(bool on)
+/*
+ * Effective set = the permitted capabilities that are in mask; permitted is
+ * untouched.
+ */
+static int set_effective_mask(uint64_t mask)
 {
 	int c, last = last_cap(), rc;
 
 	if (capng_get_caps_process() != 0)
 		return fail("capget");
 	for (c = 0; c <= last; c++) {
-		bool want = on && capng_have_capability(CAPNG_PERMITTED,
-		    (unsigned)c);
+		bool want = (mask & (UINT64_C(1) << c)) &&
+		    capng_have_capability(CAPNG_PERMITTED, (unsigned)c);
 		if (capng_update(want ? CAPNG_ADD : CAPNG_DROP,
 		    CAPNG_EFFECTIVE, (unsigned)c) != 0)
 			return capng_fail("capng_update", -1);
 	}
 	rc = capng_apply(CAPNG_SELECT_CAPS);
 	if (rc != 0)
-		return capng_fail(on ? "raise effective capabilities" :
+		return capng_fail(mask ? "raise effective capabilities" :
 		    "lower effective capabilities", rc);
 	return 0;
+}
+
+/* Effective set = permitted (on) or empty (off). */
+static int set_effective(bool on)
+{
+	return set_effective_mask(on ? UINT64_MAX : 0);
 }
 
 /*
@@ -339,6 +349,20 @@ static int set_fsids(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* The capabilities privrun may raise: what a kept set can come from. */
+static uint64_t permitted_mask(void)
+{
+	uint64_t mask = 0;
+	int c, last = last_cap();
+
+	if (capng_get_caps_process() != 0)
+		return 0;
+	for (c = 0; c <= last && c < 64; c++)
+		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)c))
+			mask |= UINT64_C(1) << c;
+	return mask;
+}
+
 int privs_keep_at(const char *file, int line, uint64_t mask,
     bool allow_new_privs)
 {
@@ -352,27 +376,40 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 		return fail("cannot keep capabilities: privrun has no "
 		    "privileges");
 	}
+	if (mask & ~permitted_mask()) {
+		char names[1024];
+		caps_format(mask & ~permitted_mask(), names, sizeof(names));
+		errno = 0;
+		return fail("cannot keep %s: privrun does not hold it (%s "
+		    "start)", names, privs_start_name(st.start));
+	}
 	st.keep = mask;
 	st.allow_new_privs = allow_new_privs;
 	return 0;
 }
 
-/* Effective ids of the target for privs_user(); fsuid follows (setfsuid(2)). */
-static int set_user_eids(void)
+/*
+ * Effective ids uid:gid for privs_user() and privs_caller(); the fsuid
+ * follows (setfsuid(2)).  Leaving euid 0 empties the effective set
+ * (capabilities(7)); then exactly the capabilities in caps are raised again,
+ * from the permitted set, which the saved uid 0 (or the file capabilities)
+ * keeps.
+ */
+static int set_acting_eids(uid_t uid, gid_t gid, uint64_t caps)
 {
 	uid_t r, e, sv;
 
 	if (set_effective(true) != 0)
 		return -1;
-	if (setresgid((gid_t)-1, st.gid, (gid_t)-1) != 0)
-		return fail("setresgid(-1, %u, -1)", (unsigned)st.gid);
-	if (setresuid((uid_t)-1, st.uid, (uid_t)-1) != 0)
-		return fail("setresuid(-1, %u, -1)", (unsigned)st.uid);
-	if (getresuid(&r, &e, &sv) != 0 || e != st.uid) {
+	if (setresgid((gid_t)-1, gid, (gid_t)-1) != 0)
+		return fail("setresgid(-1, %u, -1)", (unsigned)gid);
+	if (setresuid((uid_t)-1, uid, (uid_t)-1) != 0)
+		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
+	if (getresuid(&r, &e, &sv) != 0 || e != uid) {
 		errno = EPERM;
-		return fail("setresuid(-1, %u, -1)", (unsigned)st.uid);
+		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
 	}
-	return set_effective(false);
+	return set_effective_mask(caps);
 }
 
 /*
@@ -444,9 +481,24 @@ int privs_user_at(const char *file, int line)
 	    (unsigned)st.uid, (unsigned)st.gid);
 	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
 		return -1;
-	if (privileged() && set_user_eids() != 0)
+	if (privileged() && set_acting_eids(st.uid, st.gid, 0) != 0)
 		return -1;
 	st.acting = ACT_USER;	/* unprivileged too, so relinquish balances */
+	return 0;
+}
+
+int privs_caller_at(const char *file, int line, uint64_t caps)
+{
+	if (check_usable("privs_caller") != 0)
+		return -1;
+	trace_at(file, line, "privs_caller: euid %u egid %u, capabilities "
+	    "%#llx", (unsigned)st.ruid, (unsigned)st.rgid,
+	    (unsigned long long)caps);
+	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
+		return -1;
+	if (privileged() && set_acting_eids(st.ruid, st.rgid, caps) != 0)
+		return -1;
+	st.acting = ACT_USER;	/* privs_relinquish() ends it */
 	return 0;
 }
 

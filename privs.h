@@ -49,6 +49,12 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 int privs_root_at(const char *file, int line);
 int privs_relinquish_at(const char *file, int line);
 int privs_user_at(const char *file, int line);
+/*
+ * As privs_user(), but acting as the caller (its real uid and gid), with
+ * exactly the capabilities in caps effective: what an untrusted caller's
+ * resources are opened with (SPEC section 4).  privs_relinquish() ends it.
+ */
+int privs_caller_at(const char *file, int line, uint64_t caps);
 int privs_revoke_at(const char *file, int line);
 /*
  * As privs_root(), but files are created owned by uid:gid (the fsuid and
@@ -64,6 +70,7 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid);
 #define privs_root()		privs_root_at(__FILE__, __LINE__)
 #define privs_relinquish()	privs_relinquish_at(__FILE__, __LINE__)
 #define privs_user()		privs_user_at(__FILE__, __LINE__)
+#define privs_caller(caps)	privs_caller_at(__FILE__, __LINE__, (caps))
 #define privs_revoke()		privs_revoke_at(__FILE__, __LINE__)
 #define privs_create_as(uid, gid) \
 	privs_create_as_at(__FILE__, __LINE__, (uid), (gid))

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -66,13 +67,17 @@ static int fail_errno(struct opener *op, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * The owner of a unix socket node: the target, or with an untrusted caller
+ * the caller itself, whose rights create the node (SPEC section 4).
+ */
 static void resolve_owner(struct resource *r, const struct identity *id)
 {
 	struct identity owner;
 	char err[256];
 
-	r->owner = id->uid;
-	r->group = id->gid;
+	r->owner = privs_untrusted_caller() ? privs_caller_uid() : id->uid;
+	r->group = privs_untrusted_caller() ? privs_caller_gid() : id->gid;
 	if (r->spec.owner[0] != '\0') {
 		if (!ids_resolve_user(r->spec.owner, &owner, err, sizeof(err)))
 			die("bind", "%s: owner %s", r->spec.text, err);
@@ -395,13 +400,17 @@ static int file_type_allowed(struct opener *op, const struct spec *s, int fd)
  * O_NONBLOCK so that a FIFO or a terminal cannot block us before fstat has
  * said what it is; it is cleared again before the program gets the fd.
  */
-static int open_file(struct opener *op, const struct spec *s)
+static int open_file(struct opener *op, const struct resource *r)
 {
+	const struct spec *s = &r->spec;
 	struct open_how how = {
 		.flags = (unsigned)(s->oflags | O_CLOEXEC | O_NOCTTY |
 		    O_NONBLOCK | (s->follow ? 0 : O_NOFOLLOW)),
 		.mode = (s->oflags & O_CREAT) ? 0600 : 0,
-		.resolve = RESOLVE_NO_MAGICLINKS,
+		/* A file a rule grants to an untrusted caller is opened
+		 * with privileges: no symlink anywhere may redirect it. */
+		.resolve = RESOLVE_NO_MAGICLINKS | (r->granted &&
+		    privs_untrusted_caller() ? RESOLVE_NO_SYMLINKS : 0),
 	};
 	int fd, fl;
 
@@ -424,17 +433,34 @@ static int open_file(struct opener *op, const struct spec *s)
 	return fd;
 }
 
+/*
+ * The rights a resource is opened with.  An untrusted caller gets what it
+ * could open itself (SPEC 4): its own ids and no capability, unless a
+ * policy rule granted this resource: then CAP_NET_BIND_SERVICE alone for a
+ * low port (still as the caller, so SO_REUSEPORT cannot join another
+ * user's group and nothing else privileged rides along), or privrun's own
+ * privileges for a file the rule names.  Otherwise, privrun's own.
+ */
+static int raise_for(const struct resource *r)
+{
+	if (!privs_untrusted_caller())
+		return privs_root();
+	if (!r->granted)
+		return privs_caller(0);
+	if (r->spec.kind == SPEC_OPEN)
+		return privs_root();
+	return privs_caller(UINT64_C(1) << CAP_NET_BIND_SERVICE);
+}
+
 static int open_one(struct opener *op, struct resource *r)
 {
 	const struct spec *s = &r->spec;
 	int fd;
 
-	/* An untrusted caller gets what it could open itself (SPEC 4):
-	 * its own fs ids and no capability.  Otherwise, privrun's own. */
-	if ((privs_untrusted_caller() ? privs_user() : privs_root()) != 0)
+	if (raise_for(r) != 0)
 		return FAIL(op, "%s: %s", s->text, privs_error());
 	if (s->kind == SPEC_OPEN)
-		fd = open_file(op, s);
+		fd = open_file(op, r);
 	else if (s->family == AF_UNIX)
 		fd = open_unix(op, r);
 	else
@@ -457,7 +483,8 @@ static void cleanup_and_die(struct opener *op, const char *step)
 {
 	size_t i;
 
-	if (op->ncreated > 0 && privs_untrusted_caller() && privs_user() != 0)
+	if (op->ncreated > 0 && privs_untrusted_caller() &&
+	    privs_caller(0) != 0)
 		die(step, "%s", privs_error());
 	for (i = 0; i < op->ncreated; i++) {
 		struct created *c = &op->created[i];

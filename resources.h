@@ -6,6 +6,7 @@
 #ifndef PRIVRUN_RESOURCES_H
 #define PRIVRUN_RESOURCES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,6 +19,7 @@ struct resource {
 	uid_t owner;		/* unix socket node owner */
 	gid_t group;
 	int fd;			/* final fd number, once placed */
+	bool granted;		/* a policy rule grants it (policy.c) */
 };
 
 struct resources {

@@ -113,8 +113,8 @@ void target_resolve(const struct options *o, struct identity *id)
 	resolve_group(o, id);
 	if (o->groups_given)
 		resolve_group_list(o->groups, id);
-	else if (privs_untrusted_caller() ||
-	    privs_start_mode() == PRIVS_START_NONE)
+	else if ((privs_untrusted_caller() && id->uid == privs_caller_uid())
+	    || privs_start_mode() == PRIVS_START_NONE)
 		target_current_groups(id);	/* nothing to gain or lose */
 	else if (id->has_passwd)
 		database_group_list(id);

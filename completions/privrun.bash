@@ -3,8 +3,8 @@
 # as $(PREFIX)/share/bash-completion/completions/privrun, it is loaded on the
 # first <Tab> after "privrun".  It completes privrun's options and their
 # values (users, groups, capability names from capabilities(7), --bind
-# protocols, rlimit names, files), then, from the first operand or after
-# "--", hands over to the completion of the program being run.  It only
+# protocols, rlimit names, files; the policy file after --check-policy),
+# then, from the first operand or after "--", hands over to the completion of the program being run.  It only
 # reads the line: nothing here runs privrun or changes anything.
 
 # Capability names as privrun --keep-caps takes them (capabilities(7),
@@ -25,7 +25,7 @@ _privrun_protocols="tcp: tcp4: tcp6: udp: udp4: udp6: unix: unix-dgram:"
 _privrun_long_opts="--user= --group= --groups= --keep-env --clear-env --env=
 --bind= --open= --pass-listen-fds --revoke --keep-caps= --allow-new-privs
 --new-session --no-tty-guard --chroot= --chdir= --umask= --rlimit= --json
---verbose --dry-run --dump --help --version"
+--verbose --dry-run --dump --check-policy --help --version"
 
 # _privrun_list CANDIDATES: complete the last item of a comma-separated
 # list in $cur; the items already typed stay as the prefix.
@@ -159,6 +159,15 @@ _privrun()
 {
 	local cur prev words cword split
 	_init_completion -s -n := || return
+
+	# --check-policy runs nothing: its optional operand is a policy file.
+	local i
+	for ((i = 1; i < cword; i++)); do
+		if [[ ${words[i]} == --check-policy ]]; then
+			_filedir
+			return
+		fi
+	done
 
 	local prog
 	prog=$(_privrun_program_index)

@@ -19,7 +19,9 @@ function __privrun_program_args
     set -l i 2
     while test $i -le (count $tokens)
         set -l tok $tokens[$i]
-        if test "$tok" = --
+        if test "$tok" = --check-policy
+            return 1
+        else if test "$tok" = --
             set -e tokens[1..$i]
             printf '%s\n' $tokens (commandline -ct)
             return 0
@@ -156,6 +158,10 @@ complete -c privrun -n __privrun_in_options -s n -l dry-run \
     -d 'print the plan; open and change nothing'
 complete -c privrun -n __privrun_in_options -l dump \
     -d 'do everything, then print the resulting state'
+# --check-policy runs nothing: its optional operand is a policy file.
+complete -c privrun -n __privrun_in_options -l check-policy \
+    -d 'check the policy file (or FILE) and print its rules'
+complete -c privrun -n '__fish_seen_argument -l check-policy' -F
 complete -c privrun -n __privrun_in_options -s h -l help -d 'print the help'
 complete -c privrun -n __privrun_in_options -s V -l version \
     -d 'print the version'

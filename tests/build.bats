@@ -16,7 +16,7 @@ load helpers
 	assert_output --regexp '__[a-z]+_chk@'
 }
 
-@test "make install puts binary, man page and completions under DESTDIR, with no setuid bit; uninstall removes them" {
+@test "make install puts binary, man pages and completions under DESTDIR, with no setuid bit; uninstall removes them" {
 	dest=$BATS_TEST_TMPDIR/dest
 	run make -s install DESTDIR="$dest" PREFIX=/usr
 	assert_success
@@ -25,6 +25,7 @@ load helpers
 usr/share/bash-completion/completions/privrun 644
 usr/share/fish/vendor_completions.d/privrun.fish 644
 usr/share/man/man1/privrun.1 644
+usr/share/man/man5/privrun.conf.5 644
 usr/share/zsh/vendor-completions/_privrun 644"
 	run getcap "$dest/usr/bin/privrun"
 	assert_output ""
@@ -46,6 +47,7 @@ usr/share/zsh/vendor-completions/_privrun 644"
 usr/local/share/bash-completion/completions/privrun
 usr/local/share/fish/vendor_completions.d/privrun.fish
 usr/local/share/man/man1/privrun.1
+usr/local/share/man/man5/privrun.conf.5
 usr/share/zsh/site-functions/_privrun"
 	run make -s uninstall DESTDIR="$dest" ZSHCOMPDIR=/usr/share/zsh/site-functions
 	assert_success
@@ -64,7 +66,7 @@ usr/share/zsh/site-functions/_privrun"
 	run stat -c '%a %U' "$dest/c/usr/bin/privrun"
 	assert_output "755 root"
 	run getcap "$dest/c/usr/bin/privrun"
-	assert_output --partial "cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service=p"
+	assert_output --partial "cap_dac_read_search,cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service=p"
 }
 
 @test "every option --help lists is documented in the man page" {

@@ -231,3 +231,10 @@ nproc"
 		grep -qx "\\.It Pa /$f" man/privrun.1
 	done
 }
+
+@test "after --check-policy, a policy file name, not a program" {
+	d=$BATS_TEST_TMPDIR/t
+	mkdir -p "$d"
+	: >"$d/policy.conf"
+	expect "privrun --check-policy $d/pol" "policy.conf"
+}

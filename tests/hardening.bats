@@ -116,6 +116,23 @@ bin=$PRIVRUN_TEST_ROOT/bin
 	assert_line "Tiocsti-high: ok"
 }
 
+@test "terminal guard: stdio away from the terminal still gets it, since /dev/tty is the terminal" {
+	out=$BATS_TEST_TMPDIR/out
+	run "$PTYRUN" "$out" /bin/sh -c 'exec "$0" "$@" </dev/null' \
+		"$PRIVRUN" -u nobody -- "$PROBE" tiocsti-tty Z
+	assert_success
+	assert_output "Master: b''"
+	run cat "$out"
+	assert_line "Seccomp: 2"
+	assert_line "Tiocsti-plain: Operation not permitted"
+	assert_line "Tiocsti-high: Operation not permitted"
+	# The control: without the guard the same program injects.
+	run "$PTYRUN" "$out" /bin/sh -c 'exec "$0" "$@" </dev/null' \
+		"$PRIVRUN" -u nobody --no-tty-guard -- "$PROBE" tiocsti-tty Z
+	assert_success
+	assert_output "Master: b'ZZ'"
+}
+
 @test "terminal guard: not installed without a terminal, nor for the caller itself" {
 	run --separate-stderr "$PRIVRUN" -u nobody -- "$PROBE" 3>&-
 	assert_line "Seccomp: 0"
@@ -226,7 +243,7 @@ Cwd: /bin"
 	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
 		run --separate-stderr as_user 4001 "$copy" --keep-caps net_bind_service -- "$PROBE" 3>&-
 		assert_failure 125
-		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not keep capabilities (--keep-caps): denied by default (no rule grants it)"
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not keep cap_net_bind_service (--keep-caps): denied by default (no rule grants it)"
 		run --separate-stderr as_user 4001 "$copy" --chroot / -- "$PROBE" 3>&-
 		assert_failure 125
 		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not use --chroot: denied by default (no rule grants it)"

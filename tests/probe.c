@@ -15,6 +15,8 @@
  *   bind PORT    bind a TCP socket to 127.0.0.1:PORT
  *   tiocsti C    push character C into fd 0's terminal with TIOCSTI, once
  *                with the plain request and once with bits above 32 set
+ *   tiocsti-tty C  the same through /dev/tty, the controlling terminal,
+ *                whatever fds 0-2 are
  *   sleep N      sleep N seconds (for tests that look at /proc/PID)
  * Each action prints one "Name: result" line.
  */
@@ -228,13 +230,13 @@ static int bind_port(int port)
 }
 
 /* The kernel takes the request as 32 bits; seccomp sees all 64. */
-static void tiocsti(char c)
+static void tiocsti(int fd, char c)
 {
 	unsigned long high = (unsigned long)TIOCSTI | (1UL << 32);
 
-	printf("Tiocsti-plain: %s\n", result(ioctl(0, TIOCSTI, &c)));
+	printf("Tiocsti-plain: %s\n", result(ioctl(fd, TIOCSTI, &c)));
 	printf("Tiocsti-high: %s\n",
-	    result((int)syscall(SYS_ioctl, 0, high, &c)));
+	    result((int)syscall(SYS_ioctl, fd, high, &c)));
 }
 
 static void print_limits(void)
@@ -304,7 +306,10 @@ int main(int argc, char **argv)
 			printf("Bind %s: %s\n", argv[i + 1],
 			    result(bind_port(atoi(argv[i + 1]))));
 		else if (strcmp(argv[i], "tiocsti") == 0)
-			tiocsti(argv[i + 1][0]);
+			tiocsti(0, argv[i + 1][0]);
+		else if (strcmp(argv[i], "tiocsti-tty") == 0)
+			tiocsti(open("/dev/tty", O_RDWR | O_CLOEXEC),
+			    argv[i + 1][0]);
 		else if (strcmp(argv[i], "sleep") == 0) {
 			fflush(stdout);
 			sleep((unsigned)atoi(argv[i + 1]));

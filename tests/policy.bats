@@ -1,0 +1,483 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# The policy file (privrun.conf(5)) as ordinary users meet it through a
+# setuid-root and a file-capability copy of privrun.  /etc is the private
+# copy tests/run bind-mounts, so /etc/privrun.conf and the mode of /etc can
+# be changed here without touching the host.
+
+load helpers
+
+CONF=/etc/privrun.conf
+
+# policy LINE...: install a policy file, root's and mode 0644.
+policy() {
+	printf '%s\n' "$@" >"$CONF"
+	chown root:root "$CONF"
+	chmod 0644 "$CONF"
+}
+
+teardown() {
+	rm -f "$CONF"
+	chown root:root /etc
+	chmod 0755 /etc
+}
+
+# denied_by_rules WHO WHAT: the message when no rule grants WHAT.
+denied_by_rules() {
+	echo "privrun: policy: $1 may not $2: no rule in $CONF grants it"
+}
+
+@test "no policy file: low port denied by default, 8080 allowed, as the caller only" {
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		refuse "privrun: policy: uid 4001 (prtest-a) may not bind tcp:80 (ports below 1024 are privileged): denied by default (no rule grants it)" \
+			as_user 4001 "$copy" -b tcp:80 -- "$PROBE"
+		run --separate-stderr as_user 4001 "$copy" -b tcp:8080 -- "$PROBE" 3>&-
+		assert_success
+		assert_dropped_to 4001 4001 "4001 4100 4101"
+		assert_line --regexp '^Sock: 3 inet6 \[::\]:8080 type=stream listening=1 '
+	done
+}
+
+@test "a rule grants port 80 to its user on both copies, and not to another user" {
+	policy "permit prtest-a bind tcp:80"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" -b http=tcp:80 -- "$PROBE" 3>&-
+		assert_success
+		assert_dropped_to 4001 4001 "4001 4100 4101"
+		assert_line --regexp '^Sock: 3 inet6 \[::\]:80 type=stream listening=1 reuseaddr=1 .* v6only=0$'
+		assert_line "Env: LISTEN_FDNAMES=http"
+		refuse "$(denied_by_rules "uid 4002 (prtest-b)" "bind tcp:80 (ports below 1024 are privileged)")" \
+			as_user 4002 "$copy" -b tcp:80 -- "$PROBE"
+	done
+}
+
+@test "a granted port is bound with the caller's ids and CAP_NET_BIND_SERVICE alone" {
+	policy "permit prtest-a bind tcp:80"
+	# IP_TRANSPARENT needs CAP_NET_ADMIN, which root has and the grant not.
+	refuse "privrun: bind: tcp:80,transparent: transparent: Operation not permitted" \
+		as_user 4001 "$PRIVRUN_SUID" -b tcp:80,transparent -- "$PROBE"
+	# A socket created while acting as the caller is the caller's.
+	# Not through as_user: $! must be the process that becomes sleep.
+	setpriv --reuid=4001 --regid=4001 --init-groups -- \
+		"$PRIVRUN_SUID" -b tcp4:127.0.0.1:80 -- sleep 30 >/dev/null 2>&1 3>&- &
+	pid=$!
+	for _ in $(seq 100); do
+		ss -Hltn 'sport = :80' | grep -q . && break
+		sleep 0.05
+	done
+	run ss -Hltne 'sport = :80'
+	kill "$pid"
+	wait "$pid" || true
+	assert_output --regexp ' uid:4001 '
+}
+
+@test "a :group rule grants its members, by their kernel groups, and nobody else" {
+	policy "permit :prtest-shared bind tcp:81"
+	for uid in 4001 4002; do
+		run --separate-stderr as_user "$uid" "$PRIVRUN_SUID" -b tcp:81 -- "$PROBE" 3>&-
+		assert_success
+		assert_line --regexp '^Sock: 3 inet6 \[::\]:81 '
+	done
+	refuse "$(denied_by_rules "uid 65534 (nobody)" "bind tcp:81 (ports below 1024 are privileged)")" \
+		as_user 65534 "$PRIVRUN_SUID" -b tcp:81 -- "$PROBE"
+	# Membership is what the kernel says, not the group database.
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "bind tcp:81 (ports below 1024 are privileged)")" \
+		setpriv --reuid=4001 --regid=4001 --clear-groups -- "$PRIVRUN_SUID" -G '' -b tcp:81 -- "$PROBE"
+}
+
+@test "port ranges, addresses, families and protocols are matched exactly" {
+	policy "permit prtest-a bind tcp:100-199 tcp4:127.0.0.1:300 udp:53"
+	for spec in tcp:100 tcp:199 tcp6:150 tcp4:127.0.0.1:300 udp:53 udp4:127.0.0.1:53; do
+		run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -b "$spec" -- "$PROBE" 3>&-
+		assert_success
+		assert_line --regexp '^Sock: 3 inet'
+	done
+	for spec in tcp:99 tcp:200 tcp:300 tcp4:127.0.0.2:300 tcp:53; do
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "bind $spec (ports below 1024 are privileged)")" \
+			as_user 4001 "$PRIVRUN_SUID" -b "$spec" -- "$PROBE"
+	done
+}
+
+@test "as USER cmd PATH: that program as that user, with that user's groups, and nothing else" {
+	policy "permit prtest-a as prtest-b cmd $PROBE" "permit prtest-a as prtest-b cmd /bin/echo hello"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" -u prtest-b -- "$PROBE" 3>&-
+		assert_success
+		assert_dropped_to 4002 4002 "4100"
+	done
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- /bin/echo hello 3>&-
+	assert_success
+	assert_output "hello"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run /bin/echo as uid 4002 (prtest-b)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- /bin/echo bye
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run /bin/sh as uid 4002 (prtest-b)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- /bin/sh -c id
+	# The program is the path as given: no PATH search can stand in for it.
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run echo as uid 4002 (prtest-b)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- echo hello
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "choose the groups of uid 4002 (prtest-b) (-g, -G, USER:GROUP)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -G prtest-extra -- "$PROBE"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "choose the groups of uid 4002 (prtest-b) (-g, -G, USER:GROUP)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b:prtest-a -- "$PROBE"
+	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "run programs as uid 4001 (prtest-a)")" \
+		as_user 4002 "$PRIVRUN_SUID" -u prtest-a -- "$PROBE"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run programs as uid 0 (root)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u root -- "$PROBE"
+}
+
+@test "grants of a rule for another target or program do not add up" {
+	policy "permit prtest-a as prtest-b cmd $PROBE" "permit prtest-a bind tcp:80"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -b tcp:80 -- "$PROBE" 3>&-
+	assert_success
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "bind tcp:80 (ports below 1024 are privileged)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -b tcp:80 -- "$PROBE"
+}
+
+@test "keep-caps only where a rule grants it, for its program, and by name" {
+	policy "permit prtest-a keep-caps net_bind_service cmd $PROBE"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" --keep-caps net_bind_service -- "$PROBE" 3>&-
+		assert_success
+		assert_line "Uid: 4001 4001 4001 4001"
+		assert_line "CapPrm: 0000000000000400"
+		assert_line "CapAmb: 0000000000000400"
+		assert_line "CapBnd: 0000000000000400"
+		assert_line "Env: PRIVRUN_CAPS=cap_net_bind_service"
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "keep cap_net_raw (--keep-caps)")" \
+			as_user 4001 "$copy" --keep-caps net_bind_service,net_raw -- "$PROBE"
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "keep cap_net_bind_service (--keep-caps)")" \
+			as_user 4001 "$copy" --keep-caps net_bind_service -- /bin/true
+		refuse "$(denied_by_rules "uid 4002 (prtest-b)" "keep cap_net_bind_service (--keep-caps)")" \
+			as_user 4002 "$copy" --keep-caps net_bind_service -- "$PROBE"
+	done
+}
+
+@test "a granted capability the file-capability copy does not hold is refused by name" {
+	policy "permit prtest-a keep-caps sys_time cmd $PROBE"
+	refuse "privrun: drop: cannot keep cap_sys_time: privrun does not hold it (file-capabilities start)" \
+		as_user 4001 "$PRIVRUN_CAPS" --keep-caps sys_time -- "$PROBE"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --keep-caps sys_time -- "$PROBE" 3>&-
+	assert_success
+	assert_line "CapAmb: 0000000002000000"
+}
+
+@test "open grants a root-only file, exactly as named, and only that" {
+	secret=$(make_secret)
+	policy "permit prtest-a open $secret"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" -o "key=$secret" -- "$PROBE" readfd 3 3>&-
+		assert_success
+		assert_line "Read: 3 ok"
+		assert_dropped_to 4001 4001 "4001 4100 4101"
+	done
+	# Another access mode is not what the rule grants: opened as the caller.
+	refuse "privrun: open: $secret,rw: Permission denied" \
+		as_user 4001 "$PRIVRUN_SUID" -o "$secret,rw" -- "$PROBE"
+	refuse "privrun: open: $secret: Permission denied" \
+		as_user 4002 "$PRIVRUN_SUID" -o "$secret" -- "$PROBE"
+	# The same file by another path is another path.
+	dir=$PRIVRUN_TEST_ROOT/data/link.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$dir"
+	chown 4001 "$dir"
+	as_user 4001 ln -s "$secret" "$dir/k"
+	refuse "privrun: open: $dir/k,follow: Permission denied" \
+		as_user 4001 "$PRIVRUN_SUID" -o "$dir/k,follow" -- "$PROBE"
+}
+
+@test "a granted file is opened with no symbolic link anywhere in its path" {
+	secret=$(make_secret)
+	ln -s "$(dirname "$secret")" "$PRIVRUN_TEST_ROOT/data/dirlink.$BATS_TEST_NUMBER"
+	via=$PRIVRUN_TEST_ROOT/data/dirlink.$BATS_TEST_NUMBER/$(basename "$secret")
+	policy "permit prtest-a open $via"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -o "$via" -- "$PROBE" readfd 3 3>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: open: $via: is a symbolic link (add ,follow to follow it)"
+}
+
+@test "an unsafe policy file denies everything, saying why" {
+	cases=(
+		"chmod 0664 $CONF|$CONF: is writable by its group"
+		"chmod 0646 $CONF|$CONF: is writable by others"
+		"chown 4001 $CONF|$CONF: is not owned by root"
+		"chmod 0757 /etc|$CONF: directory /etc is writable by others"
+		"chmod 1777 /etc|$CONF: directory /etc is writable by others"
+		"chown 4001 /etc|$CONF: directory /etc is not owned by root"
+	)
+	for c in "${cases[@]}"; do
+		policy "permit prtest-a bind tcp:80"
+		eval "${c%%|*}"
+		for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+			# Even what the caller may do by default is denied.
+			refuse "privrun: policy: ${c#*|}; denying everything" \
+				as_user 4001 "$copy" -- "$PROBE"
+		done
+		teardown
+	done
+}
+
+@test "a policy file that is a symbolic link, a directory or a FIFO denies everything" {
+	real=$PRIVRUN_TEST_ROOT/data/real.conf
+	printf 'permit prtest-a bind tcp:80\n' >"$real"
+	ln -s "$real" "$CONF"
+	refuse "privrun: policy: $CONF: is a symbolic link; denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+	rm "$CONF"
+	mkdir "$CONF"
+	refuse "privrun: policy: $CONF: not a regular file; denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+	rmdir "$CONF"
+	mkfifo -m 0644 "$CONF"
+	refuse "privrun: policy: $CONF: not a regular file; denying everything" \
+		timeout 10 setpriv --reuid=4001 --regid=4001 --init-groups -- "$PRIVRUN_SUID" -- "$PROBE"
+}
+
+@test "a syntax error on line 7 denies everything, naming file and line" {
+	policy "# privrun policy" "" "permit prtest-a bind tcp:80" "permit :prtest-shared open /etc/hostname" \
+		"   # indented comment" "permit prtest-b as nobody cmd /bin/true" \
+		"permit prtest-a frobnicate bind tcp:81"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		refuse "privrun: policy: $CONF:7: unknown word 'frobnicate' (expected as, bind, open, keep-caps, monitor or cmd); denying everything" \
+			as_user 4001 "$copy" -- "$PROBE"
+	done
+}
+
+@test "strict parsing: each bad rule denies everything with its reason" {
+	while IFS='|' read -r rule why; do
+		policy "$rule"
+		refuse "privrun: policy: $CONF:1: $why; denying everything" \
+			as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+	done <<'CASES'
+deny prtest-a|unknown word 'deny' (a rule starts with 'permit')
+permit|'permit' needs a user or :group
+permit 4294967295 bind tcp:80|user '4294967295' is not a valid id (0 to 4294967294, decimal, no leading zero)
+permit 4294967296 bind tcp:80|user '4294967296' is not a valid id (0 to 4294967294, decimal, no leading zero)
+permit 04001 bind tcp:80|user '04001' is not a valid id (0 to 4294967294, decimal, no leading zero)
+permit -1 bind tcp:80|user '-1' is not a valid name
+permit +4001 bind tcp:80|user '+4001' is not a valid name
+permit :-1 bind tcp:80|group '-1' is not a valid name
+permit prtest-a bind tcp:-1|bind 'tcp:-1': '-1' is not a port (0 to 65535)
+permit prtest-a bind tcp:65536|bind 'tcp:65536': '65536' is not a port (0 to 65535)
+permit prtest-a bind tcp:+80|bind 'tcp:+80': '+80' is not a port (0 to 65535)
+permit prtest-a bind tcp:0x50|bind 'tcp:0x50': '0x50' is not a port (0 to 65535)
+permit prtest-a bind tcp:80abc|bind 'tcp:80abc': '80abc' is not a port (0 to 65535)
+permit prtest-a bind tcp:080|bind 'tcp:080': '080' is not a port (0 to 65535)
+permit prtest-a bind tcp:90-80|bind 'tcp:90-80': port range runs backwards
+permit prtest-a bind tcp:80-65536|bind 'tcp:80-65536': '65536' is not a port (0 to 65535)
+permit prtest-a bind tcp:80,reuseport|bind 'tcp:80,reuseport': a policy bind takes no NAME= and no options
+permit prtest-a bind unix:/run/x.sock|bind 'unix:/run/x.sock': unix sockets are always created with the caller's own rights; no rule can grant them
+permit prtest-a bind tcp:example.org:80|bind 'tcp:example.org:80': 'example.org' is not an IPv4 address (no host names; IPv6 goes in brackets)
+permit prtest-a bind tcp:80 bind tcp:81|'bind' given twice
+permit prtest-a bind|'bind' needs at least one value
+permit prtest-a open etc/shadow|open 'etc/shadow': a policy open takes an absolute path, with no NAME=
+permit prtest-a open /etc/shadow,follow|open '/etc/shadow,follow': 'follow' is not allowed in a policy: name the file itself
+permit prtest-a keep-caps net_bind_servic cmd /bin/true|keep-caps: --keep-caps: unknown capability 'net_bind_servic'
+permit prtest-a keep-caps net_bind_service|a rule with 'keep-caps' must name its program with 'cmd' (whoever chooses the program holds what it is given)
+permit prtest-a as prtest-b|a rule with 'as' must name its program with 'cmd' (whoever chooses the program holds what it is given)
+permit prtest-a as prtest-b cmd bin/true|cmd 'bin/true': the program must be an absolute path
+permit prtest-a monitor now|unknown word 'now' after 'monitor'
+CASES
+}
+
+@test "control characters, carriage returns and overlong lines are errors" {
+	printf 'permit prtest-a bind tcp:80\r\n' >"$CONF"
+	refuse "privrun: policy: $CONF:1: carriage return (DOS line endings?); denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+	printf 'permit prtest-a\001 bind tcp:80\n' >"$CONF"
+	refuse "privrun: policy: $CONF:1: control character 0x01; denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+	{ printf 'permit prtest-a cmd /bin/true '; head -c 5000 /dev/zero | tr '\0' x; echo; } >"$CONF"
+	refuse "privrun: policy: $CONF:1: line longer than 4095 bytes; denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+	head -c 70000 /dev/zero | tr '\0' '#' >"$CONF"
+	refuse "privrun: policy: $CONF: larger than 65536 bytes; denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+}
+
+@test "a user named like a number: digits in the policy are always the uid" {
+	# User "4003" has uid 4050; "permit 4003" means uid 4003.
+	policy "permit 4003 bind tcp:82"
+	refuse "$(denied_by_rules "uid 4050 (4003)" "bind tcp:82 (ports below 1024 are privileged)")" \
+		as_user 4050 "$PRIVRUN_SUID" -b tcp:82 -- "$PROBE"
+	# Not setpriv --reuid=4003: it too would take "4003" for the name.
+	run --separate-stderr python3 -I -c 'import os, sys
+os.setgroups([]); os.setresgid(4003, 4003, 4003); os.setresuid(4003, 4003, 4003)
+os.execv(sys.argv[1], sys.argv[1:])' "$PRIVRUN_SUID" -G '' -b tcp:82 -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4003 4003 ""
+}
+
+@test "a name that does not resolve makes its rule match nobody" {
+	policy "permit no-such-user bind tcp:80" "permit prtest-a as no-such-user cmd $PROBE"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "bind tcp:80 (ports below 1024 are privileged)")" \
+		as_user 4001 "$PRIVRUN_SUID" -b tcp:80 -- "$PROBE"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -- "$PROBE" 3>&-
+	assert_success
+}
+
+@test "hostile environment: nothing reaches a program run as another user" {
+	evil=$PRIVRUN_TEST_ROOT/data/evil.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$evil"
+	printf '#include <stdio.h>\n__attribute__((constructor)) static void pwn(void) { FILE *f = fopen("%s/pwned", "a"); if (f) { fputs("pwned\\n", f); fclose(f); } }\n' "$evil" >"$evil/evil.c"
+	cc -shared -fPIC -o "$evil/evil.so" "$evil/evil.c"
+	chmod 0777 "$evil"
+	printf '#!/bin/sh\necho attacker\n' >"$evil/probe"
+	chmod 0755 "$evil/probe"
+	policy "permit prtest-a as prtest-b cmd $PROBE"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 env -i LD_PRELOAD="$evil/evil.so" \
+			GCONV_PATH="$evil" LOCPATH="$evil" NLSPATH="$evil/%N" PATH="$evil:/usr/bin:/bin" \
+			PRIVRUN_CAPS=cap_sys_admin LISTEN_FDS=1 LISTEN_PID=1 HOME=/root FOO=bar \
+			TERM=xterm LANG=C.UTF-8 LC_ALL=/tmp/x LC_TIME=C "$copy" -u prtest-b -- "$PROBE" 3>&-
+		assert_success
+		assert_dropped_to 4002 4002 "4100"
+		# Exactly the reset environment, in any order.
+		run grep '^Env: ' <<<"$output"
+		assert_equal "$(sort <<<"$output")" "$(sort <<EOF
+Env: HOME=/home/prtest-b
+Env: LANG=C.UTF-8
+Env: LC_TIME=C
+Env: LOGNAME=prtest-b
+Env: PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+Env: SHELL=/bin/sh
+Env: TERM=xterm
+Env: USER=prtest-b
+EOF
+)"
+	done
+	[ ! -e "$evil/pwned" ]
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "choose the environment of a program run as another user or with capabilities (--env, --keep-env)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b --env LD_PRELOAD="$evil/evil.so" -- "$PROBE"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "choose the environment of a program run as another user or with capabilities (--env, --keep-env)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b --keep-env -- "$PROBE"
+	# The control: a plain program run as the caller does load it.
+	run env LD_PRELOAD="$evil/evil.so" /bin/true
+	[ -e "$evil/pwned" ]
+}
+
+@test "kept capabilities get the reset environment too" {
+	policy "permit prtest-a keep-caps net_bind_service cmd $PROBE"
+	run --separate-stderr as_user 4001 env LD_PRELOAD=/nonexistent.so FOO=bar \
+		"$PRIVRUN_SUID" --keep-caps net_bind_service -- "$PROBE" 3>&-
+	assert_success
+	refute_line --partial "Env: LD_PRELOAD"
+	refute_line --partial "Env: FOO"
+	assert_line "Env: USER=prtest-a"
+}
+
+@test "--check-policy prints the rules as understood, with no privileges needed" {
+	policy "# a comment" "permit prtest-a bind tcp:80 tcp:8000-8099 # trailing" \
+		"permit :prtest-shared as prtest-b keep-caps CAP_NET_RAW cmd /usr/bin/env -i"
+	for p in "$PRIVRUN" "$PRIVRUN_SUID"; do
+		run --separate-stderr as_user 4001 "$p" --check-policy 3>&-
+		assert_success
+		assert_output "$CONF: 2 rules
+line 2: permit prtest-a bind tcp:80 tcp:8000-8099
+line 3: permit :prtest-shared as prtest-b keep-caps cap_net_raw cmd /usr/bin/env -i"
+	done
+	chmod 0666 "$CONF"
+	refuse "privrun: check-policy: $CONF: is writable by others; privrun would deny everything" \
+		as_user 4001 "$PRIVRUN" --check-policy
+	rm "$CONF"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --check-policy 3>&-
+	assert_success
+	assert_output "$CONF: no policy file: untrusted callers get only their own rights"
+}
+
+@test "--check-policy FILE checks a draft's syntax, and reads it only with the caller's rights" {
+	draft=$PRIVRUN_TEST_ROOT/data/draft.$BATS_TEST_NUMBER
+	printf 'permit prtest-a bind tcp:80\npermit prtest-b bind tcp:x\n' >"$draft"
+	chmod 0644 "$draft"
+	refuse "privrun: check-policy: $draft:2: bind 'tcp:x': 'x' is not a port (0 to 65535); privrun would deny everything" \
+		as_user 4001 "$PRIVRUN" --check-policy "$draft"
+	printf 'permit prtest-a bind tcp:80\n' >"$draft"
+	chmod 0600 "$draft"
+	run --separate-stderr "$PRIVRUN" --check-policy "$draft" 3>&-
+	assert_success
+	assert_line "line 1: permit prtest-a bind tcp:80"
+	# A root-only file stays unreadable through the setuid copy.
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		refuse "privrun: check-policy: $draft: Permission denied; privrun would deny everything" \
+			as_user 4001 "$copy" --check-policy "$draft"
+	done
+	refuse "privrun: check-policy: $draft.missing: no such file" \
+		"$PRIVRUN" --check-policy "$draft.missing"
+	refuse "privrun: usage: --check-policy takes at most one FILE" \
+		"$PRIVRUN" --check-policy a b
+}
+
+@test "every request of an untrusted caller is logged to authpriv, allowed or denied" {
+	policy "permit prtest-a bind tcp:80"
+	# A private /dev with a log socket of our own: syslog(3) writes to
+	# /dev/log.
+	run unshare --mount --propagation private -- python3 - "$PRIVRUN_SUID" <<'PY'
+import os, socket, subprocess, sys, tempfile
+d = tempfile.mkdtemp()
+subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", d], check=True)
+for n in ("null", "zero", "urandom"):
+    open(os.path.join(d, n), "w").close()
+    subprocess.run(["mount", "--bind", "/dev/" + n, os.path.join(d, n)], check=True)
+subprocess.run(["mount", "--bind", d, "/dev"], check=True)
+log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+log.bind("/dev/log")
+os.chmod("/dev/log", 0o666)
+env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+def caller(*args):
+    cmd = ["setpriv", "--reuid=4001", "--regid=4001", "--init-groups", "--", sys.argv[1]]
+    return subprocess.run(cmd + list(args), env=env, capture_output=True).returncode
+print("status", caller("-b", "tcp:80", "--", "/bin/true", "a\nb"))
+print("status", caller("-b", "tcp:81", "--", "/bin/true"))
+log.settimeout(2)
+try:
+    while True:
+        print(log.recv(4096).decode())
+except socket.timeout:
+    pass
+PY
+	assert_success
+	assert_line "status 0"
+	assert_line "status 125"
+	assert_line --regexp '^<86>.*privrun\[[0-9]+\]: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\): /bin/true a\\x0ab; bind tcp:80: allowed by /etc/privrun.conf line 1$'
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\): /bin/true; bind tcp:81: denied: uid 4001 \(prtest-a\) may not bind tcp:81 \(ports below 1024 are privileged\): no rule in /etc/privrun.conf grants it$'
+}
+
+@test "tiny limits: privrun fails closed or runs the program fully dropped" {
+	policy "permit prtest-a bind tcp:80"
+	# RLIMIT_NOFILE 4: too few fds to place a resource safely; nothing runs.
+	refuse "privrun: resources: 1 resources need 13 fds, more than the fd limit of 4 (ulimit -n)" \
+		setpriv --reuid=4001 --regid=4001 --init-groups -- prlimit --nofile=4 -- \
+		"$PRIVRUN_SUID" -b tcp:80 -- "$PROBE"
+	# RLIMIT_NPROC 0: privrun holds CAP_SYS_RESOURCE when it changes uid,
+	# so the kernel does not fail the exec (setresuid(2), execve(2)); the
+	# program runs, and runs fully dropped.
+	# LeakSanitizer, in a sanitizer build, needs a thread at exit: off.
+	run --separate-stderr env ASAN_OPTIONS=detect_leaks=0 \
+		setpriv --reuid=4001 --regid=4001 --init-groups -- prlimit --nproc=0 -- \
+		"$PRIVRUN_SUID" -b tcp:80 -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4001 4001 "4001 4100 4101"
+}
+
+@test "closed fds 0-2 and argc == 0 against the setuid copy with a policy" {
+	policy "permit prtest-a bind tcp:80"
+	run --separate-stderr as_user 4001 "$NOARGV" "$PRIVRUN_SUID" 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: start: refusing an empty argument vector"
+	dir=$PRIVRUN_TEST_ROOT/data/closed.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$dir"
+	chown 4001 "$dir"
+	# Read before the output file is opened, so it cannot take a slot.
+	show='import os, sys
+links = [os.readlink("/proc/self/fd/%d" % n) for n in range(4)]
+open(sys.argv[1], "w").write("\n".join(links) + "\n")'
+	run bash -c 'exec setpriv --reuid=4001 --regid=4001 --init-groups -- "$1" -b tcp:80 -- /usr/bin/python3 -I -c "$2" "$3" <&- >&- 2>&- 3>&-' \
+		- "$PRIVRUN_SUID" "$show" "$dir/out"
+	assert_success
+	run cat "$dir/out"
+	# glibc itself opens /dev/full write-only on a closed fd 0 of a
+	# setuid program (so reading fails); privrun then finds it open.
+	assert_line --index 0 /dev/full
+	assert_line --index 1 /dev/null
+	assert_line --index 2 /dev/null
+	assert_line --index 3 --regexp '^socket:\[[0-9]+\]$'
+}
