@@ -16,6 +16,9 @@ FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 SYSCONFDIR ?= /etc
 # The policy file of setuid-root and file-capability installs (privrun.conf(5)).
 PRIVRUN_CONF ?= $(SYSCONFDIR)/privrun.conf
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR    ?= $(PREFIX)/lib
+AR        ?= ar
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -44,12 +47,25 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c policy_parse.c \
        policy_file.c policy_log.c policy_show.c caps.c process.c \
-       guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c
+       guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c \
+       monitor.c monitor_filter.c monitor_proto.c monitor_serve.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
-	    tests/noipv6
+	    tests/noipv6 tests/monitor_client_test
+# The monitor protocol's client library (privrun_client.h).
+CLIENT_LIB = libprivrun-client.a
+CLIENT_OBJS = privrun_client.o monitor_proto.o
 
-all: privrun $(TEST_BINS)
+all: privrun $(CLIENT_LIB) $(TEST_BINS)
+
+$(CLIENT_LIB): $(CLIENT_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(CLIENT_OBJS)
+
+# A program built on the installed client, as a daemon would be.
+tests/monitor_client_test: tests/monitor_client_test.c $(CLIENT_LIB) privrun_client.h
+	$(CC) $(ALL_CPPFLAGS) -I. $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(CLIENT_LIB) $(LDLIBS)
 
 privrun: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(CAPNG_LIBS) \
@@ -87,7 +103,10 @@ MAN_FILES  = man/privrun.1:$(MANDIR)/man1/privrun.1 \
 COMP_FILES = completions/privrun.bash:$(BASHCOMPDIR)/privrun \
 	     completions/_privrun:$(ZSHCOMPDIR)/_privrun \
 	     completions/privrun.fish:$(FISHCOMPDIR)/privrun.fish
-DATA_FILES = $(MAN_FILES) $(COMP_FILES)
+# The monitor's client library, header and archive.
+DEV_FILES  = privrun_client.h:$(INCLUDEDIR)/privrun_client.h \
+	     $(CLIENT_LIB):$(LIBDIR)/$(CLIENT_LIB)
+DATA_FILES = $(MAN_FILES) $(COMP_FILES) $(DEV_FILES)
 data_src = $(firstword $(subst :, ,$(1)))
 data_dst = $(DESTDIR)$(lastword $(subst :, ,$(1)))
 
@@ -101,10 +120,15 @@ define uninstall_data
 
 endef
 
-install: privrun
-	$(INSTALL) -d $(DESTDIR)$(BINDIR)
+install: privrun $(CLIENT_LIB)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
 	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
 	$(foreach f,$(DATA_FILES),$(call install_data,$(f)))
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' \
+		-e 's|^libdir=.*|libdir=$(LIBDIR)|' privrun-client.pc.in \
+		>$(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
 # The privileged variants: the same binary, made setuid-root or given
 # file capabilities.  Run as root.
@@ -120,9 +144,11 @@ install-caps: install
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/privrun
 	$(foreach f,$(DATA_FILES),$(call uninstall_data,$(f)))
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
 clean:
-	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS)
+	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(CLIENT_LIB) \
+		privrun_client.o
 
 .PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
 
@@ -134,7 +160,7 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 30
-FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts fuzz/fuzz_policy
+FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts fuzz/fuzz_policy fuzz/fuzz_monitor
 
 fuzz: $(FUZZ_BINS)
 
@@ -150,11 +176,14 @@ fuzz/fuzz_policy: fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
 		fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
 		$(CAPNG_LIBS)
 
+fuzz/fuzz_monitor: fuzz/fuzz_monitor.c monitor_proto.c spec.c ids.c $(wildcard *.h)
+	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_monitor.c monitor_proto.c spec.c ids.c
+
 # Run each target for FUZZ_SECONDS on a scratch copy of its seeds, since
 # libFuzzer adds what it finds to the first corpus directory.  A crash
 # input is kept as fuzz/crash-*; any finding fails the target.
 fuzz-run: fuzz
-	@for t in spec opts policy; do \
+	@for t in spec opts policy monitor; do \
 		tmp=$$(mktemp -d) || exit 1; \
 		cp fuzz/corpus/$$t/* "$$tmp"/ && \
 		fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \

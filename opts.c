@@ -31,6 +31,9 @@ enum {
 	OPT_RLIMIT,
 	OPT_JSON,
 	OPT_CHECK_POLICY,
+	OPT_MONITOR,
+	OPT_ALLOW_BIND,
+	OPT_ALLOW_OPEN,
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +57,9 @@ static const struct option long_opts[] = {
 	{ "rlimit",	required_argument,	NULL, OPT_RLIMIT },
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "check-policy", no_argument,		NULL, OPT_CHECK_POLICY },
+	{ "monitor",	no_argument,		NULL, OPT_MONITOR },
+	{ "allow-bind",	required_argument,	NULL, OPT_ALLOW_BIND },
+	{ "allow-open",	required_argument,	NULL, OPT_ALLOW_OPEN },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ "dump",	no_argument,		NULL, OPT_DUMP },
@@ -91,6 +97,13 @@ void opts_usage(void)
 "      --keep-caps CAP[,CAP]...\n"
 "                           keep these capabilities (permitted, inheritable,\n"
 "                           ambient); PROGRAM may lower and raise them\n"
+"      --monitor            privilege separation: keep a monitor process that\n"
+"                           opens what --allow-bind/--allow-open permit when\n"
+"                           PROGRAM asks on the socket in PRIVRUN_MONITOR_FD\n"
+"      --allow-bind SPEC    the monitor may bind SPEC (tcp:, udp:, ... with\n"
+"                           a port or a port range, e.g. tcp:8000-8099)\n"
+"      --allow-open PATH[,FLAG]...\n"
+"                           the monitor may open PATH (at most as FLAGs say)\n"
 "\n"
 "Hardening and process set-up:\n"
 "      --allow-new-privs    do not set no_new_privs\n"
@@ -234,6 +247,15 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 	case OPT_CHECK_POLICY:
 		o->check_policy = true;
 		return true;
+	case OPT_MONITOR:
+		o->monitor = true;
+		return true;
+	case OPT_ALLOW_BIND:
+	case OPT_ALLOW_OPEN:
+		o->allow[o->nallow].kind = c == OPT_ALLOW_BIND ? SPEC_BIND :
+		    SPEC_OPEN;
+		o->allow[o->nallow++].arg = optarg;
+		return true;
 	case 'v':
 		o->verbose = true;
 		return true;
@@ -263,9 +285,11 @@ bool opts_parse(int argc, char **argv, struct options *o,
 	/* At most one resource per argument: no limit to check later. */
 	o->res = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->res));
 	o->rlimits = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
-	if (o->res == NULL || o->rlimits == NULL) {
+	o->allow = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->allow));
+	if (o->res == NULL || o->rlimits == NULL || o->allow == NULL) {
 		free(o->res);
 		free(o->rlimits);
+		free(o->allow);
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -299,10 +323,29 @@ void opts_free(struct options *o)
 {
 	free(o->res);
 	free(o->rlimits);
+	free(o->allow);
 	o->res = NULL;
 	o->rlimits = NULL;
+	o->allow = NULL;
 	o->nres = 0;
 	o->nrlimits = 0;
+	o->nallow = 0;
+}
+
+/* --monitor needs something to allow, and the allow list needs --monitor. */
+static bool monitor_valid(const struct options *o, char *err, size_t errlen)
+{
+	if (o->monitor && o->nallow == 0) {
+		snprintf(err, errlen, "--monitor needs at least one "
+		    "--allow-bind or --allow-open");
+		return false;
+	}
+	if (!o->monitor && o->nallow > 0) {
+		snprintf(err, errlen, "--allow-bind and --allow-open need "
+		    "--monitor");
+		return false;
+	}
+	return true;
 }
 
 bool opts_validate(const struct options *o, char *err, size_t errlen)
@@ -317,6 +360,8 @@ bool opts_validate(const struct options *o, char *err, size_t errlen)
 		conflict = "--dry-run and --dump";
 	else if (o->revoke && o->keep_caps != NULL)
 		conflict = "--revoke and --keep-caps";
+	else if (o->monitor && o->keep_caps != NULL)
+		conflict = "--monitor and --keep-caps";
 	if (conflict != NULL) {
 		snprintf(err, errlen, "%s are mutually exclusive", conflict);
 		return false;
@@ -327,6 +372,8 @@ bool opts_validate(const struct options *o, char *err, size_t errlen)
 			    "one FILE");
 		return o->argc <= 1;
 	}
+	if (!monitor_valid(o, err, errlen))
+		return false;
 	if (o->json && !o->dry_run && !o->dump) {
 		snprintf(err, errlen, "--json needs --dry-run or --dump");
 		return false;

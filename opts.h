@@ -35,6 +35,9 @@ struct options {
 	bool pass_listen_fds;
 	const char *keep_caps;	/* --keep-caps LIST */
 	bool revoke;		/* --revoke given */
+	bool monitor;		/* --monitor */
+	struct opts_resource *allow;	/* --allow-bind/--allow-open, in order */
+	size_t nallow;
 	bool allow_new_privs;
 	bool new_session;
 	bool no_tty_guard;

@@ -19,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "caps.h"
 #include "die.h"
 #include "ids.h"
+#include "monitor_serve.h"
 #include "policy.h"
 #include "policy_file.h"
 #include "policy_log.h"
@@ -52,7 +54,7 @@ static const char *program(const struct decision *d)
 __attribute__((noreturn, format(printf, 2, 3)))
 static void deny(struct decision *d, const char *fmt, ...)
 {
-	char why[1024], reason[2048];
+	char why[1024], reason[2048], esc[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -61,7 +63,8 @@ static void deny(struct decision *d, const char *fmt, ...)
 	snprintf(reason, sizeof(reason), "%s may not %s: %s", d->who, why,
 	    d->have_file ? "no rule in " PRIVRUN_CONF " grants it" :
 	    "denied by default (no rule grants it)");
-	policy_log(false, "%s: denied: %s", d->what, reason);
+	policy_log_escape(esc, sizeof(esc), reason);
+	policy_log(false, "%s: denied: %s", d->what, esc);
 	die("policy", "%s", reason);
 }
 
@@ -101,6 +104,14 @@ static void describe_request(struct decision *d)
 	}
 }
 
+/* Whether an error may quote the file: not if the caller cannot read it. */
+static bool readable_by_all(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && (st.st_mode & S_IROTH);
+}
+
 /* A stale or unsafe policy is no policy: nothing at all is allowed. */
 static void load_policy(struct decision *d)
 {
@@ -116,6 +127,9 @@ static void load_policy(struct decision *d)
 	if (rc != POLICY_UNUSABLE)
 		return;
 	policy_log(false, "%s: denied: unusable policy: %s", d->what, err);
+	if (!readable_by_all(PRIVRUN_CONF))
+		die("policy", "%s is unusable (why is in the system log, since "
+		    "you may not read it); denying everything", PRIVRUN_CONF);
 	die("policy", "%s; denying everything", err);
 }
 
@@ -153,10 +167,14 @@ static bool targets(const struct decision *d, const struct policy_rule *r)
 
 	if (r->nas == 0)
 		return d->id->uid == privs_caller_uid();
+	/* The entry itself, not only its uid: an alias with the same uid
+	 * in passwd could bring another group and home (target.c takes them
+	 * from the entry the caller named). */
 	for (i = 0; i < r->nas && !match; i++) {
 		if (!ids_resolve_user(r->as[i], &u, err, sizeof(err)))
 			continue;
-		match = u.uid == d->id->uid;
+		match = u.uid == d->id->uid &&
+		    strcmp(u.name, d->id->name) == 0;
 		identity_free(&u);
 	}
 	return match;
@@ -223,19 +241,13 @@ static void check_own_identity(struct decision *d)
 static void check_identity(struct decision *d)
 {
 	const struct options *o = d->o;
-	size_t i;
-	bool named = false;
 
 	if (d->id->uid == privs_caller_uid()) {
 		check_own_identity(d);
 		return;
 	}
-	for (i = 0; i < d->pol.n && !named; i++)
-		named = caller_is(d, &d->pol.rule[i]) &&
-		    targets(d, &d->pol.rule[i]);
-	if (!any_applies(d) && !named)
-		deny(d, "run programs as uid %u (%s)", (unsigned)d->id->uid,
-		    d->id->name);
+	/* One message whether or not a rule names this target for another
+	 * program: the caller learns nothing of rules it cannot use. */
 	if (!any_applies(d))
 		deny(d, "run %s as uid %u (%s)", program(d),
 		    (unsigned)d->id->uid, d->id->name);
@@ -291,6 +303,24 @@ static void check_unix_owner(struct decision *d, const struct resource *res)
 		    (unsigned)res->owner, (unsigned)res->group);
 }
 
+/*
+ * A granted file is opened with privrun's rights: only root may be able to
+ * put something else at its path (a hard link to another root-only file in
+ * a directory the caller can write, say).
+ */
+static void check_granted_path(struct decision *d, const struct spec *s)
+{
+	char err[1024], reason[2048], esc[4096];
+
+	if (policy_dirs_safe(s->path, err, sizeof(err)))
+		return;
+	snprintf(reason, sizeof(reason), "open %s: a rule grants it, but %s; "
+	    "refusing it", s->text, err);
+	policy_log_escape(esc, sizeof(esc), reason);
+	policy_log(false, "%s: denied: %s", d->what, esc);
+	die("policy", "%s", reason);
+}
+
 /* Mark what the rules grant; a low port nobody grants is denied. */
 static void check_resources(struct decision *d)
 {
@@ -305,6 +335,8 @@ static void check_resources(struct decision *d)
 		unsigned port = spec_port(s);
 		if (s->kind == SPEC_OPEN) {
 			res->granted = open_granted(d, s);
+			if (res->granted)
+				check_granted_path(d, s);
 		} else if (s->family == AF_UNIX) {
 			check_unix_owner(d, res);
 		} else if (port != 0 && port < start) {
@@ -338,14 +370,70 @@ static void check_process(struct decision *d)
 
 	if (d->proc->chroot_dir != NULL)
 		deny(d, "use --chroot");
-	if (d->o->allow_new_privs && d->id->uid != privs_caller_uid())
-		deny(d, "use --allow-new-privs with another user");
+	/* Without no_new_privs the program could exec setuid-root programs
+	 * in a state no user can make alone: securebits locked, bounding set
+	 * empty, so their setuid(getuid()) keeps the saved uid 0. */
+	if (d->o->allow_new_privs)
+		deny(d, "use --allow-new-privs");
 	if (limit != NULL)
 		deny(d, "raise the hard limit of %s", limit);
 	if (policy_resets_env(d->id, d->keep) &&
 	    (d->o->keep_env || d->o->nenv > 0))
 		deny(d, "choose the environment of a program run as another "
 		    "user or with capabilities (--env, --keep-env)");
+}
+
+static bool rule_monitors(const struct decision *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->pol.n; i++)
+		if (d->applies[i] && d->pol.rule[i].monitor)
+			return true;
+	return false;
+}
+
+/* A low port range of the allow list: one rule's bind must cover it. */
+static bool range_granted(const struct decision *d,
+    const struct monitor_allow *a, unsigned hi)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->pol.n; i++)
+		for (j = 0; d->applies[i] && j < d->pol.rule[i].nbind; j++)
+			if (policy_bind_covers_range(&d->pol.rule[i].bind[j],
+			    &a->spec, a->port_lo, hi))
+				return true;
+	return false;
+}
+
+/*
+ * --monitor: a rule that applies says "monitor", and the monitor may serve
+ * nothing the rules would not give the caller at start: its low ports lie
+ * within their binds, its files are files they name.
+ */
+static void check_monitor(struct decision *d,
+    const struct monitor_allowlist *allow, unsigned start)
+{
+	size_t i;
+
+	if (!d->o->monitor)
+		return;
+	if (!rule_monitors(d))
+		deny(d, "use --monitor");
+	for (i = 0; i < allow->n; i++) {
+		const struct monitor_allow *a = &allow->a[i];
+		unsigned hi = a->port_hi < start ? a->port_hi : start - 1;
+		if (a->spec.kind == SPEC_OPEN) {
+			if (!open_granted(d, &a->spec))
+				deny(d, "let the monitor open %s", a->spec.text);
+			check_granted_path(d, &a->spec);
+		} else if (a->port_lo < start && a->port_hi != 0 &&
+		    !range_granted(d, a, hi)) {
+			deny(d, "let the monitor bind %s (ports below %u are "
+			    "privileged)", d->o->allow[i].arg, start);
+		}
+	}
 }
 
 static void log_allowed(struct decision *d)
@@ -376,7 +464,8 @@ bool policy_resets_env(const struct identity *id, uint64_t keep)
 }
 
 void policy_check(const struct options *o, const struct identity *id,
-    struct resources *r, const struct process_plan *proc, uint64_t keep)
+    struct resources *r, const struct process_plan *proc, uint64_t keep,
+    const struct monitor_allowlist *allow)
 {
 	struct decision d = { .o = o, .id = id, .r = r, .proc = proc,
 	    .keep = keep };
@@ -391,6 +480,7 @@ void policy_check(const struct options *o, const struct identity *id,
 	check_identity(&d);
 	check_resources(&d);
 	check_kept(&d);
+	check_monitor(&d, allow, unprivileged_port_start());
 	check_process(&d);
 	log_allowed(&d);
 	free(d.applies);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ids.h"
+#include "monitor_serve.h"
 #include "opts.h"
 #include "process.h"
 #include "resources.h"
@@ -20,7 +21,8 @@
  * nothing for a trusted caller.
  */
 void policy_check(const struct options *o, const struct identity *id,
-    struct resources *r, const struct process_plan *proc, uint64_t keep);
+    struct resources *r, const struct process_plan *proc, uint64_t keep,
+    const struct monitor_allowlist *allow);
 /* Whether the program gets a reset environment (sudo's env_reset). */
 bool policy_resets_env(const struct identity *id, uint64_t keep);
 /*

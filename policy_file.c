@@ -138,3 +138,8 @@ enum policy_load_result policy_load(const char *path, bool check_safety,
 	close(fd);
 	return rc;
 }
+
+bool policy_dirs_safe(const char *path, char *err, size_t errlen)
+{
+	return check_directories(path, err, errlen) == POLICY_LOADED;
+}

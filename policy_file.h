@@ -13,6 +13,13 @@
 
 #ifndef PRIVRUN_CONF
 #define PRIVRUN_CONF "/etc/privrun.conf"	/* set at build time */
+/*
+ * Whether every directory above path is root's and writable by nobody
+ * else, so that only root can put another file at path; else err says
+ * which is not.
+ */
+bool policy_dirs_safe(const char *path, char *err, size_t errlen);
+
 #endif
 
 enum policy_load_result {
@@ -30,5 +37,12 @@ enum policy_load_result {
  */
 enum policy_load_result policy_load(const char *path, bool check_safety,
     struct policy *p, char *err, size_t errlen);
+
+/*
+ * Whether every directory above path is root's and writable by nobody
+ * else, so that only root can put another file at path; else err says
+ * which is not.
+ */
+bool policy_dirs_safe(const char *path, char *err, size_t errlen);
 
 #endif

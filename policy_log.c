@@ -10,8 +10,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <syslog.h>
+#include <time.h>
 
+#include "die.h"
 #include "policy_log.h"
 
 void policy_log_escape(char *dst, size_t len, const char *src)
@@ -39,13 +42,22 @@ void policy_log_escape(char *dst, size_t len, const char *src)
 
 void policy_log(bool allowed, const char *fmt, ...)
 {
-	char msg[4096];
+	char msg[4096], *tz;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* syslog(3) stamps local time, which the caller's TZ would choose:
+	 * log in the system's zone, and put TZ back for the program, which
+	 * may keep the caller's environment. */
+	tz = getenv("TZ") != NULL ? strdup(getenv("TZ")) : NULL;
+	unsetenv("TZ");
+	tzset();
 	openlog("privrun", LOG_PID, LOG_AUTHPRIV);
 	syslog(allowed ? LOG_INFO : LOG_NOTICE, "%s", msg);
 	closelog();
+	if (tz != NULL && setenv("TZ", tz, 1) != 0)
+		die_errno("environment", "TZ");
+	free(tz);
 }

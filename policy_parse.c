@@ -175,17 +175,35 @@ static bool same_address(const struct sockaddr_storage *a,
 	    sizeof(a6->sin6_addr)) == 0;
 }
 
+/*
+ * Whether a spec's socket takes IPv4 too: a bare port, or an IPv6 socket
+ * without v6only on the wildcard or a v4-mapped address (ipv6(7)).
+ */
+static bool takes_ipv4_too(const struct spec *s)
+{
+	const struct in6_addr *a =
+	    &((const struct sockaddr_in6 *)&s->addr)->sin6_addr;
+
+	if (s->family == SPEC_FAMILY_DUAL)
+		return true;
+	return s->family == AF_INET6 && s->v6only != 1 &&
+	    (IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_V4MAPPED(a));
+}
+
 bool policy_bind_covers_range(const struct policy_bind *b,
     const struct spec *s, unsigned lo, unsigned hi)
 {
 	if (s->kind != SPEC_BIND || s->family == AF_UNIX ||
 	    s->socktype != b->socktype || lo < b->lo || hi > b->hi)
 		return false;
-	if (b->has_addr)
-		return s->family == b->family && same_address(&s->addr,
-		    &b->addr);
-	/* tcp/udp without an address: any family; tcp4 and the like: theirs. */
-	return b->family == SPEC_FAMILY_DUAL || b->family == s->family;
+	/* tcp/udp without an address: any family. */
+	if (b->family == SPEC_FAMILY_DUAL)
+		return true;
+	/* Otherwise one family, so no socket that takes the other too. */
+	if (b->family != s->family || (b->family == AF_INET6 &&
+	    takes_ipv4_too(s)))
+		return false;
+	return !b->has_addr || same_address(&s->addr, &b->addr);
 }
 
 bool policy_bind_covers(const struct policy_bind *b, const struct spec *s)

@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "fds.h"
 #include "guard.h"
+#include "monitor.h"
 #include "opts.h"
 #include "policy.h"
 #include "privs.h"
@@ -90,15 +91,20 @@ static bool want_guard(const struct options *o, const struct identity *id,
  * for good.  The guard needs CAP_SYS_ADMIN or no_new_privs to load: after
  * the drop when no_new_privs is set, else just before it.
  */
-static void open_and_drop(const struct run_plan *p)
+static void open_and_drop(const struct run_plan *p,
+    const struct monitor_allowlist *allow)
 {
 	const struct identity *id = p->id;
+	pid_t monitor = 0;
 
 	if (privs_setup(id->uid, id->gid, id->groups, id->ngroups) != 0 ||
 	    privs_keep(p->keep, p->o->allow_new_privs) != 0)
 		die("drop", "%s", privs_error());
 	resources_open(p->res);
 	process_apply_privileged(p->proc);
+	/* --monitor: from here on, this is the child (monitor.h). */
+	if (p->o->monitor)
+		monitor = monitor_fork(allow, resources_end(p->res));
 	if (p->guard && p->o->allow_new_privs) {
 		if (privs_root() != 0)
 			die("tty-guard", "%s", privs_error());
@@ -110,6 +116,8 @@ static void open_and_drop(const struct run_plan *p)
 		die("drop", "%s", privs_error());
 	if (p->guard && !p->o->allow_new_privs)
 		guard_install();
+	if (monitor != 0)
+		monitor_child_attach(monitor);
 }
 
 /* PRIVRUN_CAPS names the kept capabilities for the program. */
@@ -125,8 +133,10 @@ static void export_kept(uint64_t keep)
 }
 
 static void free_all(struct options *o, struct identity *id,
-    struct env_plan *env, struct resources *res)
+    struct env_plan *env, struct resources *res,
+    struct monitor_allowlist *allow)
 {
+	monitor_allow_free(allow);
 	env_free(env);
 	identity_free(id);
 	resources_free(res);
@@ -141,7 +151,9 @@ int main(int argc, char **argv)
 	struct resources res;
 	struct process_plan proc;
 	struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false };
+	struct monitor_allowlist allow;
 	const char *path;
+	int end;
 
 	refuse_malformed_start(argc, argv);
 	fds_tidy_at_start();
@@ -150,9 +162,12 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	target_resolve(&o, &id);
 	resources_parse(&o, &id, &res);
+	monitor_allow_parse(&o, &allow);
 	plan.keep = kept_capabilities(&o);
 	process_plan(&o, &proc);
-	policy_check(&o, &id, &res, &proc, plan.keep);
+	policy_check(&o, &id, &res, &proc, plan.keep, &allow);
+	if (policy_resets_env(&id, 0))	/* another user, for a caller */
+		process_floor_umask(&proc, 022);
 	if (o.pass_listen_fds)
 		resources_take_inherited(&res);
 	env_plan(&o, &id, &env, policy_resets_env(&id, plan.keep));
@@ -162,23 +177,26 @@ int main(int argc, char **argv)
 			report_plan_json(&plan);
 		else
 			report_plan(&plan);
-		free_all(&o, &id, &env, &res);
+		free_all(&o, &id, &env, &res, &allow);
 		return 0;
 	}
-	open_and_drop(&plan);
+	open_and_drop(&plan, &allow);
 	/* An untrusted caller's PATH does not choose what runs (SPEC 4). */
 	path = privs_untrusted_caller() ? EXEC_SAFE_PATH : NULL;
 	env_apply(&env);
 	resources_export(&res);
 	export_kept(plan.keep);
+	end = resources_end(&res);
+	if (o.monitor)
+		monitor_export(end++);	/* not counted in LISTEN_FDS */
 	process_apply_unprivileged(&proc);
-	fds_close_from(resources_end(&res));
+	fds_close_from(end);
 	if (o.dump) {
 		if (o.json)
 			report_state_json();
 		else
 			report_state();
-		free_all(&o, &id, &env, &res);
+		free_all(&o, &id, &env, &res, &allow);
 		return 0;
 	}
 	exec_program(o.argv, path ? path : env_path());

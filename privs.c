@@ -20,6 +20,10 @@
  *   privs_relinquish()  lower again; only the outermost call lowers
  *   privs_revoke()      the permanent drop, then verification from the
  *                       kernel's point of view; after it, every call fails
+ *   privs_monitor()     instead of privs_revoke(), for the monitor of
+ *                       --monitor: the same drop keeping a set in the
+ *                       permitted and bounding sets only; after it only
+ *                       privs_root() and privs_relinquish() still work
  *
  * With --keep-caps the kept set K stays in the permitted, inheritable,
  * effective, ambient and bounding sets; NO_CAP_AMBIENT_RAISE is then set and
@@ -68,6 +72,7 @@ static struct {
 	bool have_target;
 	enum { ACT_SELF, ACT_USER, ACT_CREATE } acting;	/* see privs_user */
 	bool revoked;
+	bool monitor;		/* privs_monitor(): root/relinquish still work */
 	unsigned depth;		/* nesting of privs_root() */
 	uid_t ruid, euid;
 	gid_t rgid, egid;
@@ -124,6 +129,11 @@ enum privs_start privs_start_mode(void)
 bool privs_untrusted_caller(void)
 {
 	return st.untrusted;
+}
+
+bool privs_monitoring(void)
+{
+	return st.monitor;
 }
 
 uid_t privs_caller_uid(void)
@@ -213,7 +223,7 @@ static int check_usable(const char *call)
 		errno = 0;
 		return fail("%s: privs_init() was not called", call);
 	}
-	if (st.revoked) {
+	if (st.revoked || st.monitor) {
 		errno = 0;
 		return fail("%s: privileges already revoked", call);
 	}
@@ -389,6 +399,17 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 }
 
 /*
+ * Every change of ids resets the dumpable flag to fs.suid_dumpable
+ * (prctl(2)), which an administrator may have set to 1: set it again.
+ */
+static int keep_undumpable(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_DUMPABLE)");
+	return 0;
+}
+
+/*
  * Effective ids uid:gid for privs_user() and privs_caller(); the fsuid
  * follows (setfsuid(2)).  Leaving euid 0 empties the effective set
  * (capabilities(7)); then exactly the capabilities in caps are raised again,
@@ -409,6 +430,8 @@ static int set_acting_eids(uid_t uid, gid_t gid, uint64_t caps)
 		errno = EPERM;
 		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
 	}
+	if (keep_undumpable() != 0)
+		return -1;
 	return set_effective_mask(caps);
 }
 
@@ -428,15 +451,23 @@ static int restore_own_ids(void)
 	if (st.acting == ACT_USER &&
 	    setresgid((gid_t)-1, st.egid, (gid_t)-1) != 0)
 		return fail("setresgid(-1, %u, -1)", (unsigned)st.egid);
-	if (set_fsids(st.euid, st.egid) != 0)
+	if (set_fsids(st.euid, st.egid) != 0 || keep_undumpable() != 0)
 		return -1;
 	st.acting = ACT_SELF;
 	return 0;
 }
 
+/* After privs_monitor(), only raising and lowering the kept set is left. */
+static int check_raise_lower(const char *call)
+{
+	if (st.monitor && st.initialised && !st.revoked)
+		return 0;
+	return check_usable(call);
+}
+
 int privs_root_at(const char *file, int line)
 {
-	if (check_usable("privs_root") != 0)
+	if (check_raise_lower("privs_root") != 0)
 		return -1;
 	st.depth++;
 	trace_at(file, line, "privs_root: depth %u", st.depth);
@@ -449,7 +480,7 @@ int privs_root_at(const char *file, int line)
 
 int privs_relinquish_at(const char *file, int line)
 {
-	if (check_usable("privs_relinquish") != 0)
+	if (check_raise_lower("privs_relinquish") != 0)
 		return -1;
 	if (st.depth == 0 && st.acting == ACT_SELF) {
 		errno = 0;
@@ -560,13 +591,12 @@ static int state_with_kept(capng_type_t which, bool plus_setpcap)
 }
 
 /*
- * Step 3: bounding set first (needs CAP_SETPCAP), then ambient, then
- * effective/permitted/inheritable.  With a kept set, CAP_SETPCAP stays
- * until finish_kept() has locked the securebits.
+ * The bounding set, then ambient, then the others: K in the sets "which"
+ * (plus CAP_SETPCAP, still needed by finish_kept()), nothing elsewhere.
  */
-static int drop_capabilities(void)
+static int reduce_sets(capng_type_t which, bool plus_setpcap)
 {
-	int rc, c, last = last_cap();
+	int rc;
 
 	if (state_with_kept(CAPNG_BOUNDING_SET, false) != 0)
 		return -1;
@@ -575,12 +605,26 @@ static int drop_capabilities(void)
 		return capng_fail("reduce the bounding set", rc);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	if (state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-	    CAPNG_INHERITABLE, st.keep != 0) != 0)
+	if (state_with_kept(which, plus_setpcap) != 0)
 		return -1;
 	rc = capng_apply(CAPNG_SELECT_CAPS);
 	if (rc != 0)
 		return capng_fail("reduce the capability sets", rc);
+	return 0;
+}
+
+/*
+ * Step 3: bounding set first (needs CAP_SETPCAP), then ambient, then
+ * effective/permitted/inheritable.  With a kept set, CAP_SETPCAP stays
+ * until finish_kept() has locked the securebits.
+ */
+static int drop_capabilities(void)
+{
+	int c, last = last_cap();
+
+	if (reduce_sets(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
+	    st.keep != 0) != 0)
+		return -1;
 	for (c = 0; c <= last; c++)
 		if (kept(c) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
 		    c, 0, 0) != 0)
@@ -739,5 +783,78 @@ int privs_revoke_at(const char *file, int line)
 	trace_at(file, line, "privs_revoke: verified uid %u gid %u, "
 	    "capabilities %s, setuid(0) refused", (unsigned)st.uid,
 	    (unsigned)st.gid, st.keep ? "as kept" : "empty");
+	return 0;
+}
+
+/*
+ * The monitor's capability sets: the bounding set reduced to the kept set
+ * (CAP_SETPCAP is still effective from before the drop), no ambient, and
+ * the kept set in permitted only.
+ */
+static int drop_to_permitted(void)
+{
+	return reduce_sets(CAPNG_PERMITTED, false);
+}
+
+static int verify_monitor_capabilities(void)
+{
+	int c, last = last_cap();
+
+	if (capng_get_caps_process() != 0)
+		return fail("verify: capget");
+	errno = 0;
+	if (any_capability(CAPNG_EFFECTIVE))
+		return fail("verify: the effective set is not empty");
+	if (any_capability(CAPNG_INHERITABLE))
+		return fail("verify: the inheritable set is not empty");
+	if (!set_is_kept(CAPNG_PERMITTED))
+		return fail("verify: the permitted set is not as kept");
+	if (privileged() && !set_is_kept(CAPNG_BOUNDING_SET))
+		return fail("verify: the bounding set is not as kept");
+	for (c = 0; c <= last; c++)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
+			return fail("verify: capability %d is ambient", c);
+	return 0;
+}
+
+int privs_monitor_at(const char *file, int line, uint64_t mask)
+{
+	if (check_usable("privs_monitor") != 0)
+		return -1;
+	if (!st.have_target) {
+		errno = 0;
+		return fail("privs_monitor before privs_setup");
+	}
+	trace_at(file, line, "privs_monitor: to uid %u gid %u, %zu groups, "
+	    "capabilities %#llx permitted only", (unsigned)st.uid,
+	    (unsigned)st.gid, st.ngroups, (unsigned long long)mask);
+	if (mask != 0 && !privileged()) {
+		errno = 0;
+		return fail("the monitor cannot keep capabilities: privrun has "
+		    "no privileges");
+	}
+	st.monitor = true;
+	st.keep = mask;
+	st.allow_new_privs = false;
+	if (privileged()) {
+		if (set_effective(true) != 0)
+			return -1;
+		if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
+			return fail("prctl(PR_SET_SECUREBITS)");
+		if (drop_ids() != 0 || drop_to_permitted() != 0)
+			return -1;
+	} else {
+		capng_clear(CAPNG_SELECT_CAPS);
+		if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+			return capng_fail("empty the capability sets", -1);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
+	if (verify_ids() != 0 || verify_monitor_capabilities() != 0 ||
+	    verify_flags() != 0 || verify_no_regain() != 0)
+		return -1;
+	st.depth = 0;
+	trace_at(file, line, "privs_monitor: verified uid %u gid %u, "
+	    "setuid(0) refused", (unsigned)st.uid, (unsigned)st.gid);
 	return 0;
 }

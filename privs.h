@@ -32,6 +32,8 @@ enum privs_start privs_start_mode(void);
 const char *privs_start_name(enum privs_start mode);
 /* True when the caller is not trusted: AT_SECURE, or real != effective. */
 bool privs_untrusted_caller(void);
+/* True in the monitor, after privs_monitor(). */
+bool privs_monitoring(void);
 /* The caller's real uid and gid, as found at start. */
 uid_t privs_caller_uid(void);
 gid_t privs_caller_gid(void);
@@ -57,6 +59,14 @@ int privs_user_at(const char *file, int line);
 int privs_caller_at(const char *file, int line, uint64_t caps);
 int privs_revoke_at(const char *file, int line);
 /*
+ * The monitor's drop (--monitor): ids and groups as privs_revoke(), the
+ * capabilities in mask kept in the permitted and bounding sets only (not
+ * effective, inheritable or ambient), securebits locked, no_new_privs, all
+ * verified.  Afterwards privs_root() and privs_relinquish() raise and lower
+ * the effective set within mask; every other call fails.
+ */
+int privs_monitor_at(const char *file, int line, uint64_t mask);
+/*
  * As privs_root(), but files are created owned by uid:gid (the fsuid and
  * fsgid), with the directory access of the privileges we hold: for a unix
  * socket node that must belong to its owner from the moment it exists.
@@ -72,6 +82,7 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid);
 #define privs_user()		privs_user_at(__FILE__, __LINE__)
 #define privs_caller(caps)	privs_caller_at(__FILE__, __LINE__, (caps))
 #define privs_revoke()		privs_revoke_at(__FILE__, __LINE__)
+#define privs_monitor(mask)	privs_monitor_at(__FILE__, __LINE__, (mask))
 #define privs_create_as(uid, gid) \
 	privs_create_as_at(__FILE__, __LINE__, (uid), (gid))
 

@@ -216,3 +216,14 @@ void process_print_plan(const struct process_plan *p)
 	if (p->new_session)
 		fputs("new_session: 1\n", stdout);
 }
+
+void process_floor_umask(struct process_plan *p, mode_t floor)
+{
+	mode_t current = umask(0);
+
+	umask(current);
+	if (!p->has_umask)
+		p->umask = current;
+	p->umask |= floor;
+	p->has_umask = true;
+}

@@ -39,5 +39,11 @@ void process_apply_privileged(const struct process_plan *p);
 /* After the drop, as the target: new session, chdir, umask. */
 void process_apply_unprivileged(const struct process_plan *p);
 void process_print_plan(const struct process_plan *p);
+/*
+ * At least these bits in the program's umask, from --umask or the one
+ * inherited: an untrusted caller must not make another user's files
+ * writable for itself (sudo ORs 022 the same way).
+ */
+void process_floor_umask(struct process_plan *p, mode_t floor);
 
 #endif

@@ -47,7 +47,11 @@ void report_plan(const struct run_plan *p)
 	printf("user: %s\nuid: %u\ngid: %u\n", p->id->name,
 	    (unsigned)p->id->uid, (unsigned)p->id->gid);
 	print_groups(p->id->groups, p->id->ngroups);
-	printf("mode: %s\n", p->keep ? "keep-caps" : "revoke");
+	printf("mode: %s\n", p->o->monitor ? "monitor" : p->keep ?
+	    "keep-caps" : "revoke");
+	for (i = 0; i < (int)p->o->nallow; i++)
+		printf("monitor_allow: %s %s\n", p->o->allow[i].kind ==
+		    SPEC_BIND ? "bind" : "open", p->o->allow[i].arg);
 	printf("cap_effective: %s\ncap_permitted: %s\ncap_inheritable: %s\n"
 	    "cap_ambient: %s\n", caps, caps, caps, caps);
 	printf("cap_bounding: %s\n", none ?

@@ -82,7 +82,15 @@ static void plan_privileges(const struct run_plan *p)
 	size_t i;
 
 	json_key("mode", false);
-	json_str(p->keep ? "keep-caps" : "revoke");
+	json_str(p->o->monitor ? "monitor" : p->keep ? "keep-caps" : "revoke");
+	fputs(",\"monitor_allow\":[", stdout);
+	for (i = 0; i < p->o->nallow; i++) {
+		printf("%s{\"kind\":\"%s\",\"spec\":", i ? "," : "",
+		    p->o->allow[i].kind == SPEC_BIND ? "bind" : "open");
+		json_str(p->o->allow[i].arg);
+		putchar('}');
+	}
+	putchar(']');
 	json_key("capabilities", false);
 	putchar('{');
 	for (i = 0; i < 4; i++) {

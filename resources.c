@@ -415,6 +415,9 @@ static int open_file(struct opener *op, const struct resource *r)
 	int fd, fl;
 
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, s->path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS && (how.resolve & RESOLVE_NO_SYMLINKS))
+		return FAIL(op, "%s: openat2 is not available, and without it "
+		    "a granted file cannot be opened safely", s->text);
 	if (fd < 0 && errno == ENOSYS)
 		fd = open(s->path, (int)how.flags, (mode_t)how.mode);
 	if (fd < 0 && errno == ELOOP && !s->follow)
@@ -443,7 +446,9 @@ static int open_file(struct opener *op, const struct resource *r)
  */
 static int raise_for(const struct resource *r)
 {
-	if (!privs_untrusted_caller())
+	/* The monitor holds only what its allow list, which the policy
+	 * bounds, needs: privs_root() raises just that. */
+	if (!privs_untrusted_caller() || privs_monitoring())
 		return privs_root();
 	if (!r->granted)
 		return privs_caller(0);
@@ -471,6 +476,30 @@ static int open_one(struct opener *op, struct resource *r)
 	}
 	if (fd >= 0)
 		trace("opened %s as fd %d, name %s", s->text, fd, s->name);
+	return fd;
+}
+
+/*
+ * One internet socket or file, for the monitor: opened as the resources
+ * are, left close-on-exec where it lands, never placed.  Unix sockets are
+ * refused: their node clean-up needs the opener's bookkeeping.
+ */
+int resources_open_single(const struct spec *s, char *err, size_t errlen)
+{
+	struct opener op = { .high = FDS_FIRST_PASSED };
+	struct resource r = { .fd = -1 };
+	int fd;
+
+	if (s->kind == SPEC_BIND && s->family == AF_UNIX) {
+		snprintf(err, errlen, "%s: unix sockets are not opened here",
+		    s->text);
+		return -1;
+	}
+	r.spec = *s;
+	r.granted = true;	/* the allow list, within the policy, says so */
+	fd = open_one(&op, &r);
+	if (fd < 0)
+		snprintf(err, errlen, "%s", op.err);
 	return fd;
 }
 

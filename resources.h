@@ -36,6 +36,9 @@ void resources_parse(const struct options *o, const struct identity *id,
 void resources_take_inherited(struct resources *r);
 /* Open and place every resource at its fd; dies (cleaning up) on error. */
 void resources_open(struct resources *r);
+/* One tcp/udp socket or file, close-on-exec, not placed: -1 and err on
+ * failure.  For the monitor, which must not die on a failed request. */
+int resources_open_single(const struct spec *s, char *err, size_t errlen);
 /* Set LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES for what was placed. */
 void resources_export(const struct resources *r);
 /* The first fd number after the passed ones. */

@@ -23,7 +23,8 @@ nproc rss rtprio rttime sigpending stack"
 _privrun_protocols="tcp: tcp4: tcp6: udp: udp4: udp6: unix: unix-dgram:"
 
 _privrun_long_opts="--user= --group= --groups= --keep-env --clear-env --env=
---bind= --open= --pass-listen-fds --revoke --keep-caps= --allow-new-privs
+--bind= --open= --pass-listen-fds --revoke --keep-caps= --monitor
+--allow-bind= --allow-open= --allow-new-privs
 --new-session --no-tty-guard --chroot= --chdir= --umask= --rlimit= --json
 --verbose --dry-run --dump --check-policy --help --version"
 
@@ -56,7 +57,7 @@ _privrun_value()
 	-g | --group) COMPREPLY=($(compgen -g -- "$cur")) ;;
 	-G | --groups) _privrun_list "$(compgen -g)" ;;
 	--keep-caps) _privrun_list "$_privrun_caps" ;;
-	-b | --bind)
+	-b | --bind | --allow-bind)
 		[[ $cur == *=* ]] && name=${cur%%=*}=
 		case ${cur#"$name"} in
 		unix:* | unix-dgram:*)
@@ -71,7 +72,7 @@ _privrun_value()
 			;;
 		esac
 		;;
-	-o | --open)
+	-o | --open | --allow-open)
 		[[ $cur == *=* ]] && name=${cur%%=*}=
 		COMPREPLY=($(compgen -P "$name" -f -- "${cur#"$name"}"))
 		compopt -o filenames
@@ -119,7 +120,8 @@ _privrun_takes_value()
 {
 	case $1 in
 	--user | --group | --groups | --env | --bind | --open | --keep-caps | \
-	    --chroot | --chdir | --umask | --rlimit) return 0 ;;
+	    --allow-bind | --allow-open | --chroot | --chdir | --umask | \
+	    --rlimit) return 0 ;;
 	--*) return 1 ;;
 	-*) [[ ${1#-} =~ ^[vnhV]*[ugGbo]$ ]] ;;
 	*) return 1 ;;

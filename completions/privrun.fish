@@ -8,7 +8,8 @@
 # The options that take a value in the next word, as privrun's getopt
 # reads them; every other word starting with "-" is a flag.
 set -g __privrun_value_opts -u --user -g --group -G --groups --env \
-    -b --bind -o --open --keep-caps --chroot --chdir --umask --rlimit
+    -b --bind -o --open --keep-caps --allow-bind --allow-open --chroot \
+    --chdir --umask --rlimit
 
 # Print the program and its arguments typed so far (one per line, the
 # word under the cursor last), or nothing and fail while the cursor is
@@ -88,7 +89,7 @@ end
 
 # [NAME=]PROTOCOL:..., and file names after unix: and unix-dgram:.
 function __privrun_bind
-    set -l tok (commandline -ct | string replace -r -- '^--bind=' '')
+    set -l tok (commandline -ct | string replace -r -- '^--[a-z-]+=' '')
     set -l name (string match -r -- '^[^=:]*=' $tok)
     set -l spec (string replace -- "$name" '' $tok)
     if string match -qr -- '^unix(-dgram)?:' $spec
@@ -103,7 +104,7 @@ function __privrun_bind
 end
 
 function __privrun_open
-    set -l tok (commandline -ct | string replace -r -- '^--open=' '')
+    set -l tok (commandline -ct | string replace -r -- '^--[a-z-]+=' '')
     set -l name (string match -r -- '^[^=/]*=' $tok)
     __fish_complete_path (string replace -- "$name" '' $tok) |
         string replace -r '^' "$name"
@@ -138,6 +139,12 @@ complete -c privrun -n __privrun_in_options -l revoke \
     -d 'drop every privilege for good (default)'
 complete -c privrun -n __privrun_in_options -l keep-caps -x \
     -a '(__privrun_caps)' -d 'keep these capabilities'
+complete -c privrun -n __privrun_in_options -l monitor \
+    -d 'keep a monitor that opens what the allow list permits'
+complete -c privrun -n __privrun_in_options -l allow-bind -x \
+    -a '(__privrun_bind)' -d 'the monitor may bind SPEC'
+complete -c privrun -n __privrun_in_options -l allow-open -x \
+    -a '(__privrun_open)' -d 'the monitor may open PATH'
 complete -c privrun -n __privrun_in_options -l allow-new-privs \
     -d 'do not set no_new_privs'
 complete -c privrun -n __privrun_in_options -l new-session \

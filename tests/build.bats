@@ -16,12 +16,15 @@ load helpers
 	assert_output --regexp '__[a-z]+_chk@'
 }
 
-@test "make install puts binary, man pages and completions under DESTDIR, with no setuid bit; uninstall removes them" {
+@test "make install puts binary, man pages, completions and monitor client under DESTDIR, with no setuid bit; uninstall removes them" {
 	dest=$BATS_TEST_TMPDIR/dest
 	run make -s install DESTDIR="$dest" PREFIX=/usr
 	assert_success
 	run bash -c 'find "$1" ! -type d -printf "%P %m\n" | sort' - "$dest"
 	assert_output "usr/bin/privrun 755
+usr/include/privrun_client.h 644
+usr/lib/libprivrun-client.a 644
+usr/lib/pkgconfig/privrun-client.pc 644
 usr/share/bash-completion/completions/privrun 644
 usr/share/fish/vendor_completions.d/privrun.fish 644
 usr/share/man/man1/privrun.1 644
@@ -44,6 +47,9 @@ usr/share/zsh/vendor-completions/_privrun 644"
 	assert_success
 	run bash -c 'find "$1" ! -type d -printf "%P\n" | sort' - "$dest"
 	assert_output "usr/local/bin/privrun
+usr/local/include/privrun_client.h
+usr/local/lib/libprivrun-client.a
+usr/local/lib/pkgconfig/privrun-client.pc
 usr/local/share/bash-completion/completions/privrun
 usr/local/share/fish/vendor_completions.d/privrun.fish
 usr/local/share/man/man1/privrun.1

@@ -176,6 +176,16 @@ udp6:
 udp:"
 }
 
+@test "the monitor's allow list: protocols after --allow-bind, files after --allow-open" {
+	d=$BATS_TEST_TMPDIR/t
+	mkdir -p "$d"
+	: >"$d/site.key"
+	expect "privrun --monitor --allow-bind tc" "tcp4:
+tcp6:
+tcp:"
+	expect "privrun --allow-open=$d/si" "site.key"
+}
+
 @test "files after -o and unix:, directories after --chdir and --chroot" {
 	d=$BATS_TEST_TMPDIR/t
 	mkdir -p "$d/subdir"

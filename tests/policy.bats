@@ -20,6 +20,9 @@ teardown() {
 	rm -f "$CONF"
 	chown root:root /etc
 	chmod 0755 /etc
+	if [ -f "$BATS_TEST_TMPDIR/passwd.saved" ]; then
+		cat "$BATS_TEST_TMPDIR/passwd.saved" >/etc/passwd
+	fi
 }
 
 # denied_by_rules WHO WHAT: the message when no rule grants WHAT.
@@ -98,6 +101,18 @@ denied_by_rules() {
 	done
 }
 
+@test "an IPv6 grant covers only sockets that take no IPv4: v6only, no v4-mapped address" {
+	policy "permit prtest-a bind tcp6:80 tcp:[::1]:81"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -b tcp6:80,v6only -b 'tcp:[::1]:81' -- "$PROBE" 3>&-
+	assert_success
+	assert_line --regexp '^Sock: 3 inet6 \[::\]:80 .* v6only=1$'
+	assert_line --regexp '^Sock: 4 inet6 \[::1\]:81 '
+	for spec in tcp6:80 'tcp6:[::ffff:127.0.0.1]:80' tcp:80; do
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "bind $spec (ports below 1024 are privileged)")" \
+			as_user 4001 "$PRIVRUN_SUID" -b "$spec" -- "$PROBE"
+	done
+}
+
 @test "as USER cmd PATH: that program as that user, with that user's groups, and nothing else" {
 	policy "permit prtest-a as prtest-b cmd $PROBE" "permit prtest-a as prtest-b cmd /bin/echo hello"
 	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
@@ -119,9 +134,9 @@ denied_by_rules() {
 		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -G prtest-extra -- "$PROBE"
 	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "choose the groups of uid 4002 (prtest-b) (-g, -G, USER:GROUP)")" \
 		as_user 4001 "$PRIVRUN_SUID" -u prtest-b:prtest-a -- "$PROBE"
-	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "run programs as uid 4001 (prtest-a)")" \
+	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "run $PROBE as uid 4001 (prtest-a)")" \
 		as_user 4002 "$PRIVRUN_SUID" -u prtest-a -- "$PROBE"
-	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run programs as uid 0 (root)")" \
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run $PROBE as uid 0 (root)")" \
 		as_user 4001 "$PRIVRUN_SUID" -u root -- "$PROBE"
 }
 
@@ -192,7 +207,7 @@ denied_by_rules() {
 	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -o "$via" -- "$PROBE" readfd 3 3>&-
 	assert_failure 125
 	assert_equal "$output" ""
-	assert_equal "$stderr" "privrun: open: $via: is a symbolic link (add ,follow to follow it)"
+	assert_equal "$stderr" "privrun: policy: open $via: a rule grants it, but $via: $(dirname "$via") is not a directory (a symbolic link?); refusing it"
 }
 
 @test "an unsafe policy file denies everything, saying why" {
@@ -427,6 +442,7 @@ def caller(*args):
     return subprocess.run(cmd + list(args), env=env, capture_output=True).returncode
 print("status", caller("-b", "tcp:80", "--", "/bin/true", "a\nb"))
 print("status", caller("-b", "tcp:81", "--", "/bin/true"))
+print("status", caller("-u", "prtest-b", "--", "/bin/x\n<85>forged"))
 log.settimeout(2)
 try:
     while True:
@@ -437,6 +453,8 @@ PY
 	assert_success
 	assert_line "status 0"
 	assert_line "status 125"
+	refute_line --regexp '^<85>forged'
+	assert_line --regexp '^<85>.*: denied: uid 4001 \(prtest-a\) may not run /bin/x\\x0a<85>forged as uid 4002 \(prtest-b\): no rule in /etc/privrun.conf grants it$'
 	assert_line --regexp '^<86>.*privrun\[[0-9]+\]: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\): /bin/true a\\x0ab; bind tcp:80: allowed by /etc/privrun.conf line 1$'
 	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\): /bin/true; bind tcp:81: denied: uid 4001 \(prtest-a\) may not bind tcp:81 \(ports below 1024 are privileged\): no rule in /etc/privrun.conf grants it$'
 }
@@ -480,4 +498,83 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 	assert_line --index 1 /dev/null
 	assert_line --index 2 /dev/null
 	assert_line --index 3 --regexp '^socket:\[[0-9]+\]$'
+}
+
+@test "--allow-new-privs is refused to an untrusted caller, even for itself" {
+	# Without no_new_privs the program could run setuid-root programs with
+	# securebits locked and no capabilities, where setuid(getuid()) keeps
+	# the saved uid 0.
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		refuse "privrun: policy: uid 4001 (prtest-a) may not use --allow-new-privs: denied by default (no rule grants it)" \
+			as_user 4001 "$copy" --allow-new-privs -- "$PROBE"
+	done
+}
+
+@test "a program run as another user gets at least umask 022" {
+	policy "permit prtest-a as prtest-b cmd $PROBE"
+	run --separate-stderr as_user 4001 sh -c 'umask 000; exec "$@"' - \
+		"$PRIVRUN_SUID" -u prtest-b -- "$PROBE" 3>&-
+	assert_success
+	assert_line "Umask: 0022"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -u prtest-b --umask 0007 -- "$PROBE" 3>&-
+	assert_success
+	assert_line "Umask: 0027"
+	# As itself the caller's umask is its own business.
+	run --separate-stderr as_user 4001 sh -c 'umask 000; exec "$@"' - "$PRIVRUN_SUID" -- "$PROBE" 3>&-
+	assert_success
+	assert_line "Umask: 0000"
+}
+
+@test "an alias of the target's uid in passwd does not bring its group" {
+	cp /etc/passwd "$BATS_TEST_TMPDIR/passwd.saved"
+	echo "prtest-b-alias:x:4002:0:alias:/root:/bin/sh" >>/etc/passwd
+	policy "permit prtest-a as prtest-b cmd $PROBE"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run $PROBE as uid 4002 (prtest-b-alias)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b-alias -- "$PROBE"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4002 4002 "4100"
+}
+
+@test "a granted file in a directory the caller could write is refused" {
+	dir=$PRIVRUN_TEST_ROOT/data/granted.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$dir"
+	chown 4001 "$dir"
+	secret=$(make_secret)
+	ln "$secret" "$dir/k"
+	policy "permit prtest-a open $dir/k"
+	refuse "privrun: policy: open $dir/k: a rule grants it, but $dir/k: directory $dir is not owned by root; refusing it" \
+		as_user 4001 "$PRIVRUN_SUID" -o "$dir/k" -- "$PROBE" readfd 3
+}
+
+@test "an error in a policy file the caller may not read is not quoted to it" {
+	policy "permit prtest-a bind tcp:secret-word"
+	chmod 0600 "$CONF"
+	refuse "privrun: policy: $CONF is unusable (why is in the system log, since you may not read it); denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+}
+
+@test "monitor: only with a rule that says so, and bounded by the rules' grants" {
+	key=$(make_secret)
+	# No rule says monitor: denied, even for what the caller could bind.
+	policy "permit prtest-a bind tcp:81"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "use --monitor")" \
+		as_user 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp:8080 -- /bin/true
+	policy "permit prtest-a monitor bind tcp:81 open $key"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" --monitor --allow-bind tcp:81 \
+			--allow-bind tcp:8000-8099 --allow-open "$key" -- \
+			python3 "$MONITOR_PY" bind:tcp:81 bind:tcp:8081 "open:$key" bind:tcp:82 3>&-
+		assert_success
+		assert_line --index 0 "fd 4: tcp:81: ok"
+		assert_line --index 1 "fd 5: tcp:8081: ok"
+		assert_line --index 2 "fd 6: $key: ok"
+		assert_line --index 3 "refused: status 7: tcp:82: not in the monitor's allow list"
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "let the monitor bind tcp:80-81 (ports below 1024 are privileged)")" \
+			as_user 4001 "$copy" --monitor --allow-bind tcp:80-81 -- /bin/true
+		refuse "$(denied_by_rules "uid 4001 (prtest-a)" "let the monitor open $key,rw")" \
+			as_user 4001 "$copy" --monitor --allow-open "$key,rw" -- /bin/true
+	done
+	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "use --monitor")" \
+		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
 }

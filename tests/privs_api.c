@@ -6,7 +6,11 @@
  * nesting and the transitions from the kernel's view:
  *   init, setup, root, root (nested), relinquish, relinquish, user,
  *   relinquish, create_as, relinquish, revoke, root (must fail).
+ * privs_api UID GID monitor: the monitor's states instead: init, setup,
+ * monitor (keeping CAP_NET_BIND_SERVICE), root, relinquish, then user and
+ * revoke (both must fail).
  */
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +36,31 @@ static void show(const char *step, int rc)
 	    rc ? " error=" : "", rc ? privs_error() : "");
 }
 
+static int monitor_states(uid_t uid, gid_t gid)
+{
+	show("init", privs_init());
+	show("setup", privs_setup(uid, gid, NULL, 0));
+	show("monitor", privs_monitor(UINT64_C(1) << CAP_NET_BIND_SERVICE));
+	show("root", privs_root());
+	show("relinquish", privs_relinquish());
+	show("user-after-monitor", privs_user());
+	show("revoke-after-monitor", privs_revoke());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uid_t uid;
 	gid_t gid;
 
-	if (argc != 3) {
-		fputs("usage: privs_api UID GID\n", stderr);
+	if (argc != 3 && !(argc == 4 && strcmp(argv[3], "monitor") == 0)) {
+		fputs("usage: privs_api UID GID [monitor]\n", stderr);
 		return 2;
 	}
 	uid = (uid_t)atol(argv[1]);
 	gid = (gid_t)atol(argv[2]);
+	if (argc == 4)
+		return monitor_states(uid, gid);
 	show("init", privs_init());
 	show("setup", privs_setup(uid, gid, NULL, 0));
 	show("root", privs_root());

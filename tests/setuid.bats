@@ -35,7 +35,7 @@ load helpers
 		run --separate-stderr as_user 4001 "$copy" -u prtest-b -- "$PROBE" 3>&-
 		assert_failure 125
 		assert_equal "$output" ""
-		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not run programs as uid 4002 (prtest-b): denied by default (no rule grants it)"
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not run $PROBE as uid 4002 (prtest-b): denied by default (no rule grants it)"
 	done
 }
 
@@ -44,7 +44,7 @@ load helpers
 		run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -u "$u" -- "$PROBE" 3>&-
 		assert_failure 125
 		assert_equal "$output" ""
-		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not run programs as uid 0 (root): denied by default (no rule grants it)"
+		assert_equal "$stderr" "privrun: policy: uid 4001 (prtest-a) may not run $PROBE as uid 0 (root): denied by default (no rule grants it)"
 	done
 }
 

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * monitor.c: the monitor of --monitor, privilege separation as in OpenSSH.
+ * After the fork the parent drops to the target user keeping only the
+ * capabilities its allow list needs, in the permitted set (raised to
+ * effective only while it opens something), makes itself non-dumpable with
+ * no core, closes every fd but 0-2 and its socket, installs a seccomp allow
+ * list, and runs one poll loop over a signalfd and the socket:
+ *   - forwarded signals go to the child (unless the terminal sent them to
+ *     its process group already); SIGCHLD reaps every child (an
+ *     orphan's too when we are PID 1) and the child's end ends the monitor
+ *     with its status, or 128+N for signal N;
+ *   - requests are served one at a time; while a reply cannot be sent, no
+ *     request is read, so a client that stops reading cannot make the
+ *     monitor block or queue without bound.
+ * It never execs and never looks a name up after the fork: the allow list
+ * and the target were resolved before.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "die.h"
+#include "fds.h"
+#include "monitor.h"
+#include "privs.h"
+
+#define MONITOR_SOCK_FD 3	/* the monitor's own end, after the fork */
+#define MONITOR_MAX_FDS_IN 16	/* control space for fds a client sends */
+
+static const int forwarded[] = {
+	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+/* A reply the socket could not take yet, with its fd. */
+struct pending {
+	unsigned char buf[MONITOR_MAX_REPLY];
+	size_t len;
+	int fd;
+	bool busy;
+};
+
+struct monitor {
+	const struct monitor_allowlist *allow;
+	pid_t child;
+	int sock;		/* -1 once the program closed its end */
+	int sigfd;
+	struct pending out;
+};
+
+static void signal_set(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+/* Place the child's end at exactly child_fd; the monitor's end goes. */
+static void place_child_end(int sv[2], int child_fd)
+{
+	if (sv[0] == child_fd) {
+		if (fcntl(child_fd, F_SETFD, 0) != 0)
+			die_errno("monitor", "fd %d: clear close-on-exec",
+			    child_fd);
+	} else {
+		if (dup3(sv[0], child_fd, 0) != child_fd)
+			die_errno("monitor", "place the socket on fd %d",
+			    child_fd);
+		close(sv[0]);
+	}
+	if (sv[1] != child_fd)
+		close(sv[1]);
+}
+
+void monitor_child_attach(pid_t monitor)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+		die_errno("monitor", "prctl(PR_SET_PDEATHSIG)");
+	/* Had the monitor died before that, we were reparented already. */
+	if (getppid() != monitor)
+		die("monitor", "the monitor (pid %ld) is gone",
+		    (long)monitor);
+}
+
+void monitor_export(int fd)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", fd);
+	if (setenv("PRIVRUN_MONITOR_FD", num, 1) != 0)
+		die_errno("environment", "PRIVRUN_MONITOR_FD");
+}
+
+/* Close every fd a request brought; say whether there was control data. */
+static bool close_received(struct msghdr *m)
+{
+	struct cmsghdr *c;
+	bool any = false;
+
+	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		any = true;
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int), i;
+			for (i = 0; i < n; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int),
+				    sizeof(fd));
+				close(fd);
+			}
+		}
+	}
+	return any;
+}
+
+/* Send the pending reply; false while the socket cannot take it. */
+static bool flush_reply(struct monitor *mon)
+{
+	struct pending *p = &mon->out;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { p->buf, p->len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (p->fd >= 0) {
+		struct cmsghdr *c;
+		memset(&ctl, 0, sizeof(ctl));
+		m.msg_control = ctl.buf;
+		m.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &p->fd, sizeof(int));
+	}
+	n = sendmsg(mon->sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	/* Sent, or the peer is gone (EPIPE ...): either way it is done. */
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	p->busy = false;
+	return true;
+}
+
+static void queue_reply(struct monitor *mon, unsigned status,
+    const char *msg, int fd)
+{
+	struct pending *p = &mon->out;
+
+	p->len = privrun_proto_encode(PRIVRUN_REPLY, 1, status, msg, p->buf,
+	    sizeof(p->buf));
+	p->fd = fd;
+	p->busy = true;
+	if (p->len == 0)	/* cannot happen: messages are cut to fit */
+		p->len = privrun_proto_encode(PRIVRUN_REPLY, 1,
+		    PRIVRUN_E_FAILED, "reply too long", p->buf,
+		    sizeof(p->buf));
+	flush_reply(mon);
+}
+
+/* A zero-length read is a zero-length request, or the peer's close. */
+static bool peer_closed(int sock)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
+}
+
+/* Read and answer one request; false when the program closed its end. */
+static bool serve_one(struct monitor *mon)
+{
+	unsigned char buf[MONITOR_MAX_REQUEST];
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * MONITOR_MAX_FDS_IN)];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	struct monitor_received in;
+	struct monitor_request req;
+	char msg[PRIVRUN_PROTO_MAX_MESSAGE + 1];
+	const char *why;
+	unsigned status;
+	ssize_t n;
+	int fd = -1;
+
+	n = recvmsg(mon->sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	in.control = close_received(&m) || (m.msg_flags & MSG_CTRUNC);
+	if (n == 0 && !in.control && peer_closed(mon->sock))
+		return false;
+	in.buf = buf;
+	in.len = (size_t)n;
+	in.truncated = (m.msg_flags & MSG_TRUNC) != 0;
+	status = privrun_proto_parse(&in, &req, &why);
+	if (status == PRIVRUN_OK)
+		fd = monitor_serve(mon->allow, &req, &status, msg, sizeof(msg));
+	else
+		snprintf(msg, sizeof(msg), "%s", why);
+	trace("monitor: request of %zd bytes: status %u: %s", n, status, msg);
+	queue_reply(mon, status, msg, fd);
+	return true;
+}
+
+static __attribute__((noreturn)) void child_ended(int wstatus)
+{
+	/* _exit: no stdio or atexit work (e.g. a sanitizer's) after the
+	 * seccomp filter, only the status. */
+	if (WIFSIGNALED(wstatus))
+		_exit(128 + WTERMSIG(wstatus));
+	_exit(WEXITSTATUS(wstatus));
+}
+
+/* Reap every child there is: ours, and orphans when we are PID 1. */
+static void reap(struct monitor *mon)
+{
+	int wstatus;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+		if (pid == mon->child)
+			child_ended(wstatus);
+	if (pid < 0 && errno != ECHILD && errno != EINTR)
+		die_errno("monitor", "waitpid");
+}
+
+/*
+ * A signal from the terminal (Ctrl-C, a resize, a hang-up: SI_KERNEL) went
+ * to the whole foreground process group at once; when the child is still
+ * in ours it has it already, and a second copy could read as "press again
+ * to force".  Anything sent with kill(2) came to us alone.
+ */
+static bool child_has_it(const struct monitor *mon,
+    const struct signalfd_siginfo *si)
+{
+	return si->ssi_code == SI_KERNEL && getpgid(mon->child) == getpgrp();
+}
+
+static void handle_signals(struct monitor *mon)
+{
+	struct signalfd_siginfo si;
+
+	while (read(mon->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			reap(mon);
+		else if (!child_has_it(mon, &si) &&
+		    kill(mon->child, (int)si.ssi_signo) != 0 && errno != ESRCH)
+			die_errno("monitor", "forward signal %u",
+			    si.ssi_signo);
+	}
+}
+
+static __attribute__((noreturn)) void loop(struct monitor *mon)
+{
+	struct pollfd p[2];
+
+	for (;;) {
+		p[0] = (struct pollfd){ .fd = mon->sigfd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = mon->sock,
+		    .events = mon->out.busy ? POLLOUT : POLLIN };
+		if (poll(p, mon->sock >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno("monitor", "poll");
+		}
+		if (p[0].revents)
+			handle_signals(mon);
+		if (mon->sock < 0 || p[1].revents == 0)
+			continue;
+		if (mon->out.busy ? !flush_reply(mon) &&
+		    (p[1].revents & (POLLHUP | POLLERR)) : !serve_one(mon)) {
+			close(mon->sock);
+			mon->sock = -1;
+		}
+	}
+}
+
+/* Only 0-2 and the socket stay open: fds 3.. were the child's. */
+static int keep_only_socket(int sock)
+{
+	if (sock != MONITOR_SOCK_FD) {
+		if (dup3(sock, MONITOR_SOCK_FD, O_CLOEXEC) != MONITOR_SOCK_FD)
+			die_errno("monitor", "move the socket to fd %d",
+			    MONITOR_SOCK_FD);
+		close(sock);
+	}
+	if (close_range(MONITOR_SOCK_FD + 1, ~0U, 0) != 0)
+		die_errno("monitor", "close fds");
+	return MONITOR_SOCK_FD;
+}
+
+static void harden(const struct monitor_allowlist *allow)
+{
+	struct rlimit none = { 0, 0 };
+
+	if (privs_monitor(monitor_allow_caps(allow)) != 0)
+		die("monitor", "%s", privs_error());
+	/* The ids changed: make sure the kernel did not make us dumpable
+	 * again (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		die_errno("monitor", "prctl(PR_SET_DUMPABLE)");
+	if (setrlimit(RLIMIT_CORE, &none) != 0)
+		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
+}
+
+static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
+    pid_t child, int sock)
+{
+	struct monitor mon = { .allow = allow, .child = child,
+	    .out = { .fd = -1 } };
+	sigset_t set;
+
+	mon.sock = keep_only_socket(sock);
+	harden(allow);
+	/* A closed stderr must not kill the monitor in a --verbose trace. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		die_errno("monitor", "ignore SIGPIPE");
+	signal_set(&set);
+	mon.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (mon.sigfd < 0)
+		die_errno("monitor", "signalfd");
+	monitor_filter_install(child);
+	trace("monitor: serving pid %ld", (long)child);
+	loop(&mon);
+}
+
+pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd)
+{
+	pid_t monitor = getpid(), pid;
+	sigset_t set, old;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		die_errno("monitor", "socketpair");
+	/* Blocked before the fork, so no signal is lost before signalfd. */
+	signal_set(&set);
+	if (sigprocmask(SIG_BLOCK, &set, &old) != 0)
+		die_errno("monitor", "sigprocmask");
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_errno("monitor", "fork");
+	if (pid > 0) {
+		close(sv[0]);
+		run(allow, pid, sv[1]);
+	}
+	if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
+		die_errno("monitor", "sigprocmask");
+	place_child_end(sv, child_fd);
+	return monitor;
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * monitor_serve.c: what the monitor may do for the program, and doing it.
+ * The allow list is parsed before the fork, with the pure spec parser plus
+ * port ranges ("tcp:8000-8099"), so nothing is looked up afterwards.  A
+ * request is parsed with the same parser and must match an entry exactly:
+ * same protocol, same address, port in the range; for a file the same path,
+ * read-only or exactly the entry's flags.  Opening goes through
+ * resources.c, with the effective capabilities raised only around it.
+ * Unix sockets are not served: a node the monitor created would need an
+ * owner looked up by name, and the program can create its own.
+ */
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "die.h"
+#include "ids.h"
+#include "monitor_serve.h"
+#include "resources.h"
+
+/* Ports below this need CAP_NET_BIND_SERVICE (the kernel's default of
+ * net.ipv4.ip_unprivileged_port_start; a lower sysctl only makes the
+ * capability unnecessary, never insufficient). */
+#define PRIVILEGED_PORTS 1024
+
+/*
+ * "PROTO:[ADDR:]LO-HI[,...]": cut "-HI" out of buf and return HI in *hi
+ * (spec_parse() then checks LO); without a range *hi is -1.
+ */
+static bool range_error(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "expected PORT or a range LOW-HIGH of ports "
+	    "(0 to 65535)");
+	return false;
+}
+
+static bool split_range(char *buf, long *hi, char *err, size_t errlen)
+{
+	char *addr_end = buf + strcspn(buf, ","), *port = NULL, *dash, *p;
+	char text[8];
+	unsigned long long v;
+	size_t len;
+
+	*hi = -1;
+	for (p = buf; p < addr_end; p++)
+		if (*p == ':')
+			port = p + 1;
+	dash = port ? memchr(port, '-', (size_t)(addr_end - port)) : NULL;
+	if (dash == NULL)
+		return true;
+	len = (size_t)(addr_end - dash - 1);
+	if (dash == port || len == 0 || len >= sizeof(text))
+		return range_error(err, errlen);
+	memcpy(text, dash + 1, len);
+	text[len] = '\0';
+	if (!parse_decimal(text, 65535, &v))
+		return range_error(err, errlen);
+	*hi = (long)v;
+	memmove(dash, addr_end, strlen(addr_end) + 1);
+	return true;
+}
+
+static bool bind_entry(const char *arg, struct monitor_allow *a, char *err,
+    size_t errlen)
+{
+	char buf[sizeof(a->spec.text)];
+	long hi;
+
+	if (strlen(arg) >= sizeof(buf)) {
+		snprintf(err, errlen, "longer than %zu bytes", sizeof(buf) - 1);
+		return false;
+	}
+	strcpy(buf, arg);
+	if (!split_range(buf, &hi, err, errlen) ||
+	    !spec_parse(SPEC_BIND, buf, &a->spec, err, errlen))
+		return false;
+	if (a->spec.family == AF_UNIX) {
+		snprintf(err, errlen, "the monitor serves tcp and udp sockets "
+		    "only");
+		return false;
+	}
+	if (strchr(buf, ',') != NULL) {
+		snprintf(err, errlen, "socket options belong in the requests, "
+		    "not in the allow list");
+		return false;
+	}
+	a->port_lo = spec_port(&a->spec);
+	a->port_hi = hi < 0 ? a->port_lo : (unsigned)hi;
+	if (a->port_hi < a->port_lo) {
+		snprintf(err, errlen, "port range %u-%u is empty", a->port_lo,
+		    a->port_hi);
+		return false;
+	}
+	return true;
+}
+
+void monitor_allow_parse(const struct options *o, struct monitor_allowlist *l)
+{
+	char err[768];
+	size_t i;
+
+	l->n = 0;
+	l->a = calloc(o->nallow + 1, sizeof(*l->a));
+	if (l->a == NULL)
+		die_errno("monitor", "calloc");
+	for (i = 0; i < o->nallow; i++) {
+		const struct opts_resource *r = &o->allow[i];
+		struct monitor_allow *a = &l->a[l->n];
+		bool ok = r->kind == SPEC_BIND ?
+		    bind_entry(r->arg, a, err, sizeof(err)) :
+		    spec_parse(SPEC_OPEN, r->arg, &a->spec, err, sizeof(err));
+		if (!ok)
+			die_usage("%s '%s': %s", r->kind == SPEC_BIND ?
+			    "--allow-bind" : "--allow-open", r->arg, err);
+		l->n++;
+	}
+}
+
+void monitor_allow_free(struct monitor_allowlist *l)
+{
+	free(l->a);
+	l->a = NULL;
+	l->n = 0;
+}
+
+static bool writes(const struct spec *s)
+{
+	return (s->oflags & O_ACCMODE) != O_RDONLY || (s->oflags & O_CREAT) ||
+	    (s->oflags & O_TRUNC);
+}
+
+uint64_t monitor_allow_caps(const struct monitor_allowlist *l)
+{
+	uint64_t mask = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct monitor_allow *a = &l->a[i];
+		if (a->spec.kind == SPEC_BIND && a->port_lo < PRIVILEGED_PORTS &&
+		    a->port_hi > 0)
+			mask |= UINT64_C(1) << CAP_NET_BIND_SERVICE;
+		else if (a->spec.kind == SPEC_OPEN)
+			mask |= UINT64_C(1) << (writes(&a->spec) ?
+			    CAP_DAC_OVERRIDE : CAP_DAC_READ_SEARCH);
+	}
+	return mask;
+}
+
+static bool same_address(const struct spec *a, const struct spec *b)
+{
+	const struct sockaddr_in *a4 = (const void *)&a->addr;
+	const struct sockaddr_in *b4 = (const void *)&b->addr;
+	const struct sockaddr_in6 *a6 = (const void *)&a->addr;
+	const struct sockaddr_in6 *b6 = (const void *)&b->addr;
+
+	if (a->family != b->family || a->socktype != b->socktype ||
+	    a->addr.ss_family != b->addr.ss_family)
+		return false;
+	if (a->addr.ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return memcmp(&a6->sin6_addr, &b6->sin6_addr,
+	    sizeof(a6->sin6_addr)) == 0;
+}
+
+static bool bind_allowed(const struct monitor_allow *a, const struct spec *s)
+{
+	unsigned port = spec_port(s);
+
+	return a->spec.kind == SPEC_BIND && same_address(&a->spec, s) &&
+	    strcmp(a->spec.proto, s->proto) == 0 &&
+	    port >= a->port_lo && port <= a->port_hi;
+}
+
+/* Read-only when the entry can read, else exactly the entry's flags. */
+static bool open_allowed(const struct monitor_allow *a, const struct spec *s)
+{
+	const struct spec *e = &a->spec;
+	bool readable = (e->oflags & O_ACCMODE) != O_WRONLY;
+
+	if (e->kind != SPEC_OPEN || strcmp(e->path, s->path) != 0 ||
+	    (s->follow && !e->follow) || (s->allow_fifo && !e->allow_fifo) ||
+	    (s->allow_device && !e->allow_device))
+		return false;
+	if (s->oflags == O_RDONLY)
+		return readable;
+	return s->oflags == e->oflags;
+}
+
+/* Socket options that would need privileges the monitor does not hold. */
+static const char *forbidden_option(const struct spec *s)
+{
+	if (s->transparent)
+		return "transparent";
+	if (s->device[0] != '\0')
+		return "device";
+	if (s->has_mark)
+		return "mark";
+	return NULL;
+}
+
+static int refuse(unsigned code, unsigned *status, char *msg, size_t msglen,
+    const char *text, const char *why)
+{
+	*status = code;
+	snprintf(msg, msglen, "%s: %s", text, why);
+	return -1;
+}
+
+int monitor_serve(const struct monitor_allowlist *l,
+    const struct monitor_request *req, unsigned *status, char *msg,
+    size_t msglen)
+{
+	struct spec s;
+	char err[1024];
+	bool ok = false;
+	size_t i;
+	int fd;
+
+	if (!spec_parse(req->type == PRIVRUN_REQ_BIND ? SPEC_BIND : SPEC_OPEN,
+	    req->spec, &s, err, sizeof(err))) {
+		*status = PRIVRUN_E_SPEC;
+		snprintf(msg, msglen, "%s", err);
+		return -1;
+	}
+	if (s.kind == SPEC_BIND && s.family == AF_UNIX)
+		return refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text,
+		    "the monitor serves tcp and udp sockets only");
+	if (s.kind == SPEC_BIND && forbidden_option(&s) != NULL)
+		return refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text,
+		    "this socket option is not served");
+	for (i = 0; i < l->n && !ok; i++)
+		ok = s.kind == SPEC_BIND ? bind_allowed(&l->a[i], &s) :
+		    open_allowed(&l->a[i], &s);
+	if (!ok)
+		return refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text,
+		    "not in the monitor's allow list");
+	fd = resources_open_single(&s, err, sizeof(err));
+	if (fd < 0) {
+		*status = PRIVRUN_E_FAILED;
+		snprintf(msg, msglen, "%s", err);
+		return -1;
+	}
+	*status = PRIVRUN_OK;
+	snprintf(msg, msglen, "%s: ok", s.text);
+	return fd;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * monitor_serve.h: the monitor's allow list (--allow-bind, --allow-open),
+ * the capabilities it needs, and serving one request against it.
+ */
+#ifndef PRIVRUN_MONITOR_SERVE_H
+#define PRIVRUN_MONITOR_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "monitor_proto.h"
+#include "opts.h"
+#include "spec.h"
+
+struct monitor_allow {
+	struct spec spec;	/* a bind entry holds its lowest port */
+	unsigned port_lo, port_hi;
+};
+
+struct monitor_allowlist {
+	struct monitor_allow *a;
+	size_t n;
+};
+
+/* Parse every --allow-bind/--allow-open; a bad one is a usage error. */
+void monitor_allow_parse(const struct options *o, struct monitor_allowlist *l);
+/* The capabilities (bit N = capability N) the allow list needs. */
+uint64_t monitor_allow_caps(const struct monitor_allowlist *l);
+void monitor_allow_free(struct monitor_allowlist *l);
+/*
+ * Check req against the list and perform it: returns the new fd
+ * (close-on-exec) with *status PRIVRUN_OK, or -1 with the error status and
+ * a message in msg.
+ */
+int monitor_serve(const struct monitor_allowlist *l,
+    const struct monitor_request *req, unsigned *status, char *msg,
+    size_t msglen);
+
+#endif
