@@ -31,6 +31,16 @@ CAPNG_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcap-ng)
 CAPNG_LIBS   := $(shell $(PKG_CONFIG) --libs libcap-ng || echo -lcap-ng)
 SECCOMP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libseccomp)
 SECCOMP_LIBS := $(shell $(PKG_CONFIG) --libs libseccomp || echo -lseccomp)
+# privrun links libcap-ng and libseccomp statically (Debian's -dev packages
+# ship the .a files): two shared objects fewer for the loader to find, map
+# and relocate on every start (bench/RESULTS.md).  STATIC_LIBS= links them
+# dynamically.
+STATIC_LIBS ?= 1
+ifeq ($(STATIC_LIBS),1)
+PRIVRUN_LIBS = -Wl,-Bstatic $(CAPNG_LIBS) $(SECCOMP_LIBS) -Wl,-Bdynamic
+else
+PRIVRUN_LIBS = $(CAPNG_LIBS) $(SECCOMP_LIBS)
+endif
 
 WARN_CFLAGS   = -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
 		-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
@@ -68,8 +78,8 @@ tests/monitor_client_test: tests/monitor_client_test.c $(CLIENT_LIB) privrun_cli
 		$(CLIENT_LIB) $(LDLIBS)
 
 privrun: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(CAPNG_LIBS) \
-		$(SECCOMP_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PRIVRUN_LIBS) \
+		$(LDLIBS)
 
 %.o: %.c $(wildcard *.h)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -147,8 +157,8 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
 clean:
-	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(CLIENT_LIB) \
-		privrun_client.o
+	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(BENCH_BINS) \
+		$(CLIENT_LIB) privrun_client.o
 
 .PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
 
@@ -191,3 +201,31 @@ fuzz-run: fuzz
 		rc=$$?; rm -rf "$$tmp"; \
 		[ $$rc -eq 0 ] || { echo "fuzz/fuzz_$$t failed" >&2; exit 1; }; \
 	done
+
+# ---- bench ----------------------------------------------------------------
+# Benchmarks (issue 8): privrun against /bin/true and its peers, as root.
+# Never part of `check` or CI: they take minutes.  `make bench-deps` installs
+# the peers and tools from Debian; `make bench` builds and runs the harness
+# (BENCH_ROUNDS rounds per table) and prints markdown tables.
+BENCH_ROUNDS ?= 300
+BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor
+
+bench-build: privrun $(BENCH_BINS)
+
+bench/%: bench/%.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
+
+# One extra execve and nothing else: static, so no loader is measured.
+bench/execfloor: bench/execfloor.c
+	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) $(CFLAGS) -static -o $@ $<
+
+bench: bench-build
+	bench/run $(BENCH_ROUNDS)
+
+bench-deps:
+	bench/install-peers
+
+bench-clean:
+	rm -f $(BENCH_BINS)
+
+.PHONY: bench bench-build bench-deps bench-clean

@@ -56,6 +56,7 @@
 #include <sys/auxv.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -82,6 +83,7 @@ static struct {
 	gid_t gid;
 	gid_t *groups;
 	size_t ngroups;
+	int last_cap;		/* the kernel's, once probed (last_cap()) */
 	char error[256];
 } st;
 
@@ -146,14 +148,26 @@ gid_t privs_caller_gid(void)
 	return st.rgid;
 }
 
-/* The highest capability the kernel knows: PR_CAPBSET_READ says EINVAL past it. */
+/*
+ * The highest capability the kernel knows: PR_CAPBSET_READ says EINVAL past
+ * it.  It cannot change while we run, so it is probed once, by bisection
+ * (6 prctl calls instead of about 40 on every use).
+ */
 static int last_cap(void)
 {
-	int c = 0;
+	int lo = 0, hi = 63;
 
-	while (c < 64 && prctl(PR_CAPBSET_READ, c + 1, 0, 0, 0) >= 0)
-		c++;
-	return c;
+	if (st.last_cap > 0)
+		return st.last_cap;
+	while (lo < hi) {	/* lo is known, hi + 1 is not */
+		int mid = lo + (hi - lo + 1) / 2;
+		if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	st.last_cap = lo;
+	return lo;
 }
 
 /*
@@ -168,26 +182,28 @@ static int capng_fail(const char *what, int rc)
 }
 
 /*
- * Effective set = the permitted capabilities that are in mask; permitted is
- * untouched.
+ * Effective set = the permitted capabilities that are in mask; permitted
+ * and inheritable are untouched.  One capget and one capset (capget(2)):
+ * this runs twice for every resource opened, and libcap-ng's
+ * capng_get_caps_process() would re-read /proc/self/status and the
+ * bounding and ambient sets each time, none of which this step uses or
+ * changes.
  */
 static int set_effective_mask(uint64_t mask)
 {
-	int c, last = last_cap(), rc;
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int i;
 
-	if (capng_get_caps_process() != 0)
+	if (syscall(SYS_capget, &head, data) != 0)
 		return fail("capget");
-	for (c = 0; c <= last; c++) {
-		bool want = (mask & (UINT64_C(1) << c)) &&
-		    capng_have_capability(CAPNG_PERMITTED, (unsigned)c);
-		if (capng_update(want ? CAPNG_ADD : CAPNG_DROP,
-		    CAPNG_EFFECTIVE, (unsigned)c) != 0)
-			return capng_fail("capng_update", -1);
-	}
-	rc = capng_apply(CAPNG_SELECT_CAPS);
-	if (rc != 0)
-		return capng_fail(mask ? "raise effective capabilities" :
-		    "lower effective capabilities", rc);
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		data[i].effective = data[i].permitted &
+		    (uint32_t)(mask >> (32 * i));
+	if (syscall(SYS_capset, &head, data) != 0)
+		return fail("capset: %s effective capabilities",
+		    mask ? "raise" : "lower");
 	return 0;
 }
 
@@ -198,18 +214,26 @@ static int set_effective(bool on)
 }
 
 /*
- * Whether a set holds any capability.  Not capng_have_capabilities(): for
- * CAPNG_SELECT_CAPS it looks at the effective set only, so a permitted-only
- * set (a "+p" file capability, or a botched drop) would read as empty.
+ * The permitted set, as capget(2) reports it: whether a start without
+ * euid 0 has capabilities (file capabilities, or inherited ambient ones).
+ * Not libcap-ng's capng_have_capabilities(): for CAPNG_SELECT_CAPS it looks
+ * at the effective set only, so a permitted-only set (a "+p" file
+ * capability) would read as empty; and its capng_get_caps_process() parses
+ * /proc/self/status for sets this check does not need.
  */
-static bool any_capability(capng_type_t set)
+static int any_permitted(bool *any)
 {
-	int c, last = last_cap();
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int i;
 
-	for (c = 0; c <= last; c++)
-		if (capng_have_capability(set, (unsigned)c))
-			return true;
-	return false;
+	if (syscall(SYS_capget, &head, data) != 0)
+		return fail("capget");
+	*any = false;
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		*any = *any || data[i].permitted != 0;
+	return 0;
 }
 
 static bool privileged(void)
@@ -234,6 +258,7 @@ int privs_init(void)
 {
 	uid_t suid;
 	gid_t sgid;
+	bool permitted = false;
 
 	memset(&st, 0, sizeof(st));
 	if (getresuid(&st.ruid, &st.euid, &suid) != 0 ||
@@ -241,11 +266,11 @@ int privs_init(void)
 		return fail("getresuid");
 	st.untrusted = getauxval(AT_SECURE) != 0 || st.ruid != st.euid ||
 	    st.rgid != st.egid;
-	if (capng_get_caps_process() != 0)
-		return fail("capget");
+	if (any_permitted(&permitted) != 0)
+		return -1;
 	if (st.euid == 0)
 		st.start = st.ruid == 0 ? PRIVS_START_ROOT : PRIVS_START_SETUID;
-	else if (any_capability(CAPNG_PERMITTED))
+	else if (permitted)
 		st.start = PRIVS_START_FILECAPS;
 	st.initialised = true;
 	if (!privileged())
@@ -386,7 +411,9 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 		return fail("cannot keep capabilities: privrun has no "
 		    "privileges");
 	}
-	if (mask & ~permitted_mask()) {
+	/* Nothing kept, nothing to check: permitted_mask() parses
+	 * /proc/self/status (about 30,000 instructions and 8 syscalls). */
+	if (mask != 0 && (mask & ~permitted_mask()) != 0) {
 		char names[1024];
 		caps_format(mask & ~permitted_mask(), names, sizeof(names));
 		errno = 0;
@@ -794,6 +821,21 @@ int privs_revoke_at(const char *file, int line)
 static int drop_to_permitted(void)
 {
 	return reduce_sets(CAPNG_PERMITTED, false);
+}
+
+/*
+ * Whether a set holds any capability.  Not capng_have_capabilities(): for
+ * CAPNG_SELECT_CAPS it looks at the effective set only, so a permitted-only
+ * set (a "+p" file capability, or a botched drop) would read as empty.
+ */
+static bool any_capability(capng_type_t set)
+{
+	int c, last = last_cap();
+
+	for (c = 0; c <= last; c++)
+		if (capng_have_capability(set, (unsigned)c))
+			return true;
+	return false;
 }
 
 static int verify_monitor_capabilities(void)

@@ -512,8 +512,11 @@ static void cleanup_and_die(struct opener *op, const char *step)
 {
 	size_t i;
 
-	if (op->ncreated > 0 && privs_untrusted_caller() &&
-	    privs_caller(0) != 0)
+	/* Root's rights for a trusted start: the node may sit in a directory
+	 * only the target (or a capability) can write.  privrun exits next,
+	 * so nothing is relinquished. */
+	if (op->ncreated > 0 && (privs_untrusted_caller() ? privs_caller(0) :
+	    privs_root()) != 0)
 		die(step, "%s", privs_error());
 	for (i = 0; i < op->ncreated; i++) {
 		struct created *c = &op->created[i];

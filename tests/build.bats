@@ -90,3 +90,38 @@ usr/share/zsh/site-functions/_privrun"
 	assert_success
 	assert_output ""
 }
+
+# The benchmark harness (bench/, `make bench`) is not run here, it takes
+# minutes and needs the peers; but it must keep building and working.
+@test "the bench harness builds; rr times commands round-robin into a table of medians and ratios" {
+	run make -s bench-build
+	assert_success
+	run --separate-stderr bench/rr -n 3 -w 1 -r echo true=/bin/true \
+		"echo=/bin/echo a '' b" "exec=bench/execfloor /bin/true"
+	assert_success
+	assert_line --index 0 '| command | median us | p25-p75 us | overhead us | echo/this | CPU overhead us | echo/this (CPU) | max RSS KiB |'
+	assert_line --regexp '^\| true \| [0-9]+ \| [0-9]+-[0-9]+ \| 0 \| - \| 0 \| - \| [0-9]+ \|$'
+	assert_line --regexp '^\| echo \| [0-9]+ \| [0-9]+-[0-9]+ \| -?[0-9]+ \| ([0-9.]+|-) \| -?[0-9]+ \| ([0-9.]+|-) \| [0-9]+ \|$'
+	assert_line --regexp '^\| exec \| [0-9]+ \| [0-9]+-[0-9]+ \| -?[0-9]+ \| ([0-9.]+|-) \| -?[0-9]+ \| ([0-9.]+|-) \| [0-9]+ \|$'
+	assert_line '3 rounds, round-robin; overhead = median of (command - true) within a round'
+	assert_equal "$stderr" ""
+}
+
+@test "rr stops at a command that fails rather than time it" {
+	run --separate-stderr bench/rr -n 2 -w 0 true=/bin/true false=/bin/false
+	assert_failure 1
+	assert_equal "$stderr" "rr: false: exit status 1; stopping"
+	assert_output ""
+}
+
+@test "bindloop passes N listening sockets; scm_rights round-trips an fd with and without a bind" {
+	run make -s bench-build
+	assert_success
+	run bench/bindloop 3 47100 /usr/bin/ss -Hltn 'sport >= :47100 and sport <= :47102' 3>&-
+	assert_success
+	assert_equal "$(grep -c '127.0.0.1:4710[012] ' <<<"$output")" 3
+	run --separate-stderr bench/scm_rights -n 200 -p 47200
+	assert_success
+	assert_line --regexp '^\| raw SCM_RIGHTS, pinned to one CPU \| [0-9]+ \| [0-9]+-[0-9]+ \| 1\.00 \|$'
+	assert_line --regexp '^\| SCM_RIGHTS \+ bind, unpinned \| [0-9]+ \| [0-9]+-[0-9]+ \| [0-9.]+ \|$'
+}

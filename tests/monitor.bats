@@ -335,7 +335,9 @@ SIGTERM"
 		--allow-bind tcp:81 -- sleep 30 3>&- &
 	ns=$!
 	BG_PIDS+=($ns)
-	wait_for test -n "$(child_of "$ns")"
+	# A function, so that wait_for asks again each time.
+	has_child() { test -n "$(child_of "$1")"; }
+	wait_for has_child "$ns"
 	mon=$(child_of "$ns")
 	wait_for monitor_ready "$mon"
 	child=$(child_of "$mon")

@@ -17,6 +17,12 @@ teardown() {
 	stop_background
 }
 
+# listening FILTER: ss lists a listening socket that matches (ss itself
+# succeeds on an empty list, so it cannot be waited for alone).
+listening() {
+	ss -Htln "$1" | grep -q .
+}
+
 @test "the documented example: fds 0-6 with the right sockets and names" {
 	key=$(make_secret)
 	run --separate-stderr "$PRIVRUN" -u nobody -b http=tcp:80 -b dns=udp:53 \
@@ -89,7 +95,7 @@ fd 8 name key file"
 
 @test "tcp:PORT is the IPv6 wildcard, dual-stack: IPv4 clients reach it" {
 	background "$PRIVRUN" -u nobody -b tcp:8000 -- sleep 30
-	wait_for ss -Htln 'sport = :8000'
+	wait_for listening 'sport = :8000'
 	run ss -Htln 'sport = :8000'
 	assert_output --partial '*:8000'
 	run bash -c 'exec 5<>/dev/tcp/127.0.0.1/8000'
@@ -100,7 +106,7 @@ fd 8 name key file"
 	run --separate-stderr "$PRIVRUN" -u nobody -b tcp:8001,v6only -- "$PROBE" 3>&-
 	assert_line --regexp '^Sock: 3 inet6 \[::\]:8001 .* v6only=1$'
 	background "$PRIVRUN" -u nobody -b tcp:8001,v6only -- sleep 30
-	wait_for ss -Htln 'sport = :8001'
+	wait_for listening 'sport = :8001'
 	run bash -c 'exec 5<>/dev/tcp/127.0.0.1/8001'
 	assert_failure
 	run bash -c 'exec 5<>/dev/tcp/::1/8001'
@@ -138,7 +144,7 @@ fd 8 name key file"
 	assert_line --regexp '^Sock: 5 inet 192\.0\.2\.7:82 type=dgram .* freebind=1 transparent=0$'
 	# The listen backlog shows as Send-Q of the listening socket.
 	background "$PRIVRUN" -u nobody -b tcp4:127.0.0.1:80,backlog=7 -- sleep 30
-	wait_for ss -Htln 'sport = :80'
+	wait_for listening 'sport = :80'
 	run ss -Htln 'sport = :80'
 	assert_output --regexp '^LISTEN +0 +7 +127\.0\.0\.1:80 '
 }
@@ -242,7 +248,7 @@ fd 8 name key file"
 
 @test "a port already in use is refused, and nothing runs" {
 	background "$PRIVRUN" -u nobody -b tcp4:127.0.0.1:80 -- sleep 30
-	wait_for ss -Htln 'sport = :80'
+	wait_for listening 'sport = :80'
 	refuse "privrun: bind: tcp4:127.0.0.1:80: address already in use" \
 		"$PRIVRUN" -u nobody -b tcp4:127.0.0.1:80 -- "$PROBE"
 	refuse "privrun: bind: tcp:127.0.0.1:9: address already in use" \
@@ -261,6 +267,16 @@ fd 8 name key file"
 		"$PRIVRUN" -u nobody -b unix:$RUN/a.sock -b unix-dgram:$RUN/b.sock \
 		-b tcp:192.0.2.1:80 -- "$PROBE"
 	run ls -A "$RUN"
+	assert_output ""
+}
+
+@test "a failure removes a node in a directory only the target can write" {
+	dir=$RUN/private
+	mkdir -m 0700 "$dir"
+	chown 4001:4001 "$dir"
+	refuse "privrun: bind: tcp:192.0.2.1:80: address not available on this host" \
+		"$PRIVRUN" -u prtest-a -b unix:$dir/a.sock -b tcp:192.0.2.1:80 -- "$PROBE"
+	run ls -A "$dir"
 	assert_output ""
 }
 
