@@ -7,6 +7,12 @@ VERSION    = 0.1
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+# Where each shell looks for completions it loads on demand.  zsh has no
+# one standard place: this is Debian's, in zsh's default $fpath there.
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 SYSCONFDIR ?= /etc
 # The policy file of setuid-root and file-capability installs (privrun.conf(5)).
 PRIVRUN_CONF ?= $(SYSCONFDIR)/privrun.conf
@@ -100,16 +106,34 @@ tests/sdconsumer: tests/sdconsumer.c
 check: all
 	tests/run
 
+# Data files installed as SOURCE:DESTINATION pairs, mode 0644; add a pair
+# to one of these lists and both install and uninstall handle it.
+MAN_FILES  = man/privrun.1:$(MANDIR)/man1/privrun.1 \
+	     man/privrun.conf.5:$(MANDIR)/man5/privrun.conf.5
+COMP_FILES = completions/privrun.bash:$(BASHCOMPDIR)/privrun \
+	     completions/_privrun:$(ZSHCOMPDIR)/_privrun \
+	     completions/privrun.fish:$(FISHCOMPDIR)/privrun.fish
+# The monitor's client library, header and archive.
+DEV_FILES  = privrun_client.h:$(INCLUDEDIR)/privrun_client.h \
+	     $(CLIENT_LIB):$(LIBDIR)/$(CLIENT_LIB)
+DATA_FILES = $(MAN_FILES) $(COMP_FILES) $(DEV_FILES)
+data_src = $(firstword $(subst :, ,$(1)))
+data_dst = $(DESTDIR)$(lastword $(subst :, ,$(1)))
+
+# One recipe line per file, so that make shows each and stops at a failure.
+define install_data
+	$(INSTALL) -D -m 0644 $(call data_src,$(1)) $(call data_dst,$(1))
+
+endef
+define uninstall_data
+	rm -f $(call data_dst,$(1))
+
+endef
+
 install: privrun $(CLIENT_LIB)
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
 	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
-	$(INSTALL) -m 0644 man/privrun.1 $(DESTDIR)$(MANDIR)/man1/privrun.1
-	$(INSTALL) -m 0644 man/privrun.conf.5 \
-		$(DESTDIR)$(MANDIR)/man5/privrun.conf.5
-	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
-	$(INSTALL) -m 0644 privrun_client.h $(DESTDIR)$(INCLUDEDIR)/privrun_client.h
-	$(INSTALL) -m 0644 $(CLIENT_LIB) $(DESTDIR)$(LIBDIR)/$(CLIENT_LIB)
+	$(foreach f,$(DATA_FILES),$(call install_data,$(f)))
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' \
 		-e 's|^libdir=.*|libdir=$(LIBDIR)|' privrun-client.pc.in \
@@ -128,11 +152,9 @@ install-caps: install
 	$(SETCAP) $(FILECAPS) $(DESTDIR)$(BINDIR)/privrun
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/privrun $(DESTDIR)$(MANDIR)/man1/privrun.1 \
-		$(DESTDIR)$(MANDIR)/man5/privrun.conf.5
-	rm -f $(DESTDIR)$(INCLUDEDIR)/privrun_client.h \
-		$(DESTDIR)$(LIBDIR)/$(CLIENT_LIB) \
-		$(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
+	rm -f $(DESTDIR)$(BINDIR)/privrun
+	$(foreach f,$(DATA_FILES),$(call uninstall_data,$(f)))
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
 clean:
 	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(BENCH_BINS) \

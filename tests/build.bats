@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
-# The build: a hardened binary, and an install that sets no privilege bits.
+# The build: a hardened binary, and an install (binary, man page,
+# completions) that sets no privilege bits and that uninstall undoes.
 
 load helpers
 
@@ -15,22 +16,48 @@ load helpers
 	assert_output --regexp '__[a-z]+_chk@'
 }
 
-@test "make install puts binary, man pages and monitor client under DESTDIR, with no setuid bit; uninstall removes them" {
+@test "make install puts binary, man pages, completions and monitor client under DESTDIR, with no setuid bit; uninstall removes them" {
 	dest=$BATS_TEST_TMPDIR/dest
 	run make -s install DESTDIR="$dest" PREFIX=/usr
 	assert_success
-	run bash -c 'find "$1" -type f -printf "%P %m\n" | sort' - "$dest"
+	run bash -c 'find "$1" ! -type d -printf "%P %m\n" | sort' - "$dest"
 	assert_output "usr/bin/privrun 755
 usr/include/privrun_client.h 644
 usr/lib/libprivrun-client.a 644
 usr/lib/pkgconfig/privrun-client.pc 644
+usr/share/bash-completion/completions/privrun 644
+usr/share/fish/vendor_completions.d/privrun.fish 644
 usr/share/man/man1/privrun.1 644
-usr/share/man/man5/privrun.conf.5 644"
+usr/share/man/man5/privrun.conf.5 644
+usr/share/zsh/vendor-completions/_privrun 644"
 	run getcap "$dest/usr/bin/privrun"
 	assert_output ""
+	# What is installed is the tree's file, byte for byte.
+	run cmp completions/_privrun "$dest/usr/share/zsh/vendor-completions/_privrun"
+	assert_success
 	run make -s uninstall DESTDIR="$dest" PREFIX=/usr
 	assert_success
-	run find "$dest" -type f
+	run find "$dest" ! -type d
+	assert_output ""
+}
+
+@test "the completion directories are variables: another zsh directory, PREFIX by default" {
+	dest=$BATS_TEST_TMPDIR/dest
+	run make -s install DESTDIR="$dest" ZSHCOMPDIR=/usr/share/zsh/site-functions
+	assert_success
+	run bash -c 'find "$1" ! -type d -printf "%P\n" | sort' - "$dest"
+	assert_output "usr/local/bin/privrun
+usr/local/include/privrun_client.h
+usr/local/lib/libprivrun-client.a
+usr/local/lib/pkgconfig/privrun-client.pc
+usr/local/share/bash-completion/completions/privrun
+usr/local/share/fish/vendor_completions.d/privrun.fish
+usr/local/share/man/man1/privrun.1
+usr/local/share/man/man5/privrun.conf.5
+usr/share/zsh/site-functions/_privrun"
+	run make -s uninstall DESTDIR="$dest" ZSHCOMPDIR=/usr/share/zsh/site-functions
+	assert_success
+	run find "$dest" ! -type d
 	assert_output ""
 }
 

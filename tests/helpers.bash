@@ -72,3 +72,30 @@ refuse() {
 		assert_equal "$rest" "Try 'privrun --help' for more information."
 	fi
 }
+
+# background CMD...: start CMD with fd 3 closed, remember it for
+# stop_background (a test file's teardown); $LAST_PID is its pid.
+BG_PIDS=()
+background() {
+	"$@" 3>&- >/dev/null 2>&1 &
+	BG_PIDS+=($!)
+	LAST_PID=$!
+}
+
+stop_background() {
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	BG_PIDS=()
+}
+
+# wait_for CMD...: retry CMD for up to 5 seconds.
+wait_for() {
+	local _
+	for _ in $(seq 100); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	"$@"
+}

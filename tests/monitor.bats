@@ -28,15 +28,7 @@ background() {
 	LAST_PID=$!
 }
 
-# wait_for CMD...: retry CMD for up to 5 seconds.
-wait_for() {
-	local _
-	for _ in $(seq 100); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	"$@"
-}
+# wait_for comes from helpers.bash.
 
 # The monitor has finished its set-up once its seccomp filter is in.
 monitor_ready() {

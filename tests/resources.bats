@@ -14,27 +14,7 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in "${BG_PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-}
-
-# background CMD...: start CMD with fd 3 closed, remember it for teardown.
-background() {
-	"$@" 3>&- >/dev/null 2>&1 &
-	BG_PIDS+=($!)
-	LAST_PID=$!
-}
-
-# wait_for CMD...: retry CMD for up to 5 seconds.
-wait_for() {
-	local _
-	for _ in $(seq 100); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	"$@"
+	stop_background
 }
 
 # listening FILTER: ss lists a listening socket that matches (ss itself
