@@ -27,72 +27,15 @@
  * capability unnecessary, never insufficient). */
 #define PRIVILEGED_PORTS 1024
 
-/*
- * "PROTO:[ADDR:]LO-HI[,...]": cut "-HI" out of buf and return HI in *hi
- * (spec_parse() then checks LO); without a range *hi is -1.
- */
-static bool range_error(char *err, size_t errlen)
-{
-	snprintf(err, errlen, "expected PORT or a range LOW-HIGH of ports "
-	    "(0 to 65535)");
-	return false;
-}
-
-static bool split_range(char *buf, long *hi, char *err, size_t errlen)
-{
-	char *addr_end = buf + strcspn(buf, ","), *port = NULL, *dash, *p;
-	char text[8];
-	unsigned long long v;
-	size_t len;
-
-	*hi = -1;
-	for (p = buf; p < addr_end; p++)
-		if (*p == ':')
-			port = p + 1;
-	dash = port ? memchr(port, '-', (size_t)(addr_end - port)) : NULL;
-	if (dash == NULL)
-		return true;
-	len = (size_t)(addr_end - dash - 1);
-	if (dash == port || len == 0 || len >= sizeof(text))
-		return range_error(err, errlen);
-	memcpy(text, dash + 1, len);
-	text[len] = '\0';
-	if (!parse_decimal(text, 65535, &v))
-		return range_error(err, errlen);
-	*hi = (long)v;
-	memmove(dash, addr_end, strlen(addr_end) + 1);
-	return true;
-}
-
 static bool bind_entry(const char *arg, struct monitor_allow *a, char *err,
     size_t errlen)
 {
-	char buf[sizeof(a->spec.text)];
-	long hi;
-
-	if (strlen(arg) >= sizeof(buf)) {
-		snprintf(err, errlen, "longer than %zu bytes", sizeof(buf) - 1);
-		return false;
-	}
-	strcpy(buf, arg);
-	if (!split_range(buf, &hi, err, errlen) ||
-	    !spec_parse(SPEC_BIND, buf, &a->spec, err, errlen))
+	if (!spec_parse_range(arg, &a->spec, &a->port_lo, &a->port_hi, err,
+	    errlen))
 		return false;
 	if (a->spec.family == AF_UNIX) {
 		snprintf(err, errlen, "the monitor serves tcp and udp sockets "
 		    "only");
-		return false;
-	}
-	if (strchr(buf, ',') != NULL) {
-		snprintf(err, errlen, "socket options belong in the requests, "
-		    "not in the allow list");
-		return false;
-	}
-	a->port_lo = spec_port(&a->spec);
-	a->port_hi = hi < 0 ? a->port_lo : (unsigned)hi;
-	if (a->port_hi < a->port_lo) {
-		snprintf(err, errlen, "port range %u-%u is empty", a->port_lo,
-		    a->port_hi);
 		return false;
 	}
 	return true;

@@ -94,51 +94,18 @@ static bool valid_id_word(struct cursor *c, const char *w, const char *what)
 	return true;
 }
 
-/* The port part of "PROTO:[ADDR:]PORT[-PORT]", split into lo and hi. */
-static bool split_range(const char *word, char *base, size_t baselen,
-    bool *ranged, unsigned *hi, char *err, size_t errlen)
-{
-	const char *colon = strrchr(word, ':'), *dash;
-	unsigned long long n;
-
-	if (colon == NULL || strlen(word) >= baselen) {
-		snprintf(err, errlen, "'%s': expected PROTOCOL:[ADDRESS:]PORT"
-		    "[-PORT]", word);
-		return false;
-	}
-	strcpy(base, word);
-	/* "tcp:-1" is a bad port for spec_parse() to name, not a range. */
-	dash = colon[1] == '-' ? NULL : strchr(colon, '-');
-	*ranged = dash != NULL;
-	if (dash == NULL)
-		return true;
-	base[dash - word] = '\0';
-	if (!parse_decimal(dash + 1, 65535, &n)) {
-		snprintf(err, errlen, "'%s': '%s' is not a port (0 to 65535)",
-		    word, dash + 1);
-		return false;
-	}
-	*hi = (unsigned)n;
-	return true;
-}
-
 bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
     size_t errlen)
 {
-	char base[sizeof(b->text)];
-	unsigned hi = 0;
-	bool ranged;
 	struct spec s;
 
 	memset(b, 0, sizeof(*b));
-	if (strpbrk(word, ",=") != NULL) {
-		snprintf(err, errlen, "'%s': a policy bind takes no NAME= and "
-		    "no options", word);
+	if (strlen(word) >= sizeof(b->text)) {
+		snprintf(err, errlen, "'%.40s...': longer than %zu bytes", word,
+		    sizeof(b->text) - 1);
 		return false;
 	}
-	if (!split_range(word, base, sizeof(base), &ranged, &hi, err,
-	    errlen) ||
-	    !spec_parse(SPEC_BIND, base, &s, err, errlen))
+	if (!spec_parse_range(word, &s, &b->lo, &b->hi, err, errlen))
 		return false;
 	if (s.family == AF_UNIX) {
 		snprintf(err, errlen, "'%s': unix sockets are always created "
@@ -147,12 +114,6 @@ bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
 		return false;
 	}
 	b->socktype = s.socktype;
-	b->lo = spec_port(&s);
-	b->hi = ranged ? hi : b->lo;
-	if (b->hi < b->lo) {
-		snprintf(err, errlen, "'%s': port range runs backwards", word);
-		return false;
-	}
 	/* An address was given when the first ':' is not the last. */
 	b->has_addr = strchr(word, ':') != strrchr(word, ':');
 	b->family = s.family;

@@ -81,7 +81,7 @@ bool policy_open_matches(const struct policy_open *o, const struct spec *s);
 
 /*
  * Parse "PROTO:[ADDRESS:]PORT[-PORT]" (no name, no options, no unix) into
- * b; shared with --allow-bind.  Same error contract.
+ * b, with spec_parse_range() as --allow-bind does.  Same error contract.
  */
 bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
     size_t errlen);

@@ -418,3 +418,35 @@ bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
 		return false;
 	return kind == SPEC_BIND || settle_open_flags(s, err, errlen);
 }
+
+bool spec_parse_range(const char *arg, struct spec *s, unsigned *lo,
+    unsigned *hi, char *err, size_t errlen)
+{
+	char base[sizeof(s->text)], *colon, *dash = NULL;
+	unsigned long long n;
+
+	if (strpbrk(arg, ",=") != NULL)
+		return FAIL("'%s': no NAME= and no socket options here", arg);
+	if (strlen(arg) >= sizeof(base))
+		return FAIL("'%.40s...': longer than %zu bytes", arg,
+		    sizeof(base) - 1);
+	strcpy(base, arg);
+	/* "tcp:-1" is a bad port for spec_parse() to name, not a range. */
+	colon = strrchr(base, ':');
+	if (colon != NULL && colon[1] != '-')
+		dash = strchr(colon, '-');
+	if (dash != NULL)
+		*dash = '\0';
+	if (!spec_parse(SPEC_BIND, base, s, err, errlen))
+		return false;
+	*lo = *hi = spec_port(s);
+	if (dash == NULL)
+		return true;
+	if (!parse_decimal(dash + 1, 65535, &n))
+		return FAIL("'%s': '%s' is not a port (0 to 65535)", arg,
+		    dash + 1);
+	if (n < *lo)
+		return FAIL("'%s': port range runs backwards", arg);
+	*hi = (unsigned)n;
+	return true;
+}

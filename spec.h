@@ -58,6 +58,13 @@ struct spec {
  */
 bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
     char *err, size_t errlen);
+/*
+ * "PROTO:[ADDRESS:]PORT[-PORT]", for allow lists and policy rules: s gets
+ * the spec of the lowest port, lo and hi the range.  No NAME=, no options;
+ * the caller decides about unix sockets.  Same error contract.
+ */
+bool spec_parse_range(const char *arg, struct spec *s, unsigned *lo,
+    unsigned *hi, char *err, size_t errlen);
 /* Whether a name is a valid sd_listen_fds name (printable ASCII, no ':'). */
 bool spec_name_valid(const char *name);
 /* The port of an internet spec, for messages and policy. */

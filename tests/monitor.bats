@@ -451,15 +451,15 @@ refused: status 7: $log,rw: not in the monitor's allow list"
 		"$PRIVRUN" -u prtest-a --monitor -- true
 	refuse "privrun: usage: --allow-bind and --allow-open need --monitor" \
 		"$PRIVRUN" -u prtest-a --allow-bind tcp:81 -- true
-	refuse "privrun: usage: --allow-bind 'tcp:8099-8000': port range 8099-8000 is empty" \
+	refuse "privrun: usage: --allow-bind 'tcp:8099-8000': 'tcp:8099-8000': port range runs backwards" \
 		"$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:8099-8000 -- true
-	refuse "privrun: usage: --allow-bind 'tcp:80-99999': expected PORT or a range LOW-HIGH of ports (0 to 65535)" \
+	refuse "privrun: usage: --allow-bind 'tcp:80-99999': 'tcp:80-99999': '99999' is not a port (0 to 65535)" \
 		"$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:80-99999 -- true
 	refuse "privrun: usage: --allow-bind 'tcp:www': 'tcp:www': 'www' is not a port (0 to 65535)" \
 		"$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:www -- true
 	refuse "privrun: usage: --allow-bind 'unix:/run/x.sock': the monitor serves tcp and udp sockets only" \
 		"$PRIVRUN" -u prtest-a --monitor --allow-bind unix:/run/x.sock -- true
-	refuse "privrun: usage: --allow-bind 'tcp:80,reuseport': socket options belong in the requests, not in the allow list" \
+	refuse "privrun: usage: --allow-bind 'tcp:80,reuseport': 'tcp:80,reuseport': no NAME= and no socket options here" \
 		"$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:80,reuseport -- true
 	refuse "privrun: usage: --allow-open 'etc/key': 'etc/key': path must be absolute and name a file" \
 		"$PRIVRUN" -u prtest-a --monitor --allow-open etc/key -- true

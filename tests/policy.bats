@@ -279,7 +279,7 @@ permit prtest-a bind tcp:80abc|bind 'tcp:80abc': '80abc' is not a port (0 to 655
 permit prtest-a bind tcp:080|bind 'tcp:080': '080' is not a port (0 to 65535)
 permit prtest-a bind tcp:90-80|bind 'tcp:90-80': port range runs backwards
 permit prtest-a bind tcp:80-65536|bind 'tcp:80-65536': '65536' is not a port (0 to 65535)
-permit prtest-a bind tcp:80,reuseport|bind 'tcp:80,reuseport': a policy bind takes no NAME= and no options
+permit prtest-a bind tcp:80,reuseport|bind 'tcp:80,reuseport': no NAME= and no socket options here
 permit prtest-a bind unix:/run/x.sock|bind 'unix:/run/x.sock': unix sockets are always created with the caller's own rights; no rule can grant them
 permit prtest-a bind tcp:example.org:80|bind 'tcp:example.org:80': 'example.org' is not an IPv4 address (no host names; IPv6 goes in brackets)
 permit prtest-a bind tcp:80 bind tcp:81|'bind' given twice
