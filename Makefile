@@ -66,7 +66,12 @@ TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
 CLIENT_LIB = libprivrun-client.a
 CLIENT_OBJS = privrun_client.o monitor_proto.o
 
-all: privrun $(CLIENT_LIB) $(TEST_BINS)
+# The benchmark harness is built with everything else, with the same flags,
+# so that its smoke tests (tests/build.bats) never rebuild it differently.
+BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor \
+		bench/monitor_rt
+
+all: privrun $(CLIENT_LIB) $(TEST_BINS) $(BENCH_BINS)
 
 $(CLIENT_LIB): $(CLIENT_OBJS)
 	rm -f $@
@@ -208,8 +213,6 @@ fuzz-run: fuzz
 # the peers and tools from Debian; `make bench` builds and runs the harness
 # (BENCH_ROUNDS rounds per table) and prints markdown tables.
 BENCH_ROUNDS ?= 300
-BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor \
-		bench/monitor_rt
 
 bench-build: privrun $(BENCH_BINS)
 
