@@ -315,12 +315,10 @@ static void harden(const struct monitor_allowlist *allow)
 {
 	struct rlimit none = { 0, 0 };
 
+	/* privs_monitor() leaves the monitor non-dumpable after the change
+	 * of ids (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
 	if (privs_monitor(monitor_allow_caps(allow)) != 0)
 		die("monitor", "%s", privs_error());
-	/* The ids changed: make sure the kernel did not make us dumpable
-	 * again (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		die_errno("monitor", "prctl(PR_SET_DUMPABLE)");
 	if (setrlimit(RLIMIT_CORE, &none) != 0)
 		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
 }

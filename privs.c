@@ -704,37 +704,44 @@ static int verify_ids(void)
 	return 0;
 }
 
-/* Whether a capability set holds exactly the kept set. */
-static bool set_is_kept(capng_type_t set)
+/* Whether a capability set holds exactly the capabilities in mask. */
+static bool set_holds(capng_type_t set, uint64_t mask)
 {
 	int c, last = last_cap();
 
 	for (c = 0; c <= last; c++)
-		if ((capng_have_capability(set, (unsigned)c) != 0) != kept(c))
+		if ((capng_have_capability(set, (unsigned)c) != 0) !=
+		    (c < 64 && (mask & (UINT64_C(1) << c)) != 0))
 			return false;
 	return true;
 }
 
-static int verify_capabilities(void)
+/*
+ * The kept set K in permitted and bounding; in effective, inheritable and
+ * ambient the set "in_use": K after a revoke with --keep-caps, nothing in
+ * the monitor, which raises its capabilities only around a step.
+ */
+static int verify_capabilities(uint64_t in_use)
 {
+	const char *what = in_use ? "as kept" : "empty";
 	int c, last = last_cap();
 
 	if (capng_get_caps_process() != 0)
 		return fail("verify: capget");
 	errno = 0;
-	if (!set_is_kept(CAPNG_EFFECTIVE))
-		return fail("verify: the effective set is not as kept");
-	if (!set_is_kept(CAPNG_PERMITTED))
+	if (!set_holds(CAPNG_EFFECTIVE, in_use))
+		return fail("verify: the effective set is not %s", what);
+	if (!set_holds(CAPNG_PERMITTED, st.keep))
 		return fail("verify: the permitted set is not as kept");
-	if (!set_is_kept(CAPNG_INHERITABLE))
-		return fail("verify: the inheritable set is not as kept");
-	if (privileged() && !set_is_kept(CAPNG_BOUNDING_SET))
+	if (!set_holds(CAPNG_INHERITABLE, in_use))
+		return fail("verify: the inheritable set is not %s", what);
+	if (privileged() && !set_holds(CAPNG_BOUNDING_SET, st.keep))
 		return fail("verify: the bounding set is not as kept");
-	for (c = 0; c <= last; c++)
+	for (c = 0; c <= last && c < 64; c++)
 		if ((prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
-		    != kept(c))
+		    != ((in_use & (UINT64_C(1) << c)) != 0))
 			return fail("verify: capability %d is%s ambient", c,
-			    kept(c) ? " not" : "");
+			    in_use & (UINT64_C(1) << c) ? " not" : "");
 	return 0;
 }
 
@@ -804,7 +811,7 @@ int privs_revoke_at(const char *file, int line)
 	if (!st.allow_new_privs &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
-	if (verify_ids() != 0 || verify_capabilities() != 0 ||
+	if (verify_ids() != 0 || verify_capabilities(st.keep) != 0 ||
 	    verify_flags() != 0 || verify_no_regain() != 0)
 		return -1;
 	trace_at(file, line, "privs_revoke: verified uid %u gid %u, "
@@ -821,42 +828,6 @@ int privs_revoke_at(const char *file, int line)
 static int drop_to_permitted(void)
 {
 	return reduce_sets(CAPNG_PERMITTED, false);
-}
-
-/*
- * Whether a set holds any capability.  Not capng_have_capabilities(): for
- * CAPNG_SELECT_CAPS it looks at the effective set only, so a permitted-only
- * set (a "+p" file capability, or a botched drop) would read as empty.
- */
-static bool any_capability(capng_type_t set)
-{
-	int c, last = last_cap();
-
-	for (c = 0; c <= last; c++)
-		if (capng_have_capability(set, (unsigned)c))
-			return true;
-	return false;
-}
-
-static int verify_monitor_capabilities(void)
-{
-	int c, last = last_cap();
-
-	if (capng_get_caps_process() != 0)
-		return fail("verify: capget");
-	errno = 0;
-	if (any_capability(CAPNG_EFFECTIVE))
-		return fail("verify: the effective set is not empty");
-	if (any_capability(CAPNG_INHERITABLE))
-		return fail("verify: the inheritable set is not empty");
-	if (!set_is_kept(CAPNG_PERMITTED))
-		return fail("verify: the permitted set is not as kept");
-	if (privileged() && !set_is_kept(CAPNG_BOUNDING_SET))
-		return fail("verify: the bounding set is not as kept");
-	for (c = 0; c <= last; c++)
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
-			return fail("verify: capability %d is ambient", c);
-	return 0;
 }
 
 int privs_monitor_at(const char *file, int line, uint64_t mask)
@@ -890,9 +861,12 @@ int privs_monitor_at(const char *file, int line, uint64_t mask)
 		if (capng_apply(CAPNG_SELECT_CAPS) != 0)
 			return capng_fail("empty the capability sets", -1);
 	}
+	/* The monitor lives on after its change of ids: not dumpable. */
+	if (keep_undumpable() != 0)
+		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
-	if (verify_ids() != 0 || verify_monitor_capabilities() != 0 ||
+	if (verify_ids() != 0 || verify_capabilities(0) != 0 ||
 	    verify_flags() != 0 || verify_no_regain() != 0)
 		return -1;
 	st.depth = 0;
