@@ -55,13 +55,13 @@ ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS)
 	       $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-SRCS = privrun.c privs.c opts.c spec.c resources.c policy.c policy_parse.c \
+SRCS = privrun.c privs.c proc_status.c opts.c spec.c resources.c policy.c policy_parse.c \
        policy_file.c policy_log.c policy_show.c caps.c process.c \
        guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c \
        monitor.c monitor_filter.c monitor_proto.c monitor_serve.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
-	    tests/noipv6 tests/monitor_client_test
+	    tests/noipv6 tests/monitor_client_test tests/proc_status_test
 # The monitor protocol's client library (privrun_client.h).
 CLIENT_LIB = libprivrun-client.a
 CLIENT_OBJS = privrun_client.o monitor_proto.o
@@ -93,9 +93,14 @@ tests/%: tests/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
 
 # The privilege API alone, driven through its states.
-tests/privs_api: tests/privs_api.c privs.o ids.o die.o caps.o
+tests/privs_api: tests/privs_api.c privs.o proc_status.o ids.o die.o caps.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		privs.o ids.o die.o caps.o $(CAPNG_LIBS) $(LDLIBS)
+		privs.o proc_status.o ids.o die.o caps.o $(CAPNG_LIBS) $(LDLIBS)
+
+# The reader of /proc/self/status that privs.c verifies a drop with.
+tests/proc_status_test: tests/proc_status_test.c proc_status.o
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		proc_status.o $(LDLIBS)
 
 # A kernel without IPv6, as far as one program can tell.
 tests/noipv6: tests/noipv6.c

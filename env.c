@@ -29,7 +29,7 @@ static void add(struct env_plan *plan, const char *name, size_t len,
 {
 	struct env_change *c;
 
-	if (plan->n == ENV_MAX_CHANGES)
+	if (plan->n == plan->cap)
 		die("environment", "too many changes");
 	c = &plan->change[plan->n++];
 	c->name = dup_or_die(name, len);
@@ -87,12 +87,32 @@ static void plan_reset(struct env_plan *plan, bool keep_terminal)
 	}
 }
 
+/*
+ * The most changes a plan can hold: one per inherited variable (removed or
+ * kept), PATH and the four of the target, and the --env values.  Sized so,
+ * not fixed: a fixed list of 1,040 entries cost 16 KB of stack, four page
+ * faults, on every start (bench/RESULTS.md).
+ */
+static size_t most_changes(const struct options *o)
+{
+	size_t n = 0;
+	char **e;
+
+	for (e = environ; *e != NULL; e++)
+		n++;
+	return n + 5 + o->nenv;
+}
+
 void env_plan(const struct options *o, const struct identity *id,
     struct env_plan *plan, bool reset)
 {
 	size_t i;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->cap = most_changes(o);
+	plan->change = calloc(plan->cap, sizeof(*plan->change));
+	if (plan->change == NULL)
+		die_errno("environment", "calloc");
 	if (reset) {
 		plan_reset(plan, !o->clear_env);
 	} else if (o->clear_env) {
@@ -136,7 +156,10 @@ void env_free(struct env_plan *plan)
 		free(plan->change[i].name);
 		free(plan->change[i].value);
 	}
+	free(plan->change);
+	plan->change = NULL;
 	plan->n = 0;
+	plan->cap = 0;
 }
 
 void env_print(const struct env_plan *plan, FILE *out)

@@ -12,8 +12,6 @@
 #include "ids.h"
 #include "opts.h"
 
-#define ENV_MAX_CHANGES (OPTS_MAX_ENV + 16)
-
 struct env_change {
 	char *name;
 	char *value;		/* NULL: remove the variable */
@@ -21,8 +19,8 @@ struct env_change {
 
 struct env_plan {
 	int clear;		/* start from an empty environment */
-	struct env_change change[ENV_MAX_CHANGES];
-	size_t n;
+	struct env_change *change;	/* sized to what can be planned */
+	size_t n, cap;
 };
 
 /*

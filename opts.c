@@ -286,10 +286,13 @@ bool opts_parse(int argc, char **argv, struct options *o,
 	o->res = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->res));
 	o->rlimits = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
 	o->allow = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->allow));
-	if (o->res == NULL || o->rlimits == NULL || o->allow == NULL) {
+	o->env = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+	if (o->res == NULL || o->rlimits == NULL || o->allow == NULL ||
+	    o->env == NULL) {
 		free(o->res);
 		free(o->rlimits);
 		free(o->allow);
+		free(o->env);
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -324,12 +327,15 @@ void opts_free(struct options *o)
 	free(o->res);
 	free(o->rlimits);
 	free(o->allow);
+	free(o->env);
 	o->res = NULL;
 	o->rlimits = NULL;
 	o->allow = NULL;
+	o->env = NULL;
 	o->nres = 0;
 	o->nrlimits = 0;
 	o->nallow = 0;
+	o->nenv = 0;
 }
 
 /* --monitor needs something to allow, and the allow list needs --monitor. */

@@ -28,7 +28,7 @@ struct options {
 	bool groups_given;
 	bool keep_env;
 	bool clear_env;
-	const char *env[OPTS_MAX_ENV];	/* --env NAME=VALUE, in order */
+	const char **env;	/* --env NAME=VALUE, in order */
 	size_t nenv;
 	struct opts_resource *res;	/* in command-line order */
 	size_t nres;

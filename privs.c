@@ -40,15 +40,18 @@
  *   5. verify: ids, groups, five empty capability sets, securebits,
  *      no_new_privs, and a setuid(0) that must fail.
  *
- * libcap-ng is used for the capability sets, starting from capng_clear()
- * (never from capng_get_caps_process(), which would keep what we had).
- * capng_change_id() is not used: with NO_SETUID_FIXUP it is not needed, and
- * it drops CAP_SETPCAP before the bounding set can be emptied.
+ * The capability sets are written whole, from the kept set, never from what
+ * we had: capset(2) for effective/permitted/inheritable, prctl(2) for the
+ * bounding and ambient sets.  Not libcap-ng's capng_apply() and
+ * capng_get_caps_process(): each parses /proc/self/status, several times a
+ * run, which was a third of privrun's start-up (bench/RESULTS.md); and its
+ * capng_change_id() drops CAP_SETPCAP before the bounding set can be
+ * emptied.  caps.c still uses libcap-ng for capability names.
  */
 #define _GNU_SOURCE
-#include <cap-ng.h>
 #include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +67,7 @@
 #include "die.h"
 #include "ids.h"
 #include "privs.h"
+#include "proc_status.h"
 
 /* The privilege state: the only mutable globals privrun has besides die.c. */
 static struct {
@@ -168,17 +172,6 @@ static int last_cap(void)
 	}
 	st.last_cap = lo;
 	return lo;
-}
-
-/*
- * libcap-ng returns its own negative codes and does not always set errno
- * (capng_apply(3)): turn them into a message.
- */
-static int capng_fail(const char *what, int rc)
-{
-	errno = 0;
-	return fail("%s: libcap-ng error %d%s", what, rc,
-	    rc == -4 || rc == -2 ? " (CAP_SETPCAP missing?)" : "");
 }
 
 /*
@@ -387,15 +380,13 @@ static int set_fsids(uid_t uid, gid_t gid)
 /* The capabilities privrun may raise: what a kept set can come from. */
 static uint64_t permitted_mask(void)
 {
-	uint64_t mask = 0;
-	int c, last = last_cap();
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
-	if (capng_get_caps_process() != 0)
+	if (syscall(SYS_capget, &head, data) != 0)
 		return 0;
-	for (c = 0; c <= last && c < 64; c++)
-		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)c))
-			mask |= UINT64_C(1) << c;
-	return mask;
+	return (uint64_t)data[1].permitted << 32 | data[0].permitted;
 }
 
 int privs_keep_at(const char *file, int line, uint64_t mask,
@@ -411,8 +402,6 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 		return fail("cannot keep capabilities: privrun has no "
 		    "privileges");
 	}
-	/* Nothing kept, nothing to check: permitted_mask() parses
-	 * /proc/self/status (about 30,000 instructions and 8 syscalls). */
 	if (mask != 0 && (mask & ~permitted_mask()) != 0) {
 		char names[1024];
 		caps_format(mask & ~permitted_mask(), names, sizeof(names));
@@ -602,42 +591,57 @@ static bool kept(int c)
 	return c < 64 && (st.keep & (UINT64_C(1) << c));
 }
 
-/* Load libcap-ng's state with K in the sets "which", nothing elsewhere. */
-static int state_with_kept(capng_type_t which, bool plus_setpcap)
+/*
+ * The effective, permitted and inheritable sets, all three at once: one
+ * capset(2).  Not libcap-ng: each of its capng_apply() calls here parsed
+ * /proc/self/status for the bounding set again (bench/RESULTS.md).
+ */
+static int set_sets(uint64_t eff, uint64_t prm, uint64_t inh)
+{
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	int i;
+
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		data[i].effective = (uint32_t)(eff >> (32 * i));
+		data[i].permitted = (uint32_t)(prm >> (32 * i));
+		data[i].inheritable = (uint32_t)(inh >> (32 * i));
+	}
+	if (syscall(SYS_capset, &head, data) != 0)
+		return fail("capset(effective %#llx, permitted %#llx, "
+		    "inheritable %#llx)", (unsigned long long)eff,
+		    (unsigned long long)prm, (unsigned long long)inh);
+	return 0;
+}
+
+/* Every capability the kernel knows but K leaves the bounding set. */
+static int reduce_bounding(void)
 {
 	int c, last = last_cap();
 
-	capng_clear(CAPNG_SELECT_ALL);
 	for (c = 0; c <= last; c++)
-		if (kept(c) && capng_update(CAPNG_ADD, which, (unsigned)c) != 0)
-			return capng_fail("capng_update", -1);
-	if (plus_setpcap && capng_update(CAPNG_ADD, CAPNG_EFFECTIVE |
-	    CAPNG_PERMITTED, CAP_SETPCAP) != 0)
-		return capng_fail("capng_update", -1);
+		if (!kept(c) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
+			return fail("prctl(PR_CAPBSET_DROP, %d)", c);
 	return 0;
 }
 
 /*
- * The bounding set, then ambient, then the others: K in the sets "which"
- * (plus CAP_SETPCAP, still needed by finish_kept()), nothing elsewhere.
+ * The bounding set, then ambient, then the others: K in permitted, and in
+ * effective and inheritable too unless only_permitted (the monitor);
+ * CAP_SETPCAP stays effective and permitted with plus_setpcap, for
+ * finish_kept().
  */
-static int reduce_sets(capng_type_t which, bool plus_setpcap)
+static int reduce_sets(bool only_permitted, bool plus_setpcap)
 {
-	int rc;
+	uint64_t setpcap = plus_setpcap ? UINT64_C(1) << CAP_SETPCAP : 0;
+	uint64_t in_use = only_permitted ? 0 : st.keep;
 
-	if (state_with_kept(CAPNG_BOUNDING_SET, false) != 0)
+	if (reduce_bounding() != 0)
 		return -1;
-	rc = capng_apply(CAPNG_SELECT_BOUNDS);
-	if (rc != 0)
-		return capng_fail("reduce the bounding set", rc);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		return fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	if (state_with_kept(which, plus_setpcap) != 0)
-		return -1;
-	rc = capng_apply(CAPNG_SELECT_CAPS);
-	if (rc != 0)
-		return capng_fail("reduce the capability sets", rc);
-	return 0;
+	return set_sets(in_use | setpcap, st.keep | setpcap, in_use);
 }
 
 /*
@@ -649,8 +653,7 @@ static int drop_capabilities(void)
 {
 	int c, last = last_cap();
 
-	if (reduce_sets(CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
-	    st.keep != 0) != 0)
+	if (reduce_sets(false, st.keep != 0) != 0)
 		return -1;
 	for (c = 0; c <= last; c++)
 		if (kept(c) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE,
@@ -662,38 +665,34 @@ static int drop_capabilities(void)
 /* With a kept set: lock NO_CAP_AMBIENT_RAISE, then let CAP_SETPCAP go. */
 static int finish_kept(void)
 {
-	int rc;
-
 	if (st.keep == 0)
 		return 0;
 	if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
 		return fail("prctl(PR_SET_SECUREBITS)");
 	if (kept(CAP_SETPCAP))
 		return 0;
-	if (state_with_kept(CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-	    CAPNG_INHERITABLE, false) != 0)
-		return -1;
-	rc = capng_apply(CAPNG_SELECT_CAPS);
-	if (rc != 0)
-		return capng_fail("drop CAP_SETPCAP", rc);
-	return 0;
+	return set_sets(st.keep, st.keep, st.keep);
 }
 
-static int verify_ids(void)
+/* All four uids and gids (real, effective, saved, file system). */
+static int verify_ids(const struct proc_status *ps)
 {
-	uid_t r, e, s;
-	gid_t rg, eg, sg;
 	bool same;
+	int i;
 
-	if (getresuid(&r, &e, &s) != 0 || getresgid(&rg, &eg, &sg) != 0)
-		return fail("verify: getresuid");
 	errno = 0;
-	if (r != st.uid || e != st.uid || s != st.uid)
-		return fail("verify: uids are %u/%u/%u, not %u", (unsigned)r,
-		    (unsigned)e, (unsigned)s, (unsigned)st.uid);
-	if (rg != st.gid || eg != st.gid || sg != st.gid)
-		return fail("verify: gids are %u/%u/%u, not %u", (unsigned)rg,
-		    (unsigned)eg, (unsigned)sg, (unsigned)st.gid);
+	for (i = 0; i < 4; i++) {
+		if (ps->uid[i] != st.uid)
+			return fail("verify: uids are %u/%u/%u/%u, not %u",
+			    (unsigned)ps->uid[0], (unsigned)ps->uid[1],
+			    (unsigned)ps->uid[2], (unsigned)ps->uid[3],
+			    (unsigned)st.uid);
+		if (ps->gid[i] != st.gid)
+			return fail("verify: gids are %u/%u/%u/%u, not %u",
+			    (unsigned)ps->gid[0], (unsigned)ps->gid[1],
+			    (unsigned)ps->gid[2], (unsigned)ps->gid[3],
+			    (unsigned)st.gid);
+	}
 	if (groups_match_target(&same) != 0)
 		return -1;
 	if (!same) {
@@ -704,48 +703,30 @@ static int verify_ids(void)
 	return 0;
 }
 
-/* Whether a capability set holds exactly the capabilities in mask. */
-static bool set_holds(capng_type_t set, uint64_t mask)
-{
-	int c, last = last_cap();
-
-	for (c = 0; c <= last; c++)
-		if ((capng_have_capability(set, (unsigned)c) != 0) !=
-		    (c < 64 && (mask & (UINT64_C(1) << c)) != 0))
-			return false;
-	return true;
-}
-
 /*
  * The kept set K in permitted and bounding; in effective, inheritable and
  * ambient the set "in_use": K after a revoke with --keep-caps, nothing in
  * the monitor, which raises its capabilities only around a step.
  */
-static int verify_capabilities(uint64_t in_use)
+static int verify_capabilities(const struct proc_status *ps, uint64_t in_use)
 {
 	const char *what = in_use ? "as kept" : "empty";
-	int c, last = last_cap();
 
-	if (capng_get_caps_process() != 0)
-		return fail("verify: capget");
 	errno = 0;
-	if (!set_holds(CAPNG_EFFECTIVE, in_use))
+	if (ps->cap_eff != in_use)
 		return fail("verify: the effective set is not %s", what);
-	if (!set_holds(CAPNG_PERMITTED, st.keep))
+	if (ps->cap_prm != st.keep)
 		return fail("verify: the permitted set is not as kept");
-	if (!set_holds(CAPNG_INHERITABLE, in_use))
+	if (ps->cap_inh != in_use)
 		return fail("verify: the inheritable set is not %s", what);
-	if (privileged() && !set_holds(CAPNG_BOUNDING_SET, st.keep))
+	if (privileged() && ps->cap_bnd != st.keep)
 		return fail("verify: the bounding set is not as kept");
-	for (c = 0; c <= last && c < 64; c++)
-		if ((prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
-		    != ((in_use & (UINT64_C(1) << c)) != 0))
-			return fail("verify: capability %d is%s ambient", c,
-			    in_use & (UINT64_C(1) << c) ? " not" : "");
+	if (ps->cap_amb != in_use)
+		return fail("verify: the ambient set is not %s", what);
 	return 0;
 }
 
-static int verify_flags(void)
+static int verify_flags(const struct proc_status *ps)
 {
 	int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
 
@@ -754,7 +735,7 @@ static int verify_flags(void)
 	errno = 0;
 	if (privileged() && (bits & PRIVRUN_SECUREBITS) != PRIVRUN_SECUREBITS)
 		return fail("verify: securebits are %#x", (unsigned)bits);
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != !st.allow_new_privs)
+	if (ps->no_new_privs != !st.allow_new_privs)
 		return fail("verify: no_new_privs is %s",
 		    st.allow_new_privs ? "set" : "not set");
 	return 0;
@@ -774,6 +755,25 @@ static int verify_no_regain(void)
 		errno = 0;
 		return fail("verify: setgid(0) succeeded after the drop");
 	}
+	return 0;
+}
+
+/*
+ * Step 5, from the kernel's point of view: one read of /proc/self/status
+ * for the ids and capability sets, then securebits and a setuid(0) that
+ * must fail.  Independent of how the drop was made: not capget(2), which
+ * the drop's own capset(2) mirrors.
+ */
+static int verify(uint64_t in_use)
+{
+	struct proc_status ps;
+	char err[160];
+
+	if (proc_status_read(&ps, err, sizeof(err)) != 0)
+		return fail("verify: %s", err);
+	if (verify_ids(&ps) != 0 || verify_capabilities(&ps, in_use) != 0 ||
+	    verify_flags(&ps) != 0 || verify_no_regain() != 0)
+		return -1;
 	return 0;
 }
 
@@ -804,15 +804,13 @@ int privs_revoke_at(const char *file, int line)
 			return -1;
 	} else {
 		/* Nothing to drop but an inheritable set we may hold. */
-		capng_clear(CAPNG_SELECT_CAPS);
-		if (capng_apply(CAPNG_SELECT_CAPS) != 0)
-			return capng_fail("empty the capability sets", -1);
+		if (set_sets(0, 0, 0) != 0)
+			return -1;
 	}
 	if (!st.allow_new_privs &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
-	if (verify_ids() != 0 || verify_capabilities(st.keep) != 0 ||
-	    verify_flags() != 0 || verify_no_regain() != 0)
+	if (verify(st.keep) != 0)
 		return -1;
 	trace_at(file, line, "privs_revoke: verified uid %u gid %u, "
 	    "capabilities %s, setuid(0) refused", (unsigned)st.uid,
@@ -827,7 +825,7 @@ int privs_revoke_at(const char *file, int line)
  */
 static int drop_to_permitted(void)
 {
-	return reduce_sets(CAPNG_PERMITTED, false);
+	return reduce_sets(true, false);
 }
 
 int privs_monitor_at(const char *file, int line, uint64_t mask)
@@ -857,17 +855,15 @@ int privs_monitor_at(const char *file, int line, uint64_t mask)
 		if (drop_ids() != 0 || drop_to_permitted() != 0)
 			return -1;
 	} else {
-		capng_clear(CAPNG_SELECT_CAPS);
-		if (capng_apply(CAPNG_SELECT_CAPS) != 0)
-			return capng_fail("empty the capability sets", -1);
+		if (set_sets(0, 0, 0) != 0)
+			return -1;
 	}
 	/* The monitor lives on after its change of ids: not dumpable. */
 	if (keep_undumpable() != 0)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
-	if (verify_ids() != 0 || verify_capabilities(0) != 0 ||
-	    verify_flags() != 0 || verify_no_regain() != 0)
+	if (verify(0) != 0)
 		return -1;
 	st.depth = 0;
 	trace_at(file, line, "privs_monitor: verified uid %u gid %u, "

@@ -57,3 +57,33 @@ no_privileges() {
 	run no_privileges "$PRIVS_API" 4002 4002
 	assert_line "setup rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=cannot switch to uid 4002 gid 4002: privrun has no privileges (start it as root, setuid-root or with file capabilities)"
 }
+
+# The verification after a drop reads /proc/self/status (proc_status.c).
+@test "the reader of /proc/self/status agrees with the kernel's own calls, dropped or not, and refuses broken texts" {
+	run "$PROC_STATUS_TEST"
+	assert_success
+	refute_line --partial FAIL
+	assert_line "ok bounding"
+	assert_line "ok a whole text parses"
+	assert_line "ok a Uid line twice"
+	assert_equal "$(grep -c '^ok ' <<<"$output")" 21
+	# Dropped, and with a kept capability in all five sets.
+	run "$PRIVRUN" -u 4001:4001 --groups= "$PROC_STATUS_TEST" 3>&-
+	assert_success
+	assert_equal "$(grep -c '^ok ' <<<"$output")" 21
+	run "$PRIVRUN" -u 4001:4001 --groups= --keep-caps net_bind_service \
+		"$PROC_STATUS_TEST" 3>&-
+	assert_success
+	assert_equal "$(grep -c '^ok ' <<<"$output")" 21
+}
+
+@test "a drop to 2,000 supplementary groups is verified: the long Groups line before the capability lines is read past" {
+	groups=$(seq -s, 20000 21999)
+	run --separate-stderr "$PRIVRUN" -u 4001:4001 --groups="$groups" \
+		sh -c 'grep "^Groups:" /proc/self/status | wc -w; grep "^Cap" /proc/self/status' 3>&-
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line 2001
+	assert_line "CapEff:	0000000000000000"
+	assert_line "CapBnd:	0000000000000000"
+}

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * proc_status.c: read this process's ids, capability sets and
+ * no_new_privs from /proc/self/status, in one pass over the file.
+ *
+ * The file is read in blocks through a fixed buffer, line by line: a line
+ * too long for it (a "Groups:" line of thousands of groups) is skipped,
+ * and none of the lines wanted here is ever that long.  Every wanted line
+ * must be there exactly once and be well formed, or the read fails: the
+ * verification that relies on it must not pass on a short read.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "proc_status.h"
+
+enum field {
+	F_UID, F_GID, F_CAPINH, F_CAPPRM, F_CAPEFF, F_CAPBND, F_CAPAMB, F_NNP,
+	F_COUNT
+};
+
+#define KEY(k) { k, sizeof(k) - 1 }
+static const struct {
+	const char *text;
+	size_t len;
+} field_key[F_COUNT] = {
+	KEY("Uid:"), KEY("Gid:"), KEY("CapInh:"), KEY("CapPrm:"),
+	KEY("CapEff:"), KEY("CapBnd:"), KEY("CapAmb:"), KEY("NoNewPrivs:"),
+};
+
+struct parser {
+	struct proc_status *ps;
+	unsigned seen;		/* bit per field */
+	char *err;
+	size_t errlen;
+};
+
+static int parse_fail(struct parser *p, const char *what)
+{
+	snprintf(p->err, p->errlen, "/proc/self/status: %s", what);
+	errno = 0;
+	return -1;
+}
+
+/* One number in base 10 or 16 after tabs or spaces; *s moves past it. */
+static bool number(const char **s, const char *end, unsigned base,
+    uint64_t max, uint64_t *out)
+{
+	const char *c = *s;
+	uint64_t v = 0;
+	bool any = false;
+
+	while (c < end && (*c == '\t' || *c == ' '))
+		c++;
+	for (; c < end; c++) {
+		unsigned d;
+		if (*c >= '0' && *c <= '9')
+			d = (unsigned)(*c - '0');
+		else if (base == 16 && *c >= 'a' && *c <= 'f')
+			d = (unsigned)(*c - 'a' + 10);
+		else
+			break;
+		if (v > (max - d) / base)
+			return false;
+		v = v * base + d;
+		any = true;
+	}
+	*s = c;
+	*out = v;
+	return any;
+}
+
+/* Four ids, as the Uid: and Gid: lines give them. */
+static bool four_ids(const char *s, const char *end, uint32_t out[4])
+{
+	uint64_t v;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (!number(&s, end, 10, UINT32_MAX, &v))
+			return false;
+		out[i] = (uint32_t)v;
+	}
+	return s == end;
+}
+
+static bool one_number(const char *s, const char *end, unsigned base,
+    uint64_t *out)
+{
+	return number(&s, end, base, UINT64_MAX, out) && s == end;
+}
+
+static bool parse_field(struct parser *p, enum field f, const char *s,
+    const char *end)
+{
+	struct proc_status *ps = p->ps;
+	uint64_t nnp;
+
+	switch (f) {
+	case F_UID:	return four_ids(s, end, ps->uid);
+	case F_GID:	return four_ids(s, end, ps->gid);
+	case F_CAPINH:	return one_number(s, end, 16, &ps->cap_inh);
+	case F_CAPPRM:	return one_number(s, end, 16, &ps->cap_prm);
+	case F_CAPEFF:	return one_number(s, end, 16, &ps->cap_eff);
+	case F_CAPBND:	return one_number(s, end, 16, &ps->cap_bnd);
+	case F_CAPAMB:	return one_number(s, end, 16, &ps->cap_amb);
+	case F_NNP:
+		if (!one_number(s, end, 10, &nnp) || nnp > 1)
+			return false;
+		ps->no_new_privs = (int)nnp;
+		return true;
+	case F_COUNT:	break;
+	}
+	return false;
+}
+
+/* One line, without its newline. */
+static int feed_line(struct parser *p, const char *line, size_t len)
+{
+	enum field f;
+
+	/* Most of the 50-odd lines start with none of the keys' letters. */
+	if (len == 0 || strchr("UGCN", line[0]) == NULL)
+		return 0;
+	for (f = 0; f < F_COUNT; f++) {
+		size_t klen = field_key[f].len;
+		if (len < klen || memcmp(line, field_key[f].text, klen) != 0)
+			continue;
+		if (p->seen & (1u << f))
+			return parse_fail(p, "a line appears twice");
+		if (!parse_field(p, f, line + klen, line + len))
+			return parse_fail(p, "malformed line");
+		p->seen |= 1u << f;
+		return 0;
+	}
+	return 0;
+}
+
+static int check_complete(struct parser *p)
+{
+	if (p->seen != (1u << F_COUNT) - 1)
+		return parse_fail(p, "ids, capabilities or NoNewPrivs missing");
+	return 0;
+}
+
+int proc_status_parse(const char *text, size_t len, struct proc_status *ps,
+    char *err, size_t errlen)
+{
+	struct parser p = { ps, 0, err, errlen };
+	const char *end = text + len;
+
+	memset(ps, 0, sizeof(*ps));
+	while (text < end) {
+		const char *nl = memchr(text, '\n', (size_t)(end - text));
+		const char *stop = nl ? nl : end;
+		if (feed_line(&p, text, (size_t)(stop - text)) != 0)
+			return -1;
+		text = nl ? nl + 1 : end;
+	}
+	return check_complete(&p);
+}
+
+static int read_fail(char *err, size_t errlen, const char *what)
+{
+	int saved = errno;
+
+	snprintf(err, errlen, "/proc/self/status: %s: %s", what,
+	    strerror(saved));
+	errno = saved;
+	return -1;
+}
+
+/* The file must be procfs's: anything else mounted there could lie. */
+static int open_status(char *err, size_t errlen)
+{
+	struct statfs sf;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return read_fail(err, errlen, "open");
+	if (fstatfs(fd, &sf) != 0) {
+		read_fail(err, errlen, "fstatfs");
+	} else if (sf.f_type != PROC_SUPER_MAGIC) {
+		errno = EXDEV;
+		read_fail(err, errlen, "not on procfs");
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/* Feed the complete lines in buf[0..*fill), keep a partial one. */
+static int feed_block(struct parser *p, char *buf, size_t *fill,
+    bool *skipping)
+{
+	char *line = buf, *end = buf + *fill, *nl;
+
+	while ((nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+		if (!*skipping && feed_line(p, line, (size_t)(nl - line)) != 0)
+			return -1;
+		*skipping = false;
+		line = nl + 1;
+	}
+	*fill = (size_t)(end - line);
+	memmove(buf, line, *fill);
+	return 0;
+}
+
+int proc_status_read(struct proc_status *ps, char *err, size_t errlen)
+{
+	struct parser p = { ps, 0, err, errlen };
+	char buf[2048];
+	size_t fill = 0;
+	bool skipping = false;
+	int fd = open_status(err, errlen), rc = 0;
+
+	if (fd < 0)
+		return -1;
+	memset(ps, 0, sizeof(*ps));
+	for (;;) {
+		ssize_t n = read(fd, buf + fill, sizeof(buf) - fill);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = read_fail(err, errlen, "read");
+			break;
+		}
+		if (n == 0) {
+			/* The last line ends with a newline: a rest is
+			 * part of a line no wanted field is in. */
+			rc = check_complete(&p);
+			break;
+		}
+		fill += (size_t)n;
+		if ((rc = feed_block(&p, buf, &fill, &skipping)) != 0)
+			break;
+		if (fill == sizeof(buf)) {	/* a line longer than buf */
+			fill = 0;
+			skipping = true;
+		}
+	}
+	close(fd);
+	return rc;
+}
