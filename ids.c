@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <nss.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,43 @@
 
 /* uid_t and gid_t are 32-bit; (id_t)-1 means "unchanged" to the kernel. */
 #define ID_MAX 4294967294ULL
+
+/*
+ * A static privrun must never dlopen an NSS module: static glibc would load
+ * it with a libc of its own, whose heap is not the program's (a module that
+ * grows the group list with realloc, as libnss_systemd does, would free
+ * into the wrong heap), and whose internals must match the glibc privrun
+ * was linked with.  __nss_configure_lookup(3) replaces nsswitch.conf's
+ * services for a database in this process: "files" is built into libc.
+ * nscd is not asked either, for a database configured so.
+ */
+bool ids_init(char *err, size_t errlen)
+{
+#ifdef PRIVRUN_FILES_ONLY
+	static const char *const db[] = { "passwd", "group", "initgroups" };
+	size_t i;
+
+	for (i = 0; i < sizeof(db) / sizeof(db[0]); i++)
+		if (__nss_configure_lookup(db[i], "files") != 0) {
+			snprintf(err, errlen, "cannot restrict the %s "
+			    "database to files", db[i]);
+			return false;
+		}
+#else
+	(void)err;
+	(void)errlen;
+#endif
+	return true;
+}
+
+const char *ids_source(void)
+{
+#ifdef PRIVRUN_FILES_ONLY
+	return "static: users and groups from /etc/passwd and /etc/group only";
+#else
+	return "users and groups as nsswitch.conf says";
+#endif
+}
 
 bool is_numeric(const char *s)
 {

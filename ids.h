@@ -26,6 +26,14 @@ struct identity {
 };
 
 /*
+ * Set up the user and group databases; false with a message on failure.
+ * A static build (make STATIC=1) reads /etc/passwd and /etc/group only.
+ */
+bool ids_init(char *err, size_t errlen);
+/* Where users and groups come from, for --version. */
+const char *ids_source(void);
+
+/*
  * Parse a decimal number in [0, max]: digits only, no sign, no blanks, no
  * leading zero (so "010" is never read as octal by one tool and decimal by
  * another).  Returns false on anything else.

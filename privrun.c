@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "fds.h"
 #include "guard.h"
+#include "ids.h"
 #include "monitor.h"
 #include "opts.h"
 #include "policy.h"
@@ -36,6 +37,14 @@ static void refuse_malformed_start(int argc, char **argv)
 		die("start", "refusing an empty argument vector");
 }
 
+static void start_lookups(void)
+{
+	char err[128];
+
+	if (!ids_init(err, sizeof(err)))
+		die("start", "%s", err);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	char err[512];
@@ -47,7 +56,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		exit(0);
 	}
 	if (o->version) {
-		printf("privrun %s\n", PRIVRUN_VERSION);
+		printf("privrun %s (%s)\n", PRIVRUN_VERSION, ids_source());
 		exit(0);
 	}
 	if (!opts_validate(o, err, sizeof(err)))
@@ -159,6 +168,7 @@ int main(int argc, char **argv)
 	fds_tidy_at_start();
 	if (privs_init() != 0)
 		die("start", "%s", privs_error());
+	start_lookups();
 	parse_options(argc, argv, &o);
 	target_resolve(&o, &id);
 	resources_parse(&o, &id, &res);

@@ -6,8 +6,10 @@
  * The file is read in blocks through a fixed buffer, line by line: a line
  * too long for it (a "Groups:" line of thousands of groups) is skipped,
  * and none of the lines wanted here is ever that long.  Every wanted line
- * must be there exactly once and be well formed, or the read fails: the
- * verification that relies on it must not pass on a short read.
+ * must be there once and be well formed, or the read fails: the
+ * verification that relies on it must not pass on a short read.  Reading
+ * stops once every wanted line is in (NoNewPrivs comes about two thirds
+ * into the file).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -121,31 +123,51 @@ static bool parse_field(struct parser *p, enum field f, const char *s,
 	return false;
 }
 
+/* Which field a line holds, F_COUNT for none: most lines are skipped on
+ * their first letter. */
+static enum field field_of(const char *line, size_t len)
+{
+	enum field f, first, last;
+
+	if (len == 0)
+		return F_COUNT;
+	switch (line[0]) {
+	case 'U':	first = last = F_UID; break;
+	case 'G':	first = last = F_GID; break;
+	case 'C':	first = F_CAPINH; last = F_CAPAMB; break;
+	case 'N':	first = last = F_NNP; break;
+	default:	return F_COUNT;
+	}
+	for (f = first; f <= last; f++)
+		if (len >= field_key[f].len &&
+		    memcmp(line, field_key[f].text, field_key[f].len) == 0)
+			return f;
+	return F_COUNT;
+}
+
+static bool complete(const struct parser *p)
+{
+	return p->seen == (1u << F_COUNT) - 1;
+}
+
 /* One line, without its newline. */
 static int feed_line(struct parser *p, const char *line, size_t len)
 {
-	enum field f;
+	enum field f = field_of(line, len);
 
-	/* Most of the 50-odd lines start with none of the keys' letters. */
-	if (len == 0 || strchr("UGCN", line[0]) == NULL)
+	if (f == F_COUNT)
 		return 0;
-	for (f = 0; f < F_COUNT; f++) {
-		size_t klen = field_key[f].len;
-		if (len < klen || memcmp(line, field_key[f].text, klen) != 0)
-			continue;
-		if (p->seen & (1u << f))
-			return parse_fail(p, "a line appears twice");
-		if (!parse_field(p, f, line + klen, line + len))
-			return parse_fail(p, "malformed line");
-		p->seen |= 1u << f;
-		return 0;
-	}
+	if (p->seen & (1u << f))
+		return parse_fail(p, "a line appears twice");
+	if (!parse_field(p, f, line + field_key[f].len, line + len))
+		return parse_fail(p, "malformed line");
+	p->seen |= 1u << f;
 	return 0;
 }
 
 static int check_complete(struct parser *p)
 {
-	if (p->seen != (1u << F_COUNT) - 1)
+	if (!complete(p))
 		return parse_fail(p, "ids, capabilities or NoNewPrivs missing");
 	return 0;
 }
@@ -157,7 +179,7 @@ int proc_status_parse(const char *text, size_t len, struct proc_status *ps,
 	const char *end = text + len;
 
 	memset(ps, 0, sizeof(*ps));
-	while (text < end) {
+	while (text < end && !complete(&p)) {
 		const char *nl = memchr(text, '\n', (size_t)(end - text));
 		const char *stop = nl ? nl : end;
 		if (feed_line(&p, text, (size_t)(stop - text)) != 0)
@@ -203,7 +225,8 @@ static int feed_block(struct parser *p, char *buf, size_t *fill,
 {
 	char *line = buf, *end = buf + *fill, *nl;
 
-	while ((nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+	while (!complete(p) &&
+	    (nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
 		if (!*skipping && feed_line(p, line, (size_t)(nl - line)) != 0)
 			return -1;
 		*skipping = false;
@@ -241,6 +264,8 @@ int proc_status_read(struct proc_status *ps, char *err, size_t errlen)
 		}
 		fill += (size_t)n;
 		if ((rc = feed_block(&p, buf, &fill, &skipping)) != 0)
+			break;
+		if (complete(&p))	/* the rest holds none of them */
 			break;
 		if (fill == sizeof(buf)) {	/* a line longer than buf */
 			fill = 0;

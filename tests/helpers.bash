@@ -99,3 +99,8 @@ wait_for() {
 	done
 	"$@"
 }
+
+# is_static BINARY: linked without a dynamic loader (make STATIC=1).
+is_static() {
+	! readelf -lW "$1" | grep -q 'INTERP'
+}

@@ -106,3 +106,41 @@ load helpers
 	assert_success
 	assert_dropped_to 0 0 ""
 }
+
+# with_nsswitch LINE CMD...: CMD with /etc/nsswitch.conf holding only
+# LINE for passwd, group and initgroups, in a mount namespace of its own.
+with_nsswitch() {
+	local conf=$BATS_TEST_TMPDIR/nsswitch.conf line=$1
+	shift
+	printf 'passwd: %s\ngroup: %s\ninitgroups: %s\n' "$line" "$line" \
+		"$line" >"$conf"
+	unshare --mount --propagation private -- sh -c \
+		'mount --bind "$0" /etc/nsswitch.conf && exec "$@"' "$conf" "$@"
+}
+
+@test "users and groups: the static build reads only /etc/passwd and /etc/group and loads no NSS module; the dynamic one follows nsswitch.conf" {
+	run --separate-stderr with_nsswitch "files prnomodule" \
+		strace -f -e trace=openat,connect -o "$BATS_TEST_TMPDIR/trace" \
+		"$PRIVRUN" -u no-such-user -- /bin/true 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: user: 'no-such-user': no such user"
+	run cat "$BATS_TEST_TMPDIR/trace"
+	assert_output --partial '"/etc/passwd"'
+	run "$PRIVRUN" --version
+	if is_static "$PRIVRUN"; then
+		assert_output "privrun $(sed -n 's/^VERSION *= *//p' "$BATS_TEST_DIRNAME/../Makefile") (static: users and groups from /etc/passwd and /etc/group only)"
+		run cat "$BATS_TEST_TMPDIR/trace"
+		refute_output --partial 'prnomodule'
+		refute_output --partial '.so'
+		refute_output --partial 'nscd'
+	else
+		assert_output --partial '(users and groups as nsswitch.conf says)'
+		run cat "$BATS_TEST_TMPDIR/trace"
+		assert_output --partial 'libnss_prnomodule.so.2'
+	fi
+	# Either way a user in /etc/passwd, and its groups from /etc/group.
+	run with_nsswitch "files prnomodule" "$PRIVRUN" -u prtest-a -- \
+		"$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4001 4001 "4100 4101"
+}

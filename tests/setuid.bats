@@ -227,15 +227,17 @@ peer uid=4001 gid=4001"
 	# The kernel makes a setuid exec non-dumpable by itself; privrun's own
 	# PR_SET_DUMPABLE 0 is belt and braces here, so this checks the
 	# property, not that call.
-	# Hold privrun at its first passwd lookup: a FIFO over /etc/passwd, in
-	# a mount namespace of this test's own.  The caller's ids are set by
+	# Hold privrun at its first read of /etc/nsswitch.conf (the first
+	# lookup of a dynamic build, the start of a static one): a FIFO over
+	# it, in a mount namespace of this test's own.  Not /etc/passwd: glibc
+	# seeks in that, which a FIFO refuses.  The caller's ids are set by
 	# plain system calls (setpriv would look the user up, and block too).
-	fifo=$BATS_TEST_TMPDIR/passwd.fifo
+	fifo=$BATS_TEST_TMPDIR/nsswitch.fifo
 	mkfifo -m 0666 "$fifo"
 	chmod a+x "$BATS_TEST_TMPDIR"
-	cp /etc/passwd "$BATS_TEST_TMPDIR/passwd.real"
+	cp /etc/nsswitch.conf "$BATS_TEST_TMPDIR/nsswitch.real"
 	run timeout 30 unshare --mount --propagation private -- bash -c '
-		mount --bind "$1" /etc/passwd
+		mount --bind "$1" /etc/nsswitch.conf
 		as4001() {
 			/usr/bin/python3 -I -c "import os, sys
 os.setgroups([]); os.setresgid(4001, 4001, 4001); os.setresuid(4001, 4001, 4001)
@@ -261,14 +263,14 @@ PTRACE_ATTACH = 16
 r = libc.ptrace(PTRACE_ATTACH, int(sys.argv[1]), 0, 0)
 print(\"ptrace:\", \"attached\" if r == 0 else ctypes.get_errno())
 " "$pid"
-		# privrun reads the passwd file more than once: feed it each
-		# time until it is done.
+		# nsswitch.conf may be read more than once: feed it each time
+		# until privrun is done.
 		while kill -0 "$pid" 2>/dev/null; do
 			timeout 1 sh -c "cat \"\$0\" >\"\$1\"" "$3" "$1"
 		done &
 		wait "$pid"
 		echo "status $?"
-	' - "$fifo" "$PRIVRUN_SUID" "$BATS_TEST_TMPDIR/passwd.real"
+	' - "$fifo" "$PRIVRUN_SUID" "$BATS_TEST_TMPDIR/nsswitch.real"
 	assert_success
 	assert_line --regexp $'^Uid:\t4001\t0\t0\t0$'
 	assert_line --regexp '^cat: /proc/[0-9]+/environ: Permission denied$'
