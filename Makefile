@@ -184,7 +184,8 @@ uninstall:
 
 clean:
 	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(BENCH_BINS) \
-		$(CLIENT_LIB) privrun_client.o
+		$(CLIENT_LIB) privrun_client.o bench/privrun-static
+	rm -rf build-static
 
 .PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
 
@@ -235,7 +236,17 @@ fuzz-run: fuzz
 # (BENCH_ROUNDS rounds per table) and prints markdown tables.
 BENCH_ROUNDS ?= 300
 
-bench-build: privrun $(BENCH_BINS)
+bench-build: privrun $(BENCH_BINS) bench/privrun-static
+
+# The static build (STATIC=1) beside the default one, for bench/run: the
+# same sources and flags, built in build-static/.  Never sanitized (static).
+bench/privrun-static: $(SRCS) $(wildcard *.h) Makefile
+	rm -rf build-static
+	mkdir build-static
+	cp $(SRCS) $(wildcard *.h) Makefile build-static/
+	$(MAKE) -C build-static STATIC=1 \
+		CFLAGS="$(filter-out -fsanitize=%,$(CFLAGS))" privrun
+	cp build-static/privrun $@
 
 bench/%: bench/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
