@@ -91,33 +91,90 @@ static void resolve_owner(struct resource *r, const struct identity *id)
 		die("bind", "%s: group %s", r->spec.text, err);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	const struct resource *ra = *(const struct resource *const *)a;
+	const struct resource *rb = *(const struct resource *const *)b;
+	int c = strcmp(ra->spec.name, rb->spec.name);
+
+	/* Equal names stay in command-line order: the array is r->res. */
+	return c != 0 ? c : (ra > rb) - (ra < rb);
+}
+
+/*
+ * The first resource, in command-line order, whose name an earlier one
+ * already has, and that earlier one: *dup is n when every name is
+ * distinct.  Sorted by name (and order) rather than compared pairwise, so
+ * that a thousand --bind take n log n comparisons, not n squared.
+ */
+static void find_duplicate(const struct resource *res, size_t n,
+    size_t *dup, size_t *first)
+{
+	const struct resource **sorted;
+	size_t i;
+
+	*dup = n;
+	if (n < 2)
+		return;
+	sorted = calloc(n, sizeof(*sorted));
+	if (sorted == NULL)
+		die_errno("resources", "calloc");
+	for (i = 0; i < n; i++)
+		sorted[i] = &res[i];
+	qsort(sorted, n, sizeof(*sorted), by_name);
+	/* In a run of equal names, the second one (the earliest repeat) has
+	 * the first one (the earliest use) just before it. */
+	for (i = 1; i < n; i++)
+		if ((size_t)(sorted[i] - res) < *dup &&
+		    strcmp(sorted[i]->spec.name,
+		    sorted[i - 1]->spec.name) == 0) {
+			*dup = (size_t)(sorted[i] - res);
+			*first = (size_t)(sorted[i - 1] - res);
+		}
+	free(sorted);
+}
+
+static const char *step_of(enum spec_kind kind)
+{
+	return kind == SPEC_BIND ? "bind" : "open";
+}
+
+/*
+ * Errors come in the order a check of one resource after another would
+ * give them: for each in turn, its spec, then its name against the earlier
+ * ones, then its unix socket owner.
+ */
 void resources_parse(const struct options *o, const struct identity *id,
     struct resources *r)
 {
 	char err[640];
-	size_t i, j;
+	size_t i, dup, first = 0;
+	bool bad = false;
 
 	memset(r, 0, sizeof(*r));
 	r->res = calloc(o->nres + 1, sizeof(*r->res));
 	if (r->res == NULL)
 		die_errno("resources", "calloc");
-	for (i = 0; i < o->nres; i++) {
-		struct resource *res = &r->res[i];
-		const char *step = o->res[i].kind == SPEC_BIND ? "bind" : "open";
-
-		if (!spec_parse(o->res[i].kind, o->res[i].arg, &res->spec, err,
-		    sizeof(err)))
-			die(step, "%s", err);
-		for (j = 0; j < i; j++)
-			if (strcmp(r->res[j].spec.name, res->spec.name) == 0)
-				die(step, "'%s': name '%s' is already used by "
-				    "'%s'", res->spec.text, res->spec.name,
-				    r->res[j].spec.text);
-		if (res->spec.kind == SPEC_BIND && res->spec.family == AF_UNIX)
-			resolve_owner(res, id);
+	/* r->n counts the parsed ones: a bad spec ends the list there. */
+	while (r->n < o->nres && !bad) {
+		struct resource *res = &r->res[r->n];
 		res->fd = -1;
-		r->n++;
+		bad = !spec_parse(o->res[r->n].kind, o->res[r->n].arg,
+		    &res->spec, err, sizeof(err));
+		if (!bad)
+			r->n++;
 	}
+	find_duplicate(r->res, r->n, &dup, &first);
+	for (i = 0; i < r->n && i < dup; i++)
+		if (r->res[i].spec.kind == SPEC_BIND &&
+		    r->res[i].spec.family == AF_UNIX)
+			resolve_owner(&r->res[i], id);
+	if (dup < r->n)
+		die(step_of(r->res[dup].spec.kind), "'%s': name '%s' is "
+		    "already used by '%s'", r->res[dup].spec.text,
+		    r->res[dup].spec.name, r->res[first].spec.text);
+	if (bad)
+		die(step_of(o->res[r->n].kind), "%s", err);
 }
 
 /* LISTEN_FDS / LISTEN_PID as sd_listen_fds(3) reads them, strictly. */
@@ -561,8 +618,7 @@ void resources_open(struct resources *r)
 		int fd = open_one(&op, res);
 
 		if (fd < 0 || place(&op, fd, want) != 0)
-			cleanup_and_die(&op, res->spec.kind == SPEC_BIND ?
-			    "bind" : "open");
+			cleanup_and_die(&op, step_of(res->spec.kind));
 		res->fd = want;
 	}
 	for (i = 0; i < op.ncreated; i++)
@@ -612,7 +668,7 @@ void resources_print_plan(const struct resources *r)
 	for (i = 0; i < r->n; i++)
 		printf("resource: fd %zu name %s: %s %s\n",
 		    FDS_FIRST_PASSED + r->inherited + i, r->res[i].spec.name,
-		    r->res[i].spec.kind == SPEC_BIND ? "bind" : "open",
+		    step_of(r->res[i].spec.kind),
 		    r->res[i].spec.text);
 }
 

@@ -453,3 +453,46 @@ PY
 	assert_equal "$output" ""
 	assert_equal "$stderr" "privrun: pass-listen-fds: LISTEN_FDS '1x' is not a number"
 }
+
+@test "a name repeated among 1000 resources names the earliest repeat and its first use" {
+	args=()
+	for i in $(seq 0 999); do
+		case $i in
+		100) args+=(-b "api=tcp4:127.0.0.1:$((20000 + i))") ;;
+		600) args+=(-b "web=tcp4:127.0.0.1:$((20000 + i))") ;;
+		650) args+=(-o "web=/etc/hostname") ;;
+		700) args+=(-b "web=udp4:127.0.0.1:$((20000 + i))") ;;
+		900) args+=(-b "api=udp4:127.0.0.1:$((20000 + i))") ;;
+		950) args+=(-b "tcp4:127.0.0.1:99999") ;;
+		*) args+=(-b "tcp4:127.0.0.1:$((20000 + i))") ;;
+		esac
+	done
+	refuse "privrun: open: 'web=/etc/hostname': name 'web' is already used by 'web=tcp4:127.0.0.1:20600'" \
+		bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+	# A default name repeated: the text of both, in command-line order.
+	args[$((2 * 999 + 1))]=tcp4:127.0.0.1:20998
+	args[$((2 * 950 + 1))]=tcp4:127.0.0.1:20950
+	args[$((2 * 650))]=-b
+	args[$((2 * 650 + 1))]=tcp4:127.0.0.1:20650
+	args[$((2 * 900 + 1))]=udp4:127.0.0.1:20900
+	refuse "privrun: bind: 'web=udp4:127.0.0.1:20700': name 'web' is already used by 'web=tcp4:127.0.0.1:20600'" \
+		bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+	args[$((2 * 700 + 1))]=udp4:127.0.0.1:20700
+	refuse "privrun: bind: 'tcp4:127.0.0.1:20998': name 'tcp4-127.0.0.1-20998' is already used by 'tcp4:127.0.0.1:20998'" \
+		bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+	run ss -Htuln
+	assert_output ""
+}
+
+@test "errors come in command-line order: a bad spec, a repeated name, an unknown owner" {
+	refuse "privrun: bind: 'tcp:99999': '99999' is not a port (0 to 65535)" \
+		"$PRIVRUN" -u nobody -b tcp:81 -b tcp:99999 -b tcp:81 -- "$PROBE"
+	refuse "privrun: bind: 'tcp:81': name 'tcp-81' is already used by 'tcp:81'" \
+		"$PRIVRUN" -u nobody -b tcp:81 -b tcp:81 -b tcp:99999 -- "$PROBE"
+	refuse "privrun: bind: unix:$RUN/x.sock,owner=no-such-user: owner 'no-such-user': no such user" \
+		"$PRIVRUN" -u nobody -b unix:$RUN/x.sock,owner=no-such-user -b tcp:81 -b tcp:81 -- "$PROBE"
+	refuse "privrun: bind: 'tcp:81': name 'tcp-81' is already used by 'tcp:81'" \
+		"$PRIVRUN" -u nobody -b tcp:81 -b tcp:81 -b unix:$RUN/x.sock,owner=no-such-user -- "$PROBE"
+	run ls -A "$RUN"
+	assert_output ""
+}
