@@ -552,7 +552,7 @@ int resources_open_single(const struct spec *s, char *err, size_t errlen)
 		    s->text);
 		return -1;
 	}
-	r.spec = *s;
+	r.spec = *s;		/* shares s's path: s's owner frees it */
 	r.granted = true;	/* the allow list, within the policy, says so */
 	fd = open_one(&op, &r);
 	if (fd < 0)
@@ -679,6 +679,8 @@ void resources_free(struct resources *r)
 	for (i = 0; i < r->inherited; i++)
 		free(r->inherited_names[i]);
 	free(r->inherited_names);
+	for (i = 0; i < r->n; i++)
+		spec_free(&r->res[i].spec);
 	free(r->res);
 	memset(r, 0, sizeof(*r));
 }
