@@ -41,10 +41,20 @@ struct created {
 	char base[108];
 };
 
+/* The rights a resource is opened with: see rights_for(). */
+enum rights {
+	RIGHTS_OWN,		/* privs_root() */
+	RIGHTS_CALLER,		/* privs_caller(0) */
+	RIGHTS_CALLER_BIND,	/* privs_caller(CAP_NET_BIND_SERVICE) */
+};
+
 struct opener {
 	struct created *created;
 	size_t ncreated;
 	int high;		/* helper fds live at or above this number */
+	bool raised;		/* a run of binds holds rights (see below) */
+	enum rights rights;	/* which */
+	size_t run_start;	/* the run's first resource */
 	char err[1024];
 };
 
@@ -501,17 +511,25 @@ static int open_file(struct opener *op, const struct resource *r)
  * user's group and nothing else privileged rides along), or privrun's own
  * privileges for a file the rule names.  Otherwise, privrun's own.
  */
-static int raise_for(const struct resource *r)
+static enum rights rights_for(const struct resource *r)
 {
 	/* The monitor holds only what its allow list, which the policy
 	 * bounds, needs: privs_root() raises just that. */
 	if (!privs_untrusted_caller() || privs_monitoring())
-		return privs_root();
+		return RIGHTS_OWN;
 	if (!r->granted)
-		return privs_caller(0);
+		return RIGHTS_CALLER;
 	if (r->spec.kind == SPEC_OPEN)
+		return RIGHTS_OWN;
+	return RIGHTS_CALLER_BIND;
+}
+
+static int raise_rights(enum rights rights)
+{
+	if (rights == RIGHTS_OWN)
 		return privs_root();
-	return privs_caller(UINT64_C(1) << CAP_NET_BIND_SERVICE);
+	return privs_caller(rights == RIGHTS_CALLER_BIND ?
+	    UINT64_C(1) << CAP_NET_BIND_SERVICE : 0);
 }
 
 static int open_one(struct opener *op, struct resource *r)
@@ -519,7 +537,7 @@ static int open_one(struct opener *op, struct resource *r)
 	const struct spec *s = &r->spec;
 	int fd;
 
-	if (raise_for(r) != 0)
+	if (raise_rights(rights_for(r)) != 0)
 		return FAIL(op, "%s: %s", s->text, privs_error());
 	if (s->kind == SPEC_OPEN)
 		fd = open_file(op, r);
@@ -601,6 +619,78 @@ static void check_fd_limit(const struct resources *r)
 		    (unsigned long long)rl.rlim_cur);
 }
 
+/*
+ * A tcp or udp socket needs nothing while raised but socket(2),
+ * setsockopt(2), bind(2) and listen(2), and place() after them: a run of
+ * them that needs the same rights shares one raise and one relinquish
+ * (two capget/capset pairs fewer per socket).  A unix socket changes its
+ * file system ids around the bind, and a file is looked up by path: each
+ * of those keeps its own raise and relinquish (open_one()).
+ */
+static bool shares_raise(const struct resource *r)
+{
+	return r->spec.kind == SPEC_BIND && r->spec.family != AF_UNIX;
+}
+
+static int open_in_run(struct opener *op, const struct resources *r,
+    size_t i)
+{
+	const struct resource *res = &r->res[i];
+	enum rights rights = rights_for(res);
+
+	if (!op->raised) {
+		if (raise_rights(rights) != 0)
+			return FAIL(op, "%s: %s", res->spec.text,
+			    privs_error());
+		op->raised = true;
+		op->rights = rights;
+		op->run_start = i;
+	}
+	return open_inet(op, &res->spec);
+}
+
+/* Lower what the run before resource end held; trace what it opened. */
+static int end_run(struct opener *op, const struct resources *r, size_t end)
+{
+	size_t i;
+
+	if (!op->raised)
+		return 0;
+	op->raised = false;
+	if (privs_relinquish() != 0)
+		return -1;
+	for (i = op->run_start; i < end; i++)
+		trace("opened %s as fd %d, name %s", r->res[i].spec.text,
+		    r->res[i].fd, r->res[i].spec.name);
+	return 0;
+}
+
+static void end_run_or_die(struct opener *op, const struct resources *r,
+    size_t end)
+{
+	const struct spec *last = &r->res[end - 1].spec;
+
+	if (end_run(op, r, end) == 0)
+		return;
+	snprintf(op->err, sizeof(op->err), "%s: %s", last->text,
+	    privs_error());
+	cleanup_and_die(op, step_of(last->kind));
+}
+
+/* Resource i failed: lower a run's rights first, then clean up. */
+static void die_opening(struct opener *op, const struct resources *r,
+    size_t i)
+{
+	size_t len;
+
+	if (end_run(op, r, i) != 0) {
+		len = strlen(op->err);
+		snprintf(op->err + len, sizeof(op->err) - len, "; then %s",
+		    privs_error());
+	}
+	cleanup_and_die(op, step_of(r->res[i].spec.kind));
+}
+
 void resources_open(struct resources *r)
 {
 	struct opener op = { .high = resources_end(r) + 4 };
@@ -615,12 +705,18 @@ void resources_open(struct resources *r)
 	for (i = 0; i < r->n; i++) {
 		struct resource *res = &r->res[i];
 		int want = FDS_FIRST_PASSED + (int)(r->inherited + i);
-		int fd = open_one(&op, res);
+		int fd;
 
+		if (op.raised && (!shares_raise(res) ||
+		    rights_for(res) != op.rights))
+			end_run_or_die(&op, r, i);
+		fd = shares_raise(res) ? open_in_run(&op, r, i) :
+		    open_one(&op, res);
 		if (fd < 0 || place(&op, fd, want) != 0)
-			cleanup_and_die(&op, step_of(res->spec.kind));
+			die_opening(&op, r, i);
 		res->fd = want;
 	}
+	end_run_or_die(&op, r, r->n);
 	for (i = 0; i < op.ncreated; i++)
 		close(op.created[i].dirfd);
 	free(op.created);
