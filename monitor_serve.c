@@ -65,6 +65,10 @@ void monitor_allow_parse(const struct options *o, struct monitor_allowlist *l)
 
 void monitor_allow_free(struct monitor_allowlist *l)
 {
+	size_t i;
+
+	for (i = 0; l->a != NULL && i < l->n; i++)
+		spec_free(&l->a[i].spec);
 	free(l->a);
 	l->a = NULL;
 	l->n = 0;
@@ -153,14 +157,30 @@ static int refuse(unsigned code, unsigned *status, char *msg, size_t msglen,
 	return -1;
 }
 
+/* Whether the allow list lets the program have s, and if not why not. */
+static const char *refusal(const struct monitor_allowlist *l,
+    const struct spec *s)
+{
+	bool ok = false;
+	size_t i;
+
+	if (s->kind == SPEC_BIND && s->family == AF_UNIX)
+		return "the monitor serves tcp and udp sockets only";
+	if (s->kind == SPEC_BIND && forbidden_option(s) != NULL)
+		return "this socket option is not served";
+	for (i = 0; i < l->n && !ok; i++)
+		ok = s->kind == SPEC_BIND ? bind_allowed(&l->a[i], s) :
+		    open_allowed(&l->a[i], s);
+	return ok ? NULL : "not in the monitor's allow list";
+}
+
 int monitor_serve(const struct monitor_allowlist *l,
     const struct monitor_request *req, unsigned *status, char *msg,
     size_t msglen)
 {
 	struct spec s;
 	char err[1024];
-	bool ok = false;
-	size_t i;
+	const char *why;
 	int fd;
 
 	if (!spec_parse(req->type == PRIVRUN_REQ_BIND ? SPEC_BIND : SPEC_OPEN,
@@ -169,25 +189,16 @@ int monitor_serve(const struct monitor_allowlist *l,
 		snprintf(msg, msglen, "%s", err);
 		return -1;
 	}
-	if (s.kind == SPEC_BIND && s.family == AF_UNIX)
-		return refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text,
-		    "the monitor serves tcp and udp sockets only");
-	if (s.kind == SPEC_BIND && forbidden_option(&s) != NULL)
-		return refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text,
-		    "this socket option is not served");
-	for (i = 0; i < l->n && !ok; i++)
-		ok = s.kind == SPEC_BIND ? bind_allowed(&l->a[i], &s) :
-		    open_allowed(&l->a[i], &s);
-	if (!ok)
-		return refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text,
-		    "not in the monitor's allow list");
-	fd = resources_open_single(&s, err, sizeof(err));
-	if (fd < 0) {
+	why = refusal(l, &s);
+	if (why != NULL) {
+		fd = refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text, why);
+	} else if ((fd = resources_open_single(&s, err, sizeof(err))) < 0) {
 		*status = PRIVRUN_E_FAILED;
 		snprintf(msg, msglen, "%s", err);
-		return -1;
+	} else {
+		*status = PRIVRUN_OK;
+		snprintf(msg, msglen, "%s: ok", s.text);
 	}
-	*status = PRIVRUN_OK;
-	snprintf(msg, msglen, "%s: ok", s.text);
+	spec_free(&s);
 	return fd;
 }

@@ -192,13 +192,19 @@ static bool parse_open(struct cursor *c, const char *w,
 		    "path, with no NAME=", w);
 	if (!spec_parse(SPEC_OPEN, w, &s, err, sizeof(err)))
 		return syntax(c, "open %s", err);
-	if (s.follow)
+	if (s.follow) {
+		spec_free(&s);
 		return syntax(c, "open '%s': 'follow' is not allowed in a "
 		    "policy: name the file itself", w);
-	o->path = strdup(s.path);
+	}
 	o->text = strdup(w);
-	if (o->path == NULL || o->text == NULL)
+	if (o->text == NULL) {
+		spec_free(&s);
 		return syntax(c, "out of memory");
+	}
+	/* The rule takes the spec's path over: policy_free() frees it. */
+	o->path = s.path;
+	s.path = NULL;
 	o->oflags = s.oflags;
 	o->allow_fifo = s.allow_fifo;
 	o->allow_device = s.allow_device;

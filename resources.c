@@ -41,10 +41,20 @@ struct created {
 	char base[108];
 };
 
+/* The rights a resource is opened with: see rights_for(). */
+enum rights {
+	RIGHTS_OWN,		/* privs_root() */
+	RIGHTS_CALLER,		/* privs_caller(0) */
+	RIGHTS_CALLER_BIND,	/* privs_caller(CAP_NET_BIND_SERVICE) */
+};
+
 struct opener {
 	struct created *created;
 	size_t ncreated;
 	int high;		/* helper fds live at or above this number */
+	bool raised;		/* a run of binds holds rights (see below) */
+	enum rights rights;	/* which */
+	size_t run_start;	/* the run's first resource */
 	char err[1024];
 };
 
@@ -91,33 +101,90 @@ static void resolve_owner(struct resource *r, const struct identity *id)
 		die("bind", "%s: group %s", r->spec.text, err);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	const struct resource *ra = *(const struct resource *const *)a;
+	const struct resource *rb = *(const struct resource *const *)b;
+	int c = strcmp(ra->spec.name, rb->spec.name);
+
+	/* Equal names stay in command-line order: the array is r->res. */
+	return c != 0 ? c : (ra > rb) - (ra < rb);
+}
+
+/*
+ * The first resource, in command-line order, whose name an earlier one
+ * already has, and that earlier one: *dup is n when every name is
+ * distinct.  Sorted by name (and order) rather than compared pairwise, so
+ * that a thousand --bind take n log n comparisons, not n squared.
+ */
+static void find_duplicate(const struct resource *res, size_t n,
+    size_t *dup, size_t *first)
+{
+	const struct resource **sorted;
+	size_t i;
+
+	*dup = n;
+	if (n < 2)
+		return;
+	sorted = calloc(n, sizeof(*sorted));
+	if (sorted == NULL)
+		die_errno("resources", "calloc");
+	for (i = 0; i < n; i++)
+		sorted[i] = &res[i];
+	qsort(sorted, n, sizeof(*sorted), by_name);
+	/* In a run of equal names, the second one (the earliest repeat) has
+	 * the first one (the earliest use) just before it. */
+	for (i = 1; i < n; i++)
+		if ((size_t)(sorted[i] - res) < *dup &&
+		    strcmp(sorted[i]->spec.name,
+		    sorted[i - 1]->spec.name) == 0) {
+			*dup = (size_t)(sorted[i] - res);
+			*first = (size_t)(sorted[i - 1] - res);
+		}
+	free(sorted);
+}
+
+static const char *step_of(enum spec_kind kind)
+{
+	return kind == SPEC_BIND ? "bind" : "open";
+}
+
+/*
+ * Errors come in the order a check of one resource after another would
+ * give them: for each in turn, its spec, then its name against the earlier
+ * ones, then its unix socket owner.
+ */
 void resources_parse(const struct options *o, const struct identity *id,
     struct resources *r)
 {
 	char err[640];
-	size_t i, j;
+	size_t i, dup, first = 0;
+	bool bad = false;
 
 	memset(r, 0, sizeof(*r));
 	r->res = calloc(o->nres + 1, sizeof(*r->res));
 	if (r->res == NULL)
 		die_errno("resources", "calloc");
-	for (i = 0; i < o->nres; i++) {
-		struct resource *res = &r->res[i];
-		const char *step = o->res[i].kind == SPEC_BIND ? "bind" : "open";
-
-		if (!spec_parse(o->res[i].kind, o->res[i].arg, &res->spec, err,
-		    sizeof(err)))
-			die(step, "%s", err);
-		for (j = 0; j < i; j++)
-			if (strcmp(r->res[j].spec.name, res->spec.name) == 0)
-				die(step, "'%s': name '%s' is already used by "
-				    "'%s'", res->spec.text, res->spec.name,
-				    r->res[j].spec.text);
-		if (res->spec.kind == SPEC_BIND && res->spec.family == AF_UNIX)
-			resolve_owner(res, id);
+	/* r->n counts the parsed ones: a bad spec ends the list there. */
+	while (r->n < o->nres && !bad) {
+		struct resource *res = &r->res[r->n];
 		res->fd = -1;
-		r->n++;
+		bad = !spec_parse(o->res[r->n].kind, o->res[r->n].arg,
+		    &res->spec, err, sizeof(err));
+		if (!bad)
+			r->n++;
 	}
+	find_duplicate(r->res, r->n, &dup, &first);
+	for (i = 0; i < r->n && i < dup; i++)
+		if (r->res[i].spec.kind == SPEC_BIND &&
+		    r->res[i].spec.family == AF_UNIX)
+			resolve_owner(&r->res[i], id);
+	if (dup < r->n)
+		die(step_of(r->res[dup].spec.kind), "'%s': name '%s' is "
+		    "already used by '%s'", r->res[dup].spec.text,
+		    r->res[dup].spec.name, r->res[first].spec.text);
+	if (bad)
+		die(step_of(o->res[r->n].kind), "%s", err);
 }
 
 /* LISTEN_FDS / LISTEN_PID as sd_listen_fds(3) reads them, strictly. */
@@ -444,17 +511,25 @@ static int open_file(struct opener *op, const struct resource *r)
  * user's group and nothing else privileged rides along), or privrun's own
  * privileges for a file the rule names.  Otherwise, privrun's own.
  */
-static int raise_for(const struct resource *r)
+static enum rights rights_for(const struct resource *r)
 {
 	/* The monitor holds only what its allow list, which the policy
 	 * bounds, needs: privs_root() raises just that. */
 	if (!privs_untrusted_caller() || privs_monitoring())
-		return privs_root();
+		return RIGHTS_OWN;
 	if (!r->granted)
-		return privs_caller(0);
+		return RIGHTS_CALLER;
 	if (r->spec.kind == SPEC_OPEN)
+		return RIGHTS_OWN;
+	return RIGHTS_CALLER_BIND;
+}
+
+static int raise_rights(enum rights rights)
+{
+	if (rights == RIGHTS_OWN)
 		return privs_root();
-	return privs_caller(UINT64_C(1) << CAP_NET_BIND_SERVICE);
+	return privs_caller(rights == RIGHTS_CALLER_BIND ?
+	    UINT64_C(1) << CAP_NET_BIND_SERVICE : 0);
 }
 
 static int open_one(struct opener *op, struct resource *r)
@@ -462,7 +537,7 @@ static int open_one(struct opener *op, struct resource *r)
 	const struct spec *s = &r->spec;
 	int fd;
 
-	if (raise_for(r) != 0)
+	if (raise_rights(rights_for(r)) != 0)
 		return FAIL(op, "%s: %s", s->text, privs_error());
 	if (s->kind == SPEC_OPEN)
 		fd = open_file(op, r);
@@ -495,7 +570,7 @@ int resources_open_single(const struct spec *s, char *err, size_t errlen)
 		    s->text);
 		return -1;
 	}
-	r.spec = *s;
+	r.spec = *s;		/* shares s's path: s's owner frees it */
 	r.granted = true;	/* the allow list, within the policy, says so */
 	fd = open_one(&op, &r);
 	if (fd < 0)
@@ -544,6 +619,78 @@ static void check_fd_limit(const struct resources *r)
 		    (unsigned long long)rl.rlim_cur);
 }
 
+/*
+ * A tcp or udp socket needs nothing while raised but socket(2),
+ * setsockopt(2), bind(2) and listen(2), and place() after them: a run of
+ * them that needs the same rights shares one raise and one relinquish
+ * (two capget/capset pairs fewer per socket).  A unix socket changes its
+ * file system ids around the bind, and a file is looked up by path: each
+ * of those keeps its own raise and relinquish (open_one()).
+ */
+static bool shares_raise(const struct resource *r)
+{
+	return r->spec.kind == SPEC_BIND && r->spec.family != AF_UNIX;
+}
+
+static int open_in_run(struct opener *op, const struct resources *r,
+    size_t i)
+{
+	const struct resource *res = &r->res[i];
+	enum rights rights = rights_for(res);
+
+	if (!op->raised) {
+		if (raise_rights(rights) != 0)
+			return FAIL(op, "%s: %s", res->spec.text,
+			    privs_error());
+		op->raised = true;
+		op->rights = rights;
+		op->run_start = i;
+	}
+	return open_inet(op, &res->spec);
+}
+
+/* Lower what the run before resource end held; trace what it opened. */
+static int end_run(struct opener *op, const struct resources *r, size_t end)
+{
+	size_t i;
+
+	if (!op->raised)
+		return 0;
+	op->raised = false;
+	if (privs_relinquish() != 0)
+		return -1;
+	for (i = op->run_start; i < end; i++)
+		trace("opened %s as fd %d, name %s", r->res[i].spec.text,
+		    r->res[i].fd, r->res[i].spec.name);
+	return 0;
+}
+
+static void end_run_or_die(struct opener *op, const struct resources *r,
+    size_t end)
+{
+	const struct spec *last = &r->res[end - 1].spec;
+
+	if (end_run(op, r, end) == 0)
+		return;
+	snprintf(op->err, sizeof(op->err), "%s: %s", last->text,
+	    privs_error());
+	cleanup_and_die(op, step_of(last->kind));
+}
+
+/* Resource i failed: lower a run's rights first, then clean up. */
+static void die_opening(struct opener *op, const struct resources *r,
+    size_t i)
+{
+	size_t len;
+
+	if (end_run(op, r, i) != 0) {
+		len = strlen(op->err);
+		snprintf(op->err + len, sizeof(op->err) - len, "; then %s",
+		    privs_error());
+	}
+	cleanup_and_die(op, step_of(r->res[i].spec.kind));
+}
+
 void resources_open(struct resources *r)
 {
 	struct opener op = { .high = resources_end(r) + 4 };
@@ -558,37 +705,52 @@ void resources_open(struct resources *r)
 	for (i = 0; i < r->n; i++) {
 		struct resource *res = &r->res[i];
 		int want = FDS_FIRST_PASSED + (int)(r->inherited + i);
-		int fd = open_one(&op, res);
+		int fd;
 
+		if (op.raised && (!shares_raise(res) ||
+		    rights_for(res) != op.rights))
+			end_run_or_die(&op, r, i);
+		fd = shares_raise(res) ? open_in_run(&op, r, i) :
+		    open_one(&op, res);
 		if (fd < 0 || place(&op, fd, want) != 0)
-			cleanup_and_die(&op, res->spec.kind == SPEC_BIND ?
-			    "bind" : "open");
+			die_opening(&op, r, i);
 		res->fd = want;
 	}
+	end_run_or_die(&op, r, r->n);
 	for (i = 0; i < op.ncreated; i++)
 		close(op.created[i].dirfd);
 	free(op.created);
 }
 
+/* The LISTEN_FDNAMES entry of passed fd 3 + i. */
+static const char *name_of(const struct resources *r, size_t i)
+{
+	return i < r->inherited ? r->inherited_names[i] :
+	    r->res[i - r->inherited].spec.name;
+}
+
 void resources_export(const struct resources *r)
 {
-	size_t i, total = r->inherited + r->n, len = 1;
+	size_t i, total = r->inherited + r->n, len = 1, l;
 	char num[32], *names, *p;
 
 	if (total == 0)
 		return;
-	for (i = 0; i < r->inherited; i++)
-		len += strlen(r->inherited_names[i]) + 1;
-	for (i = 0; i < r->n; i++)
-		len += strlen(r->res[i].spec.name) + 1;
+	for (i = 0; i < total; i++)
+		len += strlen(name_of(r, i)) + 1;
 	names = p = calloc(len, 1);
 	if (names == NULL)
 		die_errno("environment", "calloc");
+	/* memcpy, not sprintf: with a thousand names, parsing a format
+	 * for each cost more than all the copying (callgrind). */
 	for (i = 0; i < total; i++) {
-		const char *n = i < r->inherited ? r->inherited_names[i] :
-		    r->res[i - r->inherited].spec.name;
-		p += sprintf(p, "%s%s", i ? ":" : "", n);
+		l = strlen(name_of(r, i));
+		if (i > 0)
+			*p++ = ':';
+		memcpy(p, name_of(r, i), l);
+		p += l;
 	}
+	*p = '\0';
 	snprintf(num, sizeof(num), "%zu", total);
 	if (setenv("LISTEN_FDS", num, 1) != 0 ||
 	    setenv("LISTEN_FDNAMES", names, 1) != 0)
@@ -612,7 +774,7 @@ void resources_print_plan(const struct resources *r)
 	for (i = 0; i < r->n; i++)
 		printf("resource: fd %zu name %s: %s %s\n",
 		    FDS_FIRST_PASSED + r->inherited + i, r->res[i].spec.name,
-		    r->res[i].spec.kind == SPEC_BIND ? "bind" : "open",
+		    step_of(r->res[i].spec.kind),
 		    r->res[i].spec.text);
 }
 
@@ -623,6 +785,8 @@ void resources_free(struct resources *r)
 	for (i = 0; i < r->inherited; i++)
 		free(r->inherited_names[i]);
 	free(r->inherited_names);
+	for (i = 0; i < r->n; i++)
+		spec_free(&r->res[i].spec);
 	free(r->res);
 	memset(r, 0, sizeof(*r));
 }

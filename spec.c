@@ -3,7 +3,8 @@
  * spec.c: parser for --bind and --open specs.  Strict and pure: numbers by
  * parse_decimal(), addresses by inet_pton() only (a host name would mean a
  * DNS lookup while privileged, and an answer an attacker may control), paths
- * absolute.  It never opens, resolves or allocates anything.
+ * absolute.  It never opens or resolves anything; the one thing it
+ * allocates is the path of an --open, which spec_free() releases.
  *
  *   --bind [NAME=]PROTO:[ADDRESS:]PORT[,OPTION]...   tcp udp tcp4 tcp6 udp4 udp6
  *   --bind [NAME=]unix:PATH|unix:@NAME|unix-dgram:PATH[,OPTION]...
@@ -17,6 +18,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ids.h"
@@ -383,7 +385,7 @@ static bool default_name(struct spec *s, const char *body, char *err,
 	return true;
 }
 
-bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
+static bool parse_spec(enum spec_kind kind, const char *arg, struct spec *s,
     char *err, size_t errlen)
 {
 	char body[sizeof(s->text)], *opts;
@@ -408,7 +410,9 @@ bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
 		if (body[0] != '/' || body[strlen(body) - 1] == '/')
 			return FAIL("'%s': path must be absolute and name a "
 			    "file", s->text);
-		strcpy(s->path, body);
+		s->path = strdup(body);
+		if (s->path == NULL)
+			return FAIL("'%s': out of memory", s->text);
 	}
 	if (!default_name(s, body, err, errlen))
 		return false;
@@ -417,6 +421,21 @@ bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
 	if (!parse_options(opts, s, err, errlen))
 		return false;
 	return kind == SPEC_BIND || settle_open_flags(s, err, errlen);
+}
+
+bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
+    char *err, size_t errlen)
+{
+	if (parse_spec(kind, arg, s, err, errlen))
+		return true;
+	spec_free(s);
+	return false;
+}
+
+void spec_free(struct spec *s)
+{
+	free(s->path);
+	s->path = NULL;
 }
 
 bool spec_parse_range(const char *arg, struct spec *s, unsigned *lo,

@@ -44,8 +44,9 @@ struct spec {
 	int mode;		/* unix socket node mode, -1: from umask */
 	char owner[SPEC_OWNER_MAX], group[SPEC_OWNER_MAX];
 
-	/* --open */
-	char path[4096];
+	/* --open: from the heap, so that a spec of a socket stays small
+	 * (a thousand --bind are a thousand specs); NULL for --bind */
+	char *path;
 	int oflags;		/* O_RDONLY, O_RDWR|..., O_WRONLY|O_APPEND ... */
 	bool ro;		/* "ro" was given */
 	bool follow;		/* follow a symlink in the last component */
@@ -54,10 +55,14 @@ struct spec {
 
 /*
  * Parse "[NAME=]SPEC[,OPTION]..." for --bind or "[NAME=]PATH[,OPTION]..."
- * for --open.  On error returns false with a one-line message in err.
+ * for --open.  On error returns false with a one-line message in err, and
+ * s holds nothing to free.  A parsed spec owns its path: spec_free() it
+ * once, whichever copy of the struct it is done on.
  */
 bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
     char *err, size_t errlen);
+/* Free what spec_parse() allocated; the spec may be freed again. */
+void spec_free(struct spec *s);
 /*
  * "PROTO:[ADDRESS:]PORT[-PORT]", for allow lists and policy rules: s gets
  * the spec of the lowest port, lo and hi the range.  No NAME=, no options;

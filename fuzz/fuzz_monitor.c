@@ -39,6 +39,8 @@ static void check_accepted(const struct monitor_received *in,
 	if (!spec_parse(req->type == PRIVRUN_REQ_BIND ? SPEC_BIND : SPEC_OPEN,
 	    req->spec, &s, err, sizeof(err)))
 		CHECK(err[0] != '\0');
+	else
+		spec_free(&s);
 }
 
 /* Encoding a reply with the message and decoding it gives both back. */

@@ -80,6 +80,7 @@ static void check_bind(const struct spec *s)
 	CHECK(s->socktype == SOCK_STREAM || s->socktype == SOCK_DGRAM);
 	CHECK(s->backlog >= 0);
 	CHECK(s->rcvbuf >= 0 && s->sndbuf >= 0);
+	CHECK(s->path == NULL);
 	if (s->family == AF_UNIX)
 		check_unix(s);
 	else
@@ -90,7 +91,9 @@ static void check_open(const struct spec *s)
 {
 	int acc = s->oflags & O_ACCMODE;
 
-	CHECK(terminated(s->path, sizeof(s->path)));
+	/* Heap-allocated, and no longer than the spec it came from. */
+	CHECK(s->path != NULL);
+	CHECK(terminated(s->path, sizeof(s->text)));
 	CHECK(s->path[0] == '/');
 	CHECK(s->path[strlen(s->path) - 1] != '/');
 	/* O_WRONLY|O_RDWR is no access mode at all. */
@@ -133,10 +136,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arg[size - 1] = '\0';
 	/* Not NUL: a failure that writes no message leaves it unterminated. */
 	memset(err, 'X', sizeof(err));
-	if (spec_parse(kind, arg, &s, err, sizeof(err)))
+	if (spec_parse(kind, arg, &s, err, sizeof(err))) {
 		check_spec(kind, arg, &s);
-	else
+		spec_free(&s);
+		CHECK(s.path == NULL);
+	} else {
 		CHECK(terminated(err, sizeof(err)) && err[0] != '\0');
+		/* A rejected spec holds nothing: libFuzzer's leak check
+		 * would see a path left behind. */
+		CHECK(s.path == NULL);
+	}
 	free(arg);
 	return 0;
 }

@@ -578,3 +578,41 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "use --monitor")" \
 		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
 }
+
+@test "granted and ungranted binds in a row: each run with its own rights, all the caller's" {
+	policy "permit prtest-a bind tcp:80-81"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -v -b tcp4:127.0.0.1:80 -b tcp4:127.0.0.1:81 \
+		-b tcp4:127.0.0.1:8080 -b tcp4:127.0.0.1:8081 -b tcp4:127.0.0.1:79 -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$(grep -v '^privrun: trace: ' <<<"$stderr")" "$(denied_by_rules "uid 4001 (prtest-a)" "bind tcp4:127.0.0.1:79 (ports below 1024 are privileged)")"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -v -b tcp4:127.0.0.1:80 -b tcp4:127.0.0.1:81 \
+		-b tcp4:127.0.0.1:8080 -b tcp4:127.0.0.1:8081 -b x=tcp4:127.0.0.1:81,reuseport -- "$PROBE" 3>&-
+	assert_failure 125
+	trace=$(sed -n 's/^privrun: trace: resources\.c:[0-9]*: //p' <<<"$stderr" | sed 's/ as fd .*//')
+	assert_equal "$trace" "privs_caller: euid 4001 egid 4001, capabilities 0x400
+privs_relinquish: depth 0
+opened tcp4:127.0.0.1:80
+opened tcp4:127.0.0.1:81
+privs_caller: euid 4001 egid 4001, capabilities 0
+privs_relinquish: depth 0
+opened tcp4:127.0.0.1:8080
+opened tcp4:127.0.0.1:8081
+privs_caller: euid 4001 egid 4001, capabilities 0x400
+privs_relinquish: depth 0"
+	assert_equal "$output" ""
+	assert_equal "$(grep -v '^privrun: trace: ' <<<"$stderr")" "privrun: bind: x=tcp4:127.0.0.1:81,reuseport: address already in use"
+	# Every socket is the caller's, in each run.
+	setpriv --reuid=4001 --regid=4001 --init-groups -- \
+		"$PRIVRUN_SUID" -b tcp4:127.0.0.1:80 -b tcp4:127.0.0.1:8080 -b tcp4:127.0.0.1:81 \
+		-b tcp4:127.0.0.1:8081 -- sleep 30 >/dev/null 2>&1 3>&- &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(ss -Hltn 'sport >= :80 and sport <= :8081' | wc -l)" = 4 ] && break
+		sleep 0.05
+	done
+	run ss -Hltne 'sport >= :80 and sport <= :8081'
+	kill "$pid"
+	wait "$pid" || true
+	assert_equal "$(grep -c ' uid:4001 ' <<<"$output")" 4
+}

@@ -453,3 +453,135 @@ PY
 	assert_equal "$output" ""
 	assert_equal "$stderr" "privrun: pass-listen-fds: LISTEN_FDS '1x' is not a number"
 }
+
+@test "a name repeated among 1000 resources names the earliest repeat and its first use" {
+	args=()
+	for i in $(seq 0 999); do
+		case $i in
+		100) args+=(-b "api=tcp4:127.0.0.1:$((20000 + i))") ;;
+		600) args+=(-b "web=tcp4:127.0.0.1:$((20000 + i))") ;;
+		650) args+=(-o "web=/etc/hostname") ;;
+		700) args+=(-b "web=udp4:127.0.0.1:$((20000 + i))") ;;
+		900) args+=(-b "api=udp4:127.0.0.1:$((20000 + i))") ;;
+		950) args+=(-b "tcp4:127.0.0.1:99999") ;;
+		*) args+=(-b "tcp4:127.0.0.1:$((20000 + i))") ;;
+		esac
+	done
+	refuse "privrun: open: 'web=/etc/hostname': name 'web' is already used by 'web=tcp4:127.0.0.1:20600'" \
+		bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+	# A default name repeated: the text of both, in command-line order.
+	args[$((2 * 999 + 1))]=tcp4:127.0.0.1:20998
+	args[$((2 * 950 + 1))]=tcp4:127.0.0.1:20950
+	args[$((2 * 650))]=-b
+	args[$((2 * 650 + 1))]=tcp4:127.0.0.1:20650
+	args[$((2 * 900 + 1))]=udp4:127.0.0.1:20900
+	refuse "privrun: bind: 'web=udp4:127.0.0.1:20700': name 'web' is already used by 'web=tcp4:127.0.0.1:20600'" \
+		bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+	args[$((2 * 700 + 1))]=udp4:127.0.0.1:20700
+	refuse "privrun: bind: 'tcp4:127.0.0.1:20998': name 'tcp4-127.0.0.1-20998' is already used by 'tcp4:127.0.0.1:20998'" \
+		bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+	run ss -Htuln
+	assert_output ""
+}
+
+@test "errors come in command-line order: a bad spec, a repeated name, an unknown owner" {
+	refuse "privrun: bind: 'tcp:99999': '99999' is not a port (0 to 65535)" \
+		"$PRIVRUN" -u nobody -b tcp:81 -b tcp:99999 -b tcp:81 -- "$PROBE"
+	refuse "privrun: bind: 'tcp:81': name 'tcp-81' is already used by 'tcp:81'" \
+		"$PRIVRUN" -u nobody -b tcp:81 -b tcp:81 -b tcp:99999 -- "$PROBE"
+	refuse "privrun: bind: unix:$RUN/x.sock,owner=no-such-user: owner 'no-such-user': no such user" \
+		"$PRIVRUN" -u nobody -b unix:$RUN/x.sock,owner=no-such-user -b tcp:81 -b tcp:81 -- "$PROBE"
+	refuse "privrun: bind: 'tcp:81': name 'tcp-81' is already used by 'tcp:81'" \
+		"$PRIVRUN" -u nobody -b tcp:81 -b tcp:81 -b unix:$RUN/x.sock,owner=no-such-user -- "$PROBE"
+	run ls -A "$RUN"
+	assert_output ""
+}
+
+@test "binds in a row share one raise; a unix socket and a file each keep their own" {
+	key=$(make_secret)
+	run --separate-stderr "$PRIVRUN" -v -u prtest-a -b a=tcp4:127.0.0.1:80 -b b=udp4:127.0.0.1:53 \
+		-b c=unix:$RUN/c.sock,mode=0600 -b d=tcp6:[::1]:81 -o e=$key \
+		-b f=tcp:82 -b g=unix-dgram:$RUN/g.sock -- "$PROBE" readfd 7 3>&-
+	assert_success
+	assert_line --regexp '^Sock: 3 inet 127\.0\.0\.1:80 type=stream listening=1 '
+	assert_line --regexp '^Sock: 4 inet 127\.0\.0\.1:53 type=dgram '
+	assert_line --regexp "^Sock: 5 unix $RUN/c.sock type=stream listening=1 "
+	assert_line --regexp '^Sock: 6 inet6 \[::1\]:81 type=stream listening=1 '
+	assert_line "Fd: 7 $key"
+	assert_line "Read: 7 ok"
+	assert_line --regexp '^Sock: 8 inet6 \[::\]:82 type=stream listening=1 .* v6only=0$'
+	assert_line --regexp "^Sock: 9 unix $RUN/g.sock type=dgram "
+	assert_line "Env: LISTEN_FDNAMES=a:b:c:d:e:f:g"
+	for fd in 3 4 5 6 7 8 9; do
+		refute_line --regexp "^Flags: $fd .*cloexec"
+	done
+	run stat -c '%n %A %U %G' "$RUN/c.sock" "$RUN/g.sock"
+	assert_line "$RUN/c.sock srw------- prtest-a prtest-a"
+	assert_line "$RUN/g.sock srw-rw-rw- prtest-a prtest-a"
+	# The raises and what each opened, in order, without file and line.
+	trace=$(sed -n 's/^privrun: trace: resources\.c:[0-9]*: //p' <<<"$stderr" |
+		sed 's/, fsuid.*//; s/ as fd .*//')
+	assert_equal "$trace" "privs_root: depth 1
+privs_relinquish: depth 0
+opened a=tcp4:127.0.0.1:80
+opened b=udp4:127.0.0.1:53
+privs_root: depth 1
+privs_create_as: depth 2
+privs_relinquish: depth 1
+privs_relinquish: depth 0
+opened c=unix:$RUN/c.sock,mode=0600
+privs_root: depth 1
+privs_relinquish: depth 0
+opened d=tcp6:[::1]:81
+privs_root: depth 1
+privs_relinquish: depth 0
+opened e=$key
+privs_root: depth 1
+privs_relinquish: depth 0
+opened f=tcp:82
+privs_root: depth 1
+privs_create_as: depth 2
+privs_relinquish: depth 1
+privs_relinquish: depth 0
+opened g=unix-dgram:$RUN/g.sock"
+}
+
+@test "1000 binds land on fds 3 to 1002 in order, as the kernel sees them" {
+	args=()
+	names=()
+	for i in $(seq 1000); do
+		args+=(-b "p$i=tcp4:127.0.0.1:$((20000 + i))")
+		names+=("p$i")
+	done
+	background bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- sleep 30
+	pid=$LAST_PID
+	wait_for grep -q '^Name:.sleep' /proc/$pid/status
+	# ss: each port with the fd it is on in the program.
+	run bash -c "ss -Htlnp | sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*pid=$pid,fd=\([0-9]*\)).*/\1 \2/p' | sort -n"
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 1000
+	assert_equal "$(awk '$2 != $1 - 19998' <<<"$output")" ""
+	run tr '\0' '\n' </proc/$pid/environ
+	assert_line "LISTEN_FDS=1000"
+	assert_line "LISTEN_FDNAMES=$(IFS=:; echo "${names[*]}")"
+	assert_line "LISTEN_PID=$pid"
+	run ls /proc/$pid/fd
+	assert_equal "$(sort -n <<<"$output" | tr '\n' ' ')" "$(seq 0 1002 | tr '\n' ' ')"
+}
+
+@test "a bind failing in the middle of a run of binds leaves nothing behind" {
+	background "$PRIVRUN" -u nobody -b tcp4:127.0.0.1:20502 -- sleep 30
+	wait_for listening 'sport = :20502'
+	args=(-b unix:$RUN/a.sock)
+	for i in $(seq 1000); do
+		args+=(-b "tcp4:127.0.0.1:$((20000 + i))")
+	done
+	args+=(-b unix-dgram:$RUN/b.sock)
+	refuse "privrun: bind: tcp4:127.0.0.1:20502: address already in use" \
+		bash -c 'ulimit -n 4096; exec "$@"' - "$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+	run ls -A "$RUN"
+	assert_output ""
+	run ss -Htln
+	assert_output --regexp '^LISTEN .* 127\.0\.0\.1:20502 '
+	assert_equal "$(wc -l <<<"$output")" 1
+}
