@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -150,6 +151,26 @@ static const char *step_of(enum spec_kind kind)
 }
 
 /*
+ * The resource array, zeroed, in pages faulted in all at once
+ * (MAP_POPULATE): the parse writes every one of its ~1 KB entries, and on
+ * a virtual machine a page fault costs about 10 us, a third of the cost of
+ * a socket in a thousand (bench/RESULTS.md).
+ */
+static struct resource *map_resources(size_t n, size_t *bytes)
+{
+	void *p;
+
+	if (n > SIZE_MAX / sizeof(struct resource))
+		die("resources", "too many resources");
+	*bytes = n * sizeof(struct resource);
+	p = mmap(NULL, *bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED)
+		die_errno("resources", "mmap");
+	return p;
+}
+
+/*
  * Errors come in the order a check of one resource after another would
  * give them: for each in turn, its spec, then its name against the earlier
  * ones, then its unix socket owner.
@@ -162,9 +183,7 @@ void resources_parse(const struct options *o, const struct identity *id,
 	bool bad = false;
 
 	memset(r, 0, sizeof(*r));
-	r->res = calloc(o->nres + 1, sizeof(*r->res));
-	if (r->res == NULL)
-		die_errno("resources", "calloc");
+	r->res = map_resources(o->nres + 1, &r->res_bytes);
 	/* r->n counts the parsed ones: a bad spec ends the list there. */
 	while (r->n < o->nres && !bad) {
 		struct resource *res = &r->res[r->n];
@@ -229,10 +248,10 @@ int resources_end(const struct resources *r)
 }
 
 /* Move fd to exactly want, without close-on-exec (dup3(2) clears it). */
-static int place(struct opener *op, int fd, int want)
+static int place(struct opener *op, int fd, int want, bool cloexec)
 {
 	if (fd == want) {
-		if (fcntl(fd, F_SETFD, 0) != 0)
+		if (cloexec && fcntl(fd, F_SETFD, 0) != 0)
 			return FAIL_ERRNO(op, "fd %d: clear close-on-exec", fd);
 		return 0;
 	}
@@ -308,7 +327,8 @@ static int bind_and_listen(struct opener *op, const struct spec *s, int fd,
 	return 0;
 }
 
-static int open_inet(struct opener *op, const struct spec *s)
+/* flags: SOCK_CLOEXEC, or 0 for a socket placed at once (open_in_run()). */
+static int open_inet(struct opener *op, const struct spec *s, int flags)
 {
 	struct sockaddr_storage ss = s->addr;
 	socklen_t len = s->addrlen;
@@ -316,7 +336,7 @@ static int open_inet(struct opener *op, const struct spec *s)
 	int v6only = s->v6only >= 0 ? s->v6only :
 	    s->family == SPEC_FAMILY_DUAL ? 0 : -1;
 
-	fd = socket(fam, s->socktype | SOCK_CLOEXEC, 0);
+	fd = socket(fam, s->socktype | flags, 0);
 	if (fd < 0 && errno == EAFNOSUPPORT && s->family == SPEC_FAMILY_DUAL &&
 	    s->v6only < 0) {
 		/* No IPv6 in this kernel: a bare port means IPv4's wildcard. */
@@ -327,7 +347,7 @@ static int open_inet(struct opener *op, const struct spec *s)
 		in4->sin_port = port;
 		fam = AF_INET;
 		len = sizeof(*in4);
-		fd = socket(fam, s->socktype | SOCK_CLOEXEC, 0);
+		fd = socket(fam, s->socktype | flags, 0);
 	}
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s: socket", s->text);
@@ -544,7 +564,7 @@ static int open_one(struct opener *op, struct resource *r)
 	else if (s->family == AF_UNIX)
 		fd = open_unix(op, r);
 	else
-		fd = open_inet(op, s);
+		fd = open_inet(op, s, SOCK_CLOEXEC);
 	if (privs_relinquish() != 0 && fd >= 0) {
 		close(fd);
 		return FAIL(op, "%s: %s", s->text, privs_error());
@@ -646,7 +666,10 @@ static int open_in_run(struct opener *op, const struct resources *r,
 		op->rights = rights;
 		op->run_start = i;
 	}
-	return open_inet(op, &res->spec);
+	/* Without close-on-exec: place() puts it at its fd next, with
+	 * nothing run or forked between, and the flag would only be
+	 * cleared again there (one fcntl(2) per socket). */
+	return open_inet(op, &res->spec, 0);
 }
 
 /* Lower what the run before resource end held; trace what it opened. */
@@ -712,7 +735,7 @@ void resources_open(struct resources *r)
 			end_run_or_die(&op, r, i);
 		fd = shares_raise(res) ? open_in_run(&op, r, i) :
 		    open_one(&op, res);
-		if (fd < 0 || place(&op, fd, want) != 0)
+		if (fd < 0 || place(&op, fd, want, !shares_raise(res)) != 0)
 			die_opening(&op, r, i);
 		res->fd = want;
 	}
@@ -787,6 +810,7 @@ void resources_free(struct resources *r)
 	free(r->inherited_names);
 	for (i = 0; i < r->n; i++)
 		spec_free(&r->res[i].spec);
-	free(r->res);
+	if (r->res != NULL && munmap(r->res, r->res_bytes) != 0)
+		die_errno("resources", "munmap");
 	memset(r, 0, sizeof(*r));
 }
