@@ -108,6 +108,7 @@ bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
 	if (!spec_parse_range(word, &s, &b->lo, &b->hi, err, errlen))
 		return false;
 	if (s.family == AF_UNIX) {
+		spec_free(&s);
 		snprintf(err, errlen, "'%s': unix sockets are always created "
 		    "with the caller's own rights; no rule can grant them",
 		    word);
@@ -119,6 +120,7 @@ bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
 	b->family = s.family;
 	b->addr = s.addr;
 	strcpy(b->text, word);
+	spec_free(&s);
 	return true;
 }
 
@@ -208,6 +210,7 @@ static bool parse_open(struct cursor *c, const char *w,
 	o->oflags = s.oflags;
 	o->allow_fifo = s.allow_fifo;
 	o->allow_device = s.allow_device;
+	spec_free(&s);
 	return true;
 }
 

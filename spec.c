@@ -86,8 +86,9 @@ static bool take_name(const char **arg, struct spec *s, char *err,
 	if (len > SPEC_NAME_MAX)
 		return FAIL("'%s': name longer than %d bytes", s->text,
 		    SPEC_NAME_MAX);
-	memcpy(s->name, *arg, len);
-	s->name[len] = '\0';
+	s->name = strndup(*arg, len);
+	if (s->name == NULL)
+		return FAIL("'%s': out of memory", s->text);
 	if (!spec_name_valid(s->name))
 		return FAIL("'%s': name must be printable ASCII without ':'",
 		    s->text);
@@ -369,16 +370,19 @@ static bool default_name(struct spec *s, const char *body, char *err,
 	const char *src = body;
 	size_t i;
 
-	if (s->name[0] != '\0')
+	if (s->name != NULL)
 		return true;
 	if (s->kind == SPEC_OPEN)
 		src = strrchr(body, '/') + 1;	/* body is absolute */
 	if (strlen(src) > SPEC_NAME_MAX)
 		return FAIL("'%s': default name too long: give NAME=",
 		    s->text);
+	s->name = strdup(src);
+	if (s->name == NULL)
+		return FAIL("'%s': out of memory", s->text);
 	for (i = 0; src[i]; i++)
-		s->name[i] = src[i] == ':' ? '-' : src[i];
-	s->name[i] = '\0';
+		if (s->name[i] == ':')
+			s->name[i] = '-';
 	if (!spec_name_valid(s->name))
 		return FAIL("'%s': no valid default name: give NAME=",
 		    s->text);
@@ -388,7 +392,7 @@ static bool default_name(struct spec *s, const char *body, char *err,
 static bool parse_spec(enum spec_kind kind, const char *arg, struct spec *s,
     char *err, size_t errlen)
 {
-	char body[sizeof(s->text)], *opts;
+	char body[SPEC_TEXT_MAX + 1], *opts;
 
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
@@ -396,10 +400,12 @@ static bool parse_spec(enum spec_kind kind, const char *arg, struct spec *s,
 	s->v6only = -1;
 	s->mode = -1;
 	s->backlog = SOMAXCONN;
-	if (strlen(arg) >= sizeof(s->text))
-		return FAIL("'%.40s...': longer than %zu bytes", arg,
-		    sizeof(s->text) - 1);
-	strcpy(s->text, arg);
+	if (strlen(arg) > SPEC_TEXT_MAX)
+		return FAIL("'%.40s...': longer than %d bytes", arg,
+		    SPEC_TEXT_MAX);
+	s->text = strdup(arg);
+	if (s->text == NULL)
+		return FAIL("'%.40s': out of memory", arg);
 	if (!take_name(&arg, s, err, errlen))
 		return false;
 	strcpy(body, arg);
@@ -435,13 +441,15 @@ bool spec_parse(enum spec_kind kind, const char *arg, struct spec *s,
 void spec_free(struct spec *s)
 {
 	free(s->path);
-	s->path = NULL;
+	free(s->name);
+	free(s->text);
+	s->path = s->name = s->text = NULL;
 }
 
 bool spec_parse_range(const char *arg, struct spec *s, unsigned *lo,
     unsigned *hi, char *err, size_t errlen)
 {
-	char base[sizeof(s->text)], *colon, *dash = NULL;
+	char base[SPEC_TEXT_MAX + 1], *colon, *dash = NULL;
 	unsigned long long n;
 
 	if (strpbrk(arg, ",=") != NULL)
@@ -461,11 +469,16 @@ bool spec_parse_range(const char *arg, struct spec *s, unsigned *lo,
 	*lo = *hi = spec_port(s);
 	if (dash == NULL)
 		return true;
-	if (!parse_decimal(dash + 1, 65535, &n))
+	/* A bad range: the spec is freed, as after a failed spec_parse(). */
+	if (!parse_decimal(dash + 1, 65535, &n)) {
+		spec_free(s);
 		return FAIL("'%s': '%s' is not a port (0 to 65535)", arg,
 		    dash + 1);
-	if (n < *lo)
+	}
+	if (n < *lo) {
+		spec_free(s);
 		return FAIL("'%s': port range runs backwards", arg);
+	}
 	*hi = (unsigned)n;
 	return true;
 }

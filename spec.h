@@ -15,6 +15,7 @@
 #include <sys/un.h>
 
 #define SPEC_NAME_MAX 255	/* sd_listen_fds_with_names(3) */
+#define SPEC_TEXT_MAX 511	/* the longest spec accepted */
 #define SPEC_OWNER_MAX 64
 
 enum spec_kind { SPEC_BIND, SPEC_OPEN };
@@ -25,8 +26,10 @@ enum spec_kind { SPEC_BIND, SPEC_OPEN };
 struct spec {
 	enum spec_kind kind;
 	const char *proto;	/* "tcp", "udp6", "unix-dgram", "file", ... */
-	char name[SPEC_NAME_MAX + 1];	/* LISTEN_FDNAMES entry */
-	char text[512];			/* the spec as given, for messages */
+	/* Strings on the heap, owned by the spec (spec_free()): a
+	 * thousand resources fit in a quarter of the pages (RESULTS.md). */
+	char *name;		/* LISTEN_FDNAMES entry */
+	char *text;		/* the spec as given, for messages */
 
 	/* --bind */
 	int family;		/* AF_INET, AF_INET6, AF_UNIX, SPEC_FAMILY_DUAL */
