@@ -22,10 +22,10 @@
 
 /*
  * A static privrun must never dlopen an NSS module: static glibc would load
- * it with a libc of its own, whose heap is not the program's (a module that
- * grows the group list with realloc, as libnss_systemd does, would free
- * into the wrong heap), and whose internals must match the glibc privrun
- * was linked with.  __nss_configure_lookup(3) replaces nsswitch.conf's
+ * it with a libc of its own, whose heap is not the program's (an
+ * initgroups_dyn module may grow the group list it is handed with realloc:
+ * the interface lets it, and glibc's own files module does), and whose
+ * internals must match the glibc privrun was linked with.  __nss_configure_lookup(3) replaces nsswitch.conf's
  * services for a database in this process: "files" is built into libc.
  * nscd is not asked either, for a database configured so.
  */
