@@ -183,7 +183,9 @@ void resources_parse(const struct options *o, const struct identity *id,
 	bool bad = false;
 
 	memset(r, 0, sizeof(*r));
-	r->res = map_resources(o->nres + 1, &r->res_bytes);
+	if (o->nres == 0)
+		return;		/* no mapping to make for nothing */
+	r->res = map_resources(o->nres, &r->res_bytes);
 	/* r->n counts the parsed ones: a bad spec ends the list there. */
 	while (r->n < o->nres && !bad) {
 		struct resource *res = &r->res[r->n];
