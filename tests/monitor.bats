@@ -471,3 +471,24 @@ refused: status 7: $log,rw: not in the monitor's allow list"
 			as_user 4001 "$bin" --monitor --allow-bind tcp:8080 -- true
 	done
 }
+
+@test "a monitor that keeps no capability serves its requests without raising or lowering anything; one that keeps a capability raises it for each" {
+	trace=$BATS_TEST_TMPDIR/trace
+	# Ports 1024 and up: the monitor keeps nothing.
+	run --separate-stderr strace -f -qq -e trace=capget,capset -o "$trace" \
+		"$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:20000-20010 -- \
+		"$MONITOR_CLIENT" bind:tcp:20001 bind:tcp:20002 bind:tcp:20003 3>&-
+	assert_success
+	assert_line --index 0 "ok 4 socket port 20001 listening 1"
+	assert_line --index 2 "ok 4 socket port 20003 listening 1"
+	high=$(grep -c 'capset(' "$trace")
+	# Port 81: the monitor keeps CAP_NET_BIND_SERVICE and raises it.
+	run --separate-stderr strace -f -qq -e trace=capget,capset -o "$trace" \
+		"$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:81 -- \
+		"$MONITOR_CLIENT" bind:tcp:81 bind:tcp:81 bind:tcp:81 3>&-
+	assert_success
+	assert_line --index 2 "ok 4 socket port 81 listening 1"
+	low=$(grep -c 'capset(' "$trace")
+	# Two capsets a request (raise, lower) with a kept set, none without.
+	assert_equal "$((low - high))" 6
+}
