@@ -111,7 +111,8 @@ tests/%: tests/%.c
 # The privilege API alone, driven through its states.
 tests/privs_api: tests/privs_api.c privs.o proc_status.o ids.o die.o caps.o
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		privs.o proc_status.o ids.o die.o caps.o $(CAPNG_LIBS) $(LDLIBS)
+		privs.o proc_status.o ids.o die.o caps.o $(CAPNG_LIBS) \
+		$(SECCOMP_LIBS) $(LDLIBS)
 
 # The reader of /proc/self/status that privs.c verifies a drop with.
 tests/proc_status_test: tests/proc_status_test.c proc_status.o

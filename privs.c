@@ -492,6 +492,17 @@ static bool nothing_to_raise(void)
 	return st.monitor && st.keep == 0;
 }
 
+/*
+ * A raise that failed does not count: otherwise the next privs_root()
+ * would pass as nested without raising anything, and a privs_relinquish()
+ * would balance a raise that never was.
+ */
+static int not_raised(void)
+{
+	st.depth--;
+	return -1;
+}
+
 int privs_root_at(const char *file, int line)
 {
 	if (check_raise_lower("privs_root") != 0)
@@ -500,9 +511,10 @@ int privs_root_at(const char *file, int line)
 	trace_at(file, line, "privs_root: depth %u", st.depth);
 	if (!privileged() || st.depth > 1 || nothing_to_raise())
 		return 0;
-	if (st.acting != ACT_SELF && restore_own_ids() != 0)
-		return -1;
-	return set_effective(true);
+	if ((st.acting != ACT_SELF && restore_own_ids() != 0) ||
+	    set_effective(true) != 0)
+		return not_raised();
+	return 0;
 }
 
 int privs_relinquish_at(const char *file, int line)
@@ -570,12 +582,12 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
 	if (!privileged())
 		return 0;
 	if (st.acting != ACT_SELF && restore_own_ids() != 0)
-		return -1;
+		return not_raised();
 	/* A non-zero fsuid clears the file capabilities from the effective
 	 * set (capabilities(7)): raise them again after the switch. */
 	if (set_effective(true) != 0 || set_fsids(uid, gid) != 0 ||
 	    set_effective(true) != 0)
-		return -1;
+		return not_raised();
 	st.acting = ACT_CREATE;
 	return 0;
 }

@@ -39,6 +39,18 @@ full_caps() {
 	assert_line "revoke-again rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=privs_revoke: privileges already revoked"
 }
 
+@test "a raise that fails does not count: the next raise fails again instead of passing as nested, and no relinquish balances it" {
+	# tests/privs_api makes capset(2) fail with a seccomp filter.
+	run "$PRIVS_API" 4001 4001 capset-fails
+	assert_success
+	err="error=capset: raise effective capabilities: Operation not permitted"
+	assert_line "root-fails rc=-1 capeff=0000000000000000 uid=0	0	0	0 $err"
+	assert_line "relinquish-unbalanced rc=-1 capeff=0000000000000000 uid=0	0	0	0 error=privs_relinquish without privs_root"
+	assert_line "root-fails-again rc=-1 capeff=0000000000000000 uid=0	0	0	0 $err"
+	assert_line "create_as-fails rc=-1 capeff=0000000000000000 uid=0	0	0	0 $err"
+	assert_line "relinquish-unbalanced-again rc=-1 capeff=0000000000000000 uid=0	0	0	0 error=privs_relinquish without privs_root"
+}
+
 # no_privileges CMD...: as uid/gid 4001 with no supplementary groups.
 no_privileges() {
 	setpriv --reuid=4001 --regid=4001 --clear-groups -- "$@"

@@ -9,8 +9,14 @@
  * privs_api UID GID monitor: the monitor's states instead: init, setup,
  * monitor (keeping CAP_NET_BIND_SERVICE), root, relinquish, then user and
  * revoke (both must fail).
+ * privs_api UID GID capset-fails: after init and setup, a seccomp filter
+ * makes capset(2) fail; then a raise fails, and must not count: root,
+ * relinquish (unbalanced), root again (must fail again, not pass as
+ * nested), create_as, relinquish.
  */
+#include <errno.h>
 #include <linux/capability.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,19 +54,50 @@ static int monitor_states(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* With no_new_privs (libseccomp's default): privs_init() has lowered the
+ * effective set, so CAP_SYS_ADMIN is not there to load it without. */
+static void fail_capset(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (ctx == NULL || seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+	    SCMP_SYS(capset), 0) != 0 || seccomp_load(ctx) != 0) {
+		fputs("privs_api: cannot load the seccomp filter\n", stderr);
+		exit(2);
+	}
+	seccomp_release(ctx);
+}
+
+static int failing_raises(uid_t uid, gid_t gid)
+{
+	show("init", privs_init());
+	show("setup", privs_setup(uid, gid, NULL, 0));
+	fail_capset();
+	show("root-fails", privs_root());
+	show("relinquish-unbalanced", privs_relinquish());
+	show("root-fails-again", privs_root());
+	show("create_as-fails", privs_create_as(uid, gid));
+	show("relinquish-unbalanced-again", privs_relinquish());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uid_t uid;
 	gid_t gid;
 
-	if (argc != 3 && !(argc == 4 && strcmp(argv[3], "monitor") == 0)) {
-		fputs("usage: privs_api UID GID [monitor]\n", stderr);
+	if (argc != 3 && !(argc == 4 && (strcmp(argv[3], "monitor") == 0 ||
+	    strcmp(argv[3], "capset-fails") == 0))) {
+		fputs("usage: privs_api UID GID [monitor|capset-fails]\n",
+		    stderr);
 		return 2;
 	}
 	uid = (uid_t)atol(argv[1]);
 	gid = (gid_t)atol(argv[2]);
-	if (argc == 4)
+	if (argc == 4 && strcmp(argv[3], "monitor") == 0)
 		return monitor_states(uid, gid);
+	if (argc == 4)
+		return failing_raises(uid, gid);
 	show("init", privs_init());
 	show("setup", privs_setup(uid, gid, NULL, 0));
 	show("root", privs_root());
