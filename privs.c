@@ -208,24 +208,22 @@ static int set_effective(bool on)
 
 /*
  * The permitted set, as capget(2) reports it: whether a start without
- * euid 0 has capabilities (file capabilities, or inherited ambient ones).
- * Not libcap-ng's capng_have_capabilities(): for CAPNG_SELECT_CAPS it looks
- * at the effective set only, so a permitted-only set (a "+p" file
- * capability) would read as empty; and its capng_get_caps_process() parses
+ * euid 0 has capabilities (file capabilities, or inherited ambient ones),
+ * and what a kept set can come from.  Not libcap-ng's
+ * capng_have_capabilities(): for CAPNG_SELECT_CAPS it looks at the
+ * effective set only, so a permitted-only set (a "+p" file capability)
+ * would read as empty; and its capng_get_caps_process() parses
  * /proc/self/status for sets this check does not need.
  */
-static int any_permitted(bool *any)
+static int get_permitted(uint64_t *mask)
 {
 	struct __user_cap_header_struct head = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	int i;
 
 	if (syscall(SYS_capget, &head, data) != 0)
 		return fail("capget");
-	*any = false;
-	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
-		*any = *any || data[i].permitted != 0;
+	*mask = (uint64_t)data[1].permitted << 32 | data[0].permitted;
 	return 0;
 }
 
@@ -251,7 +249,7 @@ int privs_init(void)
 {
 	uid_t suid;
 	gid_t sgid;
-	bool permitted = false;
+	uint64_t permitted = 0;
 
 	memset(&st, 0, sizeof(st));
 	if (getresuid(&st.ruid, &st.euid, &suid) != 0 ||
@@ -259,11 +257,11 @@ int privs_init(void)
 		return fail("getresuid");
 	st.untrusted = getauxval(AT_SECURE) != 0 || st.ruid != st.euid ||
 	    st.rgid != st.egid;
-	if (any_permitted(&permitted) != 0)
+	if (get_permitted(&permitted) != 0)
 		return -1;
 	if (st.euid == 0)
 		st.start = st.ruid == 0 ? PRIVS_START_ROOT : PRIVS_START_SETUID;
-	else if (permitted)
+	else if (permitted != 0)
 		st.start = PRIVS_START_FILECAPS;
 	st.initialised = true;
 	if (!privileged())
@@ -377,21 +375,11 @@ static int set_fsids(uid_t uid, gid_t gid)
 	return 0;
 }
 
-/* The capabilities privrun may raise: what a kept set can come from. */
-static uint64_t permitted_mask(void)
-{
-	struct __user_cap_header_struct head = {
-		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &head, data) != 0)
-		return 0;
-	return (uint64_t)data[1].permitted << 32 | data[0].permitted;
-}
-
 int privs_keep_at(const char *file, int line, uint64_t mask,
     bool allow_new_privs)
 {
+	uint64_t held = 0;
+
 	if (check_usable("privs_keep") != 0)
 		return -1;
 	trace_at(file, line, "privs_keep: capabilities %#llx, %s",
@@ -402,9 +390,11 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 		return fail("cannot keep capabilities: privrun has no "
 		    "privileges");
 	}
-	if (mask != 0 && (mask & ~permitted_mask()) != 0) {
+	if (mask != 0 && get_permitted(&held) != 0)
+		return -1;
+	if ((mask & ~held) != 0) {
 		char names[1024];
-		caps_format(mask & ~permitted_mask(), names, sizeof(names));
+		caps_format(mask & ~held, names, sizeof(names));
 		errno = 0;
 		return fail("cannot keep %s: privrun does not hold it (%s "
 		    "start)", names, privs_start_name(st.start));
