@@ -51,10 +51,12 @@ endif
 # loads.  Not for the sanitizer builds, whose runtimes are shared objects.
 STATIC ?=
 ifeq ($(STATIC),1)
+O ?= build-static
 PRIVRUN_LDFLAGS = $(subst -pie,-static-pie,$(HARDEN_LDFLAGS)) $(LDFLAGS)
 PRIVRUN_LIBS = $(CAPNG_LIBS) $(SECCOMP_LIBS)
 STATIC_CPPFLAGS = -DPRIVRUN_FILES_ONLY
 else
+O ?= build
 PRIVRUN_LDFLAGS = $(ALL_LDFLAGS)
 endif
 
@@ -65,73 +67,83 @@ HARDEN_CPPFLAGS = -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 HARDEN_CFLAGS = -fPIE -fstack-protector-strong -fstack-clash-protection
 HARDEN_LDFLAGS = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 
-ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) -DPRIVRUN_VERSION='"$(VERSION)"' \
+# The folders of the program, one part of the architecture each (HACKING.md
+# has the map).  Headers are included by name: each folder is on the path.
+SRCDIRS  = common parse policy resources process monitor report client
+INCLUDES = -I. $(addprefix -I,$(SRCDIRS))
+HDRS     = $(wildcard *.h $(addsuffix /*.h,$(SRCDIRS)))
+
+ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) $(INCLUDES) -DPRIVRUN_VERSION='"$(VERSION)"' \
 	       -DPRIVRUN_CONF='"$(PRIVRUN_CONF)"' $(STATIC_CPPFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS) \
 	       $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-SRCS = privrun.c privs.c proc_status.c opts.c spec.c resources.c policy.c policy_parse.c \
-       policy_file.c policy_log.c policy_show.c caps.c process.c \
-       guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c \
-       monitor.c monitor_filter.c monitor_proto.c monitor_serve.c
-OBJS = $(SRCS:.c=.o)
-TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
-	    tests/noipv6 tests/monitor_client_test tests/proc_status_test
-# The monitor protocol's client library (privrun_client.h).
-CLIENT_LIB = libprivrun-client.a
-CLIENT_OBJS = privrun_client.o monitor_proto.o
+# Everything a build makes goes under $(O), one directory a variant, never
+# next to the sources: `make`, `make STATIC=1` (build-static/), or any
+# O=DIR of your own.
+SRCS = privrun.c privs.c $(sort $(wildcard common/*.c parse/*.c policy/*.c \
+       resources/*.c process/*.c monitor/*.c report/*.c))
+OBJS = $(SRCS:%.c=$(O)/%.o)
+PRIVRUN = $(O)/privrun
+# The monitor protocol's client library (client/privrun_client.h).
+CLIENT_LIB  = $(O)/libprivrun-client.a
+CLIENT_OBJS = $(O)/client/privrun_client.o $(O)/monitor/monitor_proto.o
+# privrun's objects but main, for test helpers that drive one module.
+UNIT_LIB    = $(O)/libprivrun-units.a
 
-# The benchmark harness is built with everything else, with the same flags,
-# so that its smoke tests (tests/build.bats) never rebuild it differently.
-BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor \
-		bench/monitor_rt
+# The C test helpers: every tests/bin/NAME.c is built as $(O)/tests/bin/NAME,
+# linked against what any of them may need (unused archives and libraries
+# add nothing); tests/run installs each and names it in $NAME.
+TEST_BINS  = $(patsubst %.c,$(O)/%,$(wildcard tests/bin/*.c))
+TEST_LIBS  = $(CLIENT_LIB) $(UNIT_LIB) $(CAPNG_LIBS) $(SECCOMP_LIBS) \
+	     -Wl,--as-needed $$($(PKG_CONFIG) --libs libsystemd)
 
-all: privrun $(CLIENT_LIB) $(TEST_BINS) $(BENCH_BINS)
+# The benchmark harness, built by `make check` too (tests/build.bats runs
+# it) with the same flags.
+BENCH_BINS = $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
+
+# Only what is installed.
+all: $(PRIVRUN) $(CLIENT_LIB)
+
+$(PRIVRUN): $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(PRIVRUN_LDFLAGS) -o $@ $(OBJS) $(PRIVRUN_LIBS) \
+		$(LDLIBS)
+
+$(O)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(CLIENT_LIB): $(CLIENT_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(CLIENT_OBJS)
 
-# A program built on the installed client, as a daemon would be.
-tests/monitor_client_test: tests/monitor_client_test.c $(CLIENT_LIB) privrun_client.h
-	$(CC) $(ALL_CPPFLAGS) -I. $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+$(UNIT_LIB): $(filter-out $(O)/privrun.o,$(OBJS))
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/tests/bin/%: tests/bin/%.c $(CLIENT_LIB) $(UNIT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(TEST_LIBS) $(LDLIBS)
+
+$(O)/bench/%: bench/%.c $(CLIENT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(CLIENT_LIB) $(LDLIBS)
 
-privrun: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(PRIVRUN_LDFLAGS) -o $@ $(OBJS) $(PRIVRUN_LIBS) \
-		$(LDLIBS)
+# One extra execve and nothing else: static, so no loader is measured.
+# Never sanitized: the sanitizer runtimes cannot be linked statically (and
+# the floor must not measure them), so a sanitizer build leaves them out.
+$(O)/bench/execfloor: bench/execfloor.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) \
+		$(filter-out -fsanitize=%,$(CFLAGS)) -static -o $@ $<
 
-%.o: %.c $(wildcard *.h)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
-
-tests/%: tests/%.c
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
-
-# The privilege API alone, driven through its states.
-tests/privs_api: tests/privs_api.c privs.o proc_status.o ids.o die.o caps.o
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		privs.o proc_status.o ids.o die.o caps.o $(CAPNG_LIBS) \
-		$(SECCOMP_LIBS) $(LDLIBS)
-
-# The reader of /proc/self/status that privs.c verifies a drop with.
-tests/proc_status_test: tests/proc_status_test.c proc_status.o
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		proc_status.o $(LDLIBS)
-
-# A kernel without IPv6, as far as one program can tell.
-tests/noipv6: tests/noipv6.c
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		$(SECCOMP_LIBS) $(LDLIBS)
-
-# A consumer built on libsystemd, as real daemons are.
-tests/sdconsumer: tests/sdconsumer.c
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		$$($(PKG_CONFIG) --libs libsystemd) $(LDLIBS)
-
-# The test suite: as root, in private mount and network namespaces.
-check: all
-	tests/run
+# The test suite: as root, in private mount and network namespaces, on
+# this variant's build.
+check: all $(TEST_BINS) $(BENCH_BINS)
+	PRIVRUN_BUILD=$(O) tests/run
 
 # Data files installed as SOURCE:DESTINATION pairs, mode 0644; add a pair
 # to one of these lists and both install and uninstall handle it.
@@ -141,8 +153,8 @@ COMP_FILES = completions/privrun.bash:$(BASHCOMPDIR)/privrun \
 	     completions/_privrun:$(ZSHCOMPDIR)/_privrun \
 	     completions/privrun.fish:$(FISHCOMPDIR)/privrun.fish
 # The monitor's client library, header and archive.
-DEV_FILES  = privrun_client.h:$(INCLUDEDIR)/privrun_client.h \
-	     $(CLIENT_LIB):$(LIBDIR)/$(CLIENT_LIB)
+DEV_FILES  = client/privrun_client.h:$(INCLUDEDIR)/privrun_client.h \
+	     $(CLIENT_LIB):$(LIBDIR)/libprivrun-client.a
 DATA_FILES = $(MAN_FILES) $(COMP_FILES) $(DEV_FILES)
 data_src = $(firstword $(subst :, ,$(1)))
 data_dst = $(DESTDIR)$(lastword $(subst :, ,$(1)))
@@ -157,13 +169,13 @@ define uninstall_data
 
 endef
 
-install: privrun $(CLIENT_LIB)
+install: $(PRIVRUN) $(CLIENT_LIB)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
-	$(INSTALL) -m 0755 privrun $(DESTDIR)$(BINDIR)/privrun
+	$(INSTALL) -m 0755 $(PRIVRUN) $(DESTDIR)$(BINDIR)/privrun
 	$(foreach f,$(DATA_FILES),$(call install_data,$(f)))
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|^includedir=.*|includedir=$(INCLUDEDIR)|' \
-		-e 's|^libdir=.*|libdir=$(LIBDIR)|' privrun-client.pc.in \
+		-e 's|^libdir=.*|libdir=$(LIBDIR)|' client/privrun-client.pc.in \
 		>$(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
@@ -184,9 +196,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/privrun-client.pc
 
 clean:
-	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(BENCH_BINS) \
-		$(CLIENT_LIB) privrun_client.o bench/privrun-static
-	rm -rf build-static
+	rm -rf $(O)
 
 .PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
 
@@ -198,24 +208,20 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS    = -g -O1 -fno-omit-frame-pointer \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 30
-FUZZ_BINS     = fuzz/fuzz_spec fuzz/fuzz_opts fuzz/fuzz_policy fuzz/fuzz_monitor
+FUZZ_BINS     = $(addprefix $(O)/fuzz/fuzz_,spec opts policy monitor)
+FUZZ_INCLUDES = $(INCLUDES) $(CAPNG_CFLAGS)
 
 fuzz: $(FUZZ_BINS)
 
-fuzz/fuzz_spec: fuzz/fuzz_spec.c spec.c ids.c $(wildcard *.h)
-	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_spec.c spec.c ids.c
-
-fuzz/fuzz_opts: fuzz/fuzz_opts.c opts.c spec.c ids.c $(wildcard *.h)
-	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_opts.c opts.c spec.c ids.c
-
-fuzz/fuzz_policy: fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
-		$(wildcard *.h)
-	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) $(CAPNG_CFLAGS) -I. -o $@ \
-		fuzz/fuzz_policy.c policy_parse.c spec.c ids.c caps.c \
-		$(CAPNG_LIBS)
-
-fuzz/fuzz_monitor: fuzz/fuzz_monitor.c monitor_proto.c spec.c ids.c $(wildcard *.h)
-	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) -I. -o $@ fuzz/fuzz_monitor.c monitor_proto.c spec.c ids.c
+# Each target with the pure sources it exercises.
+$(O)/fuzz/fuzz_spec:    parse/spec.c parse/ids.c
+$(O)/fuzz/fuzz_opts:    parse/opts.c parse/spec.c parse/ids.c
+$(O)/fuzz/fuzz_policy:  policy/policy_parse.c parse/spec.c parse/ids.c parse/caps.c
+$(O)/fuzz/fuzz_monitor: monitor/monitor_proto.c parse/spec.c parse/ids.c
+$(O)/fuzz/fuzz_%: fuzz/fuzz_%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) $(FUZZ_INCLUDES) -o $@ \
+		$< $(filter %.c,$(filter-out $<,$^)) $(CAPNG_LIBS)
 
 # Run each target for FUZZ_SECONDS on a scratch copy of its seeds, since
 # libFuzzer adds what it finds to the first corpus directory.  A crash
@@ -224,7 +230,7 @@ fuzz-run: fuzz
 	@for t in spec opts policy monitor; do \
 		tmp=$$(mktemp -d) || exit 1; \
 		cp fuzz/corpus/$$t/* "$$tmp"/ && \
-		fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(O)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 			-artifact_prefix=fuzz/ "$$tmp"; \
 		rc=$$?; rm -rf "$$tmp"; \
 		[ $$rc -eq 0 ] || { echo "fuzz/fuzz_$$t failed" >&2; exit 1; }; \
@@ -237,40 +243,23 @@ fuzz-run: fuzz
 # (BENCH_ROUNDS rounds per table) and prints markdown tables.
 BENCH_ROUNDS ?= 300
 
-bench-build: privrun $(BENCH_BINS) bench/privrun-static
+bench-build: $(PRIVRUN) $(BENCH_BINS) build-static/privrun
 
 # The static build (STATIC=1) beside the default one, for bench/run: the
-# same sources and flags, built in build-static/.  Never sanitized (static).
-bench/privrun-static: $(SRCS) $(wildcard *.h) Makefile
-	rm -rf build-static
-	mkdir build-static
-	cp $(SRCS) $(wildcard *.h) Makefile build-static/
-	$(MAKE) -C build-static STATIC=1 \
-		CFLAGS="$(filter-out -fsanitize=%,$(CFLAGS))" privrun
-	cp build-static/privrun $@
-
-bench/%: bench/%.c
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS)
-
-# One extra execve and nothing else: static, so no loader is measured.
-# Never sanitized: the sanitizer runtimes cannot be linked statically (and
-# the floor must not measure them), so a sanitizer build leaves them out.
-bench/execfloor: bench/execfloor.c
-	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) \
-		$(filter-out -fsanitize=%,$(CFLAGS)) -static -o $@ $<
-
-# The monitor's client, through the library a daemon would link.
-bench/monitor_rt: bench/monitor_rt.c $(CLIENT_LIB) privrun_client.h
-	$(CC) $(ALL_CPPFLAGS) -I. $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		$(CLIENT_LIB) $(LDLIBS)
+# same sources and flags, in build-static/.  Never sanitized (static).
+ifneq ($(O),build-static)
+build-static/privrun: $(SRCS) $(HDRS) Makefile
+	$(MAKE) STATIC=1 O=build-static \
+		CFLAGS="$(filter-out -fsanitize=%,$(CFLAGS))" all
+endif
 
 bench: bench-build
-	bench/run $(BENCH_ROUNDS)
+	PRIVRUN_BUILD=$(O) bench/run $(BENCH_ROUNDS)
 
 bench-deps:
 	bench/install-peers
 
 bench-clean:
-	rm -f $(BENCH_BINS)
+	rm -rf $(O)/bench
 
 .PHONY: bench bench-build bench-deps bench-clean

@@ -191,7 +191,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	open_and_drop(&plan, &allow);
-	/* An untrusted caller's PATH does not choose what runs (SPEC 4). */
+	/* An untrusted caller's PATH does not choose what runs (privrun(1)). */
 	path = privs_untrusted_caller() ? EXEC_SAFE_PATH : NULL;
 	env_apply(&env);
 	resources_export(&res);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * privs.h: privrun's privilege API (SPEC section 3), after ProFTPD's
+ * privs.h: privrun's privilege API (HACKING.md, "The privilege API"), after ProFTPD's
  * privs.h.  Every change of ids, groups, capabilities, securebits or
  * no_new_privs goes through these calls; nothing else in privrun makes them.
  * Each call returns 0 on success and -1 on failure, with privs_error()
@@ -54,7 +54,7 @@ int privs_user_at(const char *file, int line);
 /*
  * As privs_user(), but acting as the caller (its real uid and gid), with
  * exactly the capabilities in caps effective: what an untrusted caller's
- * resources are opened with (SPEC section 4).  privs_relinquish() ends it.
+ * resources are opened with (privrun(1), "Start modes").  privs_relinquish() ends it.
  */
 int privs_caller_at(const char *file, int line, uint64_t caps);
 int privs_revoke_at(const char *file, int line);

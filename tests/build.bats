@@ -97,12 +97,10 @@ usr/share/zsh/site-functions/_privrun"
 }
 
 # The benchmark harness (bench/, `make bench`) is not run here, it takes
-# minutes and needs the peers; but it must keep building and working.
+# minutes and needs the peers; but it must keep working (make check builds it).
 @test "the bench harness builds; rr times commands round-robin into a table of medians and ratios" {
-	run make -s bench-build
-	assert_success
-	run --separate-stderr bench/rr -n 3 -w 1 -r echo true=/bin/true \
-		"echo=/bin/echo a '' b" "exec=bench/execfloor /bin/true"
+	run --separate-stderr "$BUILD/bench/rr" -n 3 -w 1 -r echo true=/bin/true \
+		"echo=/bin/echo a '' b" "exec=$BUILD/bench/execfloor /bin/true"
 	assert_success
 	assert_line --index 0 '| command | median us | p25-p75 us | overhead us | echo/this | CPU overhead us | echo/this (CPU) | max RSS KiB |'
 	assert_line --regexp '^\| true \| [0-9]+ \| [0-9]+-[0-9]+ \| 0 \| - \| 0 \| - \| [0-9]+ \|$'
@@ -113,19 +111,17 @@ usr/share/zsh/site-functions/_privrun"
 }
 
 @test "rr stops at a command that fails rather than time it" {
-	run --separate-stderr bench/rr -n 2 -w 0 true=/bin/true false=/bin/false
+	run --separate-stderr "$BUILD/bench/rr" -n 2 -w 0 true=/bin/true false=/bin/false
 	assert_failure 1
 	assert_equal "$stderr" "rr: false: exit status 1; stopping"
 	assert_output ""
 }
 
 @test "bindloop passes N listening sockets; scm_rights round-trips an fd with and without a bind" {
-	run make -s bench-build
-	assert_success
-	run bench/bindloop 3 47100 /usr/bin/ss -Hltn 'sport >= :47100 and sport <= :47102' 3>&-
+	run "$BUILD/bench/bindloop" 3 47100 /usr/bin/ss -Hltn 'sport >= :47100 and sport <= :47102' 3>&-
 	assert_success
 	assert_equal "$(grep -c '127.0.0.1:4710[012] ' <<<"$output")" 3
-	run --separate-stderr bench/scm_rights -n 200 -p 47200
+	run --separate-stderr "$BUILD/bench/scm_rights" -n 200 -p 47200
 	assert_success
 	assert_line --regexp '^\| raw SCM_RIGHTS, pinned to one CPU \| [0-9]+ \| [0-9]+-[0-9]+ \| 1\.00 \|$'
 	assert_line --regexp '^\| SCM_RIGHTS \+ bind, unpinned \| [0-9]+ \| [0-9]+-[0-9]+ \| [0-9.]+ \|$'
@@ -136,11 +132,9 @@ usr/share/zsh/site-functions/_privrun"
 # label its pinning from the kernel's affinity of both processes, stop at a
 # refusal, and monitor-table must divide its median by scm_rights'.
 @test "monitor_rt times bind round trips through privrun --monitor; monitor-table gives the ratio to the target" {
-	run make -s bench-build
-	assert_success
 	dir=$PRIVRUN_TEST_ROOT/bench.$BATS_TEST_NUMBER
 	mkdir -p "$dir"
-	install -m 0755 bench/monitor_rt "$dir/monitor_rt"
+	install -m 0755 "$BUILD/bench/monitor_rt" "$dir/monitor_rt"
 	mon=("$PRIVRUN" -u 65534:65534 -G '' --monitor
 		--allow-bind tcp4:127.0.0.1:20000-29999 -- "$dir/monitor_rt")
 	run --separate-stderr "${mon[@]}" -w 2 -c 5 20 3>&-
@@ -162,7 +156,7 @@ usr/share/zsh/site-functions/_privrun"
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" "monitor_rt: request: tcp4:127.0.0.1:30000: not in the monitor's allow list"
-	run bench/scm_rights -n 200 -p 47300
+	run "$BUILD/bench/scm_rights" -n 200 -p 47300
 	assert_success
 	printf '%s\n' "$output" >>"$dir/rows"
 	run --separate-stderr bench/monitor-table <"$dir/rows"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
-# fd hygiene (SPEC section 5): only fds 0-2 reach the program; closed
+# fd hygiene (privrun(1), "File descriptors and start-up"): only fds 0-2 reach the program; closed
 # standard fds are opened on /dev/null.
 
 load helpers

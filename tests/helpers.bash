@@ -2,7 +2,7 @@
 # Shared by every .bats file.  The suite runs under tests/run, which exports
 # PRIVRUN, PRIVRUN_SUID, PRIVRUN_CAPS, PROBE, NOARGV and PRIVRUN_TEST_ROOT.
 #
-# bats uses fd 3 itself (STYLE.md); privrun closes every fd >= 3 anyway,
+# bats uses fd 3 itself (HACKING.md); privrun closes every fd >= 3 anyway,
 # but each command below is run with 3>&- so that no test depends on it.
 
 bats_require_minimum_version 1.5.0

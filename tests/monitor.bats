@@ -374,7 +374,7 @@ SIGTERM"
 	if nm "$dest/lib/libprivrun-client.a" | grep -q __asan; then
 		san=-fsanitize=address,undefined
 	fi
-	cc $san -o "$RUN/client" tests/monitor_client_test.c \
+	cc $san -o "$RUN/client" tests/bin/monitor_client.c \
 		$(PKG_CONFIG_PATH="$dest/lib/pkgconfig" pkg-config --cflags --libs privrun-client)
 	chmod 0755 "$RUN/client"
 	run "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:81 -- "$RUN/client" bind:tcp:81 3>&-

@@ -589,7 +589,7 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -v -b tcp4:127.0.0.1:80 -b tcp4:127.0.0.1:81 \
 		-b tcp4:127.0.0.1:8080 -b tcp4:127.0.0.1:8081 -b x=tcp4:127.0.0.1:81,reuseport -- "$PROBE" 3>&-
 	assert_failure 125
-	trace=$(sed -n 's/^privrun: trace: resources\.c:[0-9]*: //p' <<<"$stderr" | sed 's/ as fd .*//')
+	trace=$(sed -n 's/^privrun: trace: resources\/[a-z_]*\.c:[0-9]*: //p' <<<"$stderr" | sed 's/ as fd .*//')
 	assert_equal "$trace" "privs_caller: euid 4001 egid 4001, capabilities 0x400
 privs_relinquish: depth 0
 opened tcp4:127.0.0.1:80

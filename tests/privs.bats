@@ -40,7 +40,7 @@ full_caps() {
 }
 
 @test "a raise that fails does not count: the next raise fails again instead of passing as nested, and no relinquish balances it" {
-	# tests/privs_api makes capset(2) fail with a seccomp filter.
+	# tests/bin/privs_api makes capset(2) fail with a seccomp filter.
 	run "$PRIVS_API" 4001 4001 capset-fails
 	assert_success
 	err="error=capset: raise effective capabilities: Operation not permitted"

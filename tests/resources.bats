@@ -519,7 +519,7 @@ PY
 	assert_line "$RUN/c.sock srw------- prtest-a prtest-a"
 	assert_line "$RUN/g.sock srw-rw-rw- prtest-a prtest-a"
 	# The raises and what each opened, in order, without file and line.
-	trace=$(sed -n 's/^privrun: trace: resources\.c:[0-9]*: //p' <<<"$stderr" |
+	trace=$(sed -n 's/^privrun: trace: resources\/[a-z_]*\.c:[0-9]*: //p' <<<"$stderr" |
 		sed 's/, fsuid.*//; s/ as fd .*//')
 	assert_equal "$trace" "privs_root: depth 1
 privs_relinquish: depth 0

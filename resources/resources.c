@@ -80,7 +80,7 @@ static int fail_errno(struct opener *op, const char *fmt, ...)
 
 /*
  * The owner of a unix socket node: the target, or with an untrusted caller
- * the caller itself, whose rights create the node (SPEC section 4).
+ * the caller itself, whose rights create the node (privrun(1), "Start modes").
  */
 static void resolve_owner(struct resource *r, const struct identity *id)
 {
@@ -286,7 +286,7 @@ static int set_int(struct opener *op, const struct spec *s, int fd,
 	return 0;
 }
 
-/* The options of SPEC section 2 that are socket options. */
+/* The options of a --bind spec (privrun(1)) that are socket options. */
 static int apply_sockopts(struct opener *op, const struct spec *s, int fd,
     int fam)
 {
@@ -527,7 +527,7 @@ static int open_file(struct opener *op, const struct resource *r)
 
 /*
  * The rights a resource is opened with.  An untrusted caller gets what it
- * could open itself (SPEC 4): its own ids and no capability, unless a
+ * could open itself (privrun(1), "Start modes"): its own ids and no capability, unless a
  * policy rule granted this resource: then CAP_NET_BIND_SERVICE alone for a
  * low port (still as the caller, so SO_REUSEPORT cannot join another
  * user's group and nothing else privileged rides along), or privrun's own

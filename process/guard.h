@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * guard.h: the terminal guard (SPEC section 2, "Hardening").
+ * guard.h: the terminal guard (privrun(1), SECURITY CONSIDERATIONS, "Terminal injection").
  */
 #ifndef PRIVRUN_GUARD_H
 #define PRIVRUN_GUARD_H

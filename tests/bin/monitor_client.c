@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * monitor_client_test.c: a program built on libprivrun-client, as a real
+ * monitor_client.c: a program built on libprivrun-client, as a real
  * daemon would be: for each "bind:SPEC" or "open:SPEC" argument it asks the
  * monitor and prints "ok FD KIND" with what the kernel says the fd is
  * (a listening socket's port, a file's first line), or "error STATUS

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * spec.h: the resources of --bind and --open, parsed from their specs
- * (SPEC section 2, "Resources opened while privileged").  Parsing is pure:
+ * (privrun(1), --bind and --open).  Parsing is pure:
  * no lookups, no sockets, no files, so it can be fuzzed.
  */
 #ifndef PRIVRUN_SPEC_H

@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../proc_status.h"
+#include "proc_status.h"
 
 static int failed;
 

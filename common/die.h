@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * die.h: privrun's one way to fail and its trace channel.  Every failure
- * of privrun itself exits 125 (SPEC "Exit status"), before anything runs.
+ * of privrun itself exits 125 (privrun(1), EXIT STATUS), before anything runs.
  */
 #ifndef PRIVRUN_DIE_H
 #define PRIVRUN_DIE_H

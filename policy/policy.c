@@ -363,7 +363,7 @@ static void check_kept(struct decision *d)
 	deny(d, "keep %s (--keep-caps)", names);
 }
 
-/* Options that give more than the caller has (SPEC section 4). */
+/* Options that give more than the caller has (privrun(1), "Start modes"). */
 static void check_process(struct decision *d)
 {
 	const char *limit = process_raises_hard_limit(d->proc);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * monitor.h: --monitor (SPEC section 6).  privrun forks once its resources
+ * monitor.h: --monitor (privrun(1), "Monitor mode").  privrun forks once its resources
  * are open: the child goes on to drop for good and exec the program, the
  * parent becomes the monitor and never returns.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fds.h: file descriptor hygiene (SPEC section 5).  Only fds 0-2 and the
+ * fds.h: file descriptor hygiene (privrun(1), SECURITY CONSIDERATIONS, "File descriptors and start-up").  Only fds 0-2 and the
  * passed resources reach the program.
  */
 #ifndef PRIVRUN_FDS_H

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../die.h"
-#include "../privs.h"
+#include "die.h"
+#include "privs.h"
 
 static void show(const char *step, int rc)
 {
