@@ -82,7 +82,7 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 # Everything a build makes goes under $(O), one directory a variant, never
 # next to the sources: `make`, `make STATIC=1` (build-static/), or any
 # O=DIR of your own.
-SRCS = privrun.c privs.c $(sort $(wildcard common/*.c parse/*.c policy/*.c \
+SRCS = $(sort $(wildcard *.c common/*.c parse/*.c policy/*.c \
        resources/*.c process/*.c monitor/*.c report/*.c))
 OBJS = $(SRCS:%.c=$(O)/%.o)
 PRIVRUN = $(O)/privrun

@@ -1,11 +1,32 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * privs.h: privrun's privilege API (HACKING.md, "The privilege API"), after ProFTPD's
- * privs.h.  Every change of ids, groups, capabilities, securebits or
- * no_new_privs goes through these calls; nothing else in privrun makes them.
+ * privs.h: privrun's privilege API, after ProFTPD's privs.h.  Every change
+ * of ids, groups, capabilities, securebits or no_new_privs goes through
+ * these calls; nothing else in privrun makes them.
  * Each call returns 0 on success and -1 on failure, with privs_error()
  * describing the step that failed; the caller must stop (exit 125).
  * Each call is traced under --verbose with the caller's file and line.
+ *
+ * The calls, in the order privrun goes through them:
+ *
+ *   privs_init()        find out how we were started (root, setuid-root,
+ *                       file capabilities, nothing) and clear the effective
+ *                       capability set, so that privileges are used only
+ *                       inside an explicit privs_root() ... privs_relinquish()
+ *   privs_setup()       record the target identity
+ *   privs_root()        raise: effective = permitted (nested, counted)
+ *   privs_user()        act as the target: its effective uid and gid, so
+ *                       that what is opened carries its credentials
+ *                       (SO_PEERCRED, file credentials), no capability
+ *   privs_create_as()   create files owned by uid:gid (fsuid and fsgid),
+ *                       with the privileges held (root-started only)
+ *   privs_relinquish()  lower again; only the outermost call lowers
+ *   privs_revoke()      the permanent drop (privs_drop.c), verified from the
+ *                       kernel's point of view; after it, every call fails
+ *   privs_monitor()     instead of privs_revoke(), for the monitor of
+ *                       --monitor: the same drop keeping a set in the
+ *                       permitted and bounding sets only; after it only
+ *                       privs_root() and privs_relinquish() still work
  */
 #ifndef PRIVRUN_PRIVS_H
 #define PRIVRUN_PRIVS_H
@@ -54,7 +75,8 @@ int privs_user_at(const char *file, int line);
 /*
  * As privs_user(), but acting as the caller (its real uid and gid), with
  * exactly the capabilities in caps effective: what an untrusted caller's
- * resources are opened with (privrun(1), "Start modes").  privs_relinquish() ends it.
+ * resources are opened with (privrun(1), "Start modes").
+ * privs_relinquish() ends it.
  */
 int privs_caller_at(const char *file, int line, uint64_t caps);
 int privs_revoke_at(const char *file, int line);

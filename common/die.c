@@ -73,9 +73,17 @@ void trace_enable(void)
 	verbose = true;
 }
 
-bool trace_enabled(void)
+int error_into(char *buf, size_t len, int errnum, const char *fmt, ...)
 {
-	return verbose;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (errnum != 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ": %s", strerror(errnum));
+	return -1;
 }
 
 void trace_at(const char *file, int line, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #define PRIVRUN_DIE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define EXIT_PRIVRUN	125	/* privrun itself failed */
 #define EXIT_CANNOT_RUN	126	/* program found, not executable */
@@ -25,9 +26,16 @@ void die_status(int status, const char *step, const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2)))
 void die_usage(const char *fmt, ...);
 
+/*
+ * The error rule of modules that return errors (HACKING.md): "DETAIL", or
+ * "DETAIL: strerror(errnum)" when errnum is not 0, written into buf.
+ * Returns -1, so that "return error_into(...)" fails the call.
+ */
+__attribute__((format(printf, 4, 5)))
+int error_into(char *buf, size_t len, int errnum, const char *fmt, ...);
+
 /* --verbose: "privrun: trace: FILE:LINE: MESSAGE" on stderr. */
 void trace_enable(void);
-bool trace_enabled(void);
 __attribute__((format(printf, 3, 4)))
 void trace_at(const char *file, int line, const char *fmt, ...);
 #define trace(...) trace_at(__FILE__, __LINE__, __VA_ARGS__)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * monitor.h: --monitor (privrun(1), "Monitor mode").  privrun forks once its resources
- * are open: the child goes on to drop for good and exec the program, the
- * parent becomes the monitor and never returns.
+ * monitor.h: --monitor (privrun(1), "Monitor mode").  privrun forks once
+ * its resources are open: the child goes on to drop for good and exec the
+ * program, the parent becomes the monitor and never returns.
  */
 #ifndef PRIVRUN_MONITOR_H
 #define PRIVRUN_MONITOR_H

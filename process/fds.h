@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fds.h: file descriptor hygiene (privrun(1), SECURITY CONSIDERATIONS, "File descriptors and start-up").  Only fds 0-2 and the
- * passed resources reach the program.
+ * fds.h: file descriptor hygiene (privrun(1), SECURITY CONSIDERATIONS,
+ * "File descriptors and start-up").  Only fds 0-2 and the passed resources
+ * reach the program.
  */
 #ifndef PRIVRUN_FDS_H
 #define PRIVRUN_FDS_H

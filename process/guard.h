@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * guard.h: the terminal guard (privrun(1), SECURITY CONSIDERATIONS, "Terminal injection").
+ * guard.h: the terminal guard (privrun(1), SECURITY CONSIDERATIONS,
+ * "Terminal injection").
  */
 #ifndef PRIVRUN_GUARD_H
 #define PRIVRUN_GUARD_H
