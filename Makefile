@@ -214,10 +214,12 @@ FUZZ_INCLUDES = $(INCLUDES) $(CAPNG_CFLAGS)
 fuzz: $(FUZZ_BINS)
 
 # Each target with the pure sources it exercises.
-$(O)/fuzz/fuzz_spec:    parse/spec.c parse/ids.c
-$(O)/fuzz/fuzz_opts:    parse/opts.c parse/spec.c parse/ids.c
-$(O)/fuzz/fuzz_policy:  policy/policy_parse.c parse/spec.c parse/ids.c parse/caps.c
-$(O)/fuzz/fuzz_monitor: monitor/monitor_proto.c parse/spec.c parse/ids.c
+$(O)/fuzz/fuzz_spec:    parse/spec.c parse/ids.c common/die.c
+$(O)/fuzz/fuzz_opts:    parse/opts.c parse/spec.c parse/ids.c common/die.c
+$(O)/fuzz/fuzz_policy:  policy/policy_parse.c parse/spec.c parse/ids.c parse/caps.c \
+			common/die.c
+$(O)/fuzz/fuzz_monitor: monitor/monitor_proto.c parse/spec.c parse/ids.c \
+			common/die.c
 $(O)/fuzz/fuzz_%: fuzz/fuzz_%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN_CFLAGS) $(FUZZ_FLAGS) $(FUZZ_INCLUDES) -o $@ \

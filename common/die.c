@@ -15,6 +15,7 @@
 
 static bool verbose;	/* set once from the options, read by trace_at */
 
+__attribute__((format(printf, 2, 0)))
 static void vreport(const char *step, const char *fmt, va_list ap,
     const char *reason)
 {

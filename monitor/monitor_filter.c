@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "guard.h"
 #include "monitor.h"
 
 static void rule(scmp_filter_ctx ctx, int nr, const char *name,
@@ -102,25 +103,12 @@ static void allow_serving(scmp_filter_ctx ctx)
 
 void monitor_filter_install(pid_t child)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-	int rc;
+	scmp_filter_ctx ctx = guard_filter_new(SCMP_ACT_KILL_PROCESS,
+	    "monitor");
 
-	if (ctx == NULL)
-		die("monitor", "seccomp_init failed");
-	/* no_new_privs is privs.c's business, and already set. */
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (rc != 0) {
-		errno = -rc;
-		die_errno("monitor", "seccomp_attr_set");
-	}
 	allow_loop(ctx, child);
 	allow_memory(ctx);
 	allow_serving(ctx);
-	rc = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (rc != 0) {
-		errno = -rc;
-		die_errno("monitor", "seccomp_load");
-	}
+	guard_filter_load(ctx, "monitor");
 	trace("monitor: seccomp allow list installed");
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "die.h"
 #include "ids.h"
 #include "spec.h"
 
@@ -41,7 +42,7 @@ static const struct proto protos[] = {
 	{ "unix-dgram",	AF_UNIX,		SOCK_DGRAM },
 };
 
-#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), false)
+#define FAIL(...) (error_into(err, errlen, 0, __VA_ARGS__), false)
 
 bool spec_name_valid(const char *name)
 {

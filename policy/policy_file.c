@@ -18,9 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "policy_file.h"
 
-#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), POLICY_UNUSABLE)
+#define FAIL(...) (error_into(err, errlen, 0, __VA_ARGS__), POLICY_UNUSABLE)
 
 /* Root's, and writable by no one else (not even a sticky /tmp). */
 static const char *unsafe_mode(const struct stat *st)

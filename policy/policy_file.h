@@ -13,13 +13,6 @@
 
 #ifndef PRIVRUN_CONF
 #define PRIVRUN_CONF "/etc/privrun.conf"	/* set at build time */
-/*
- * Whether every directory above path is root's and writable by nobody
- * else, so that only root can put another file at path; else err says
- * which is not.
- */
-bool policy_dirs_safe(const char *path, char *err, size_t errlen);
-
 #endif
 
 enum policy_load_result {

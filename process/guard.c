@@ -50,27 +50,40 @@ static void deny_ioctl(scmp_filter_ctx ctx, unsigned long request,
 	}
 }
 
-void guard_install(void)
+scmp_filter_ctx guard_filter_new(uint32_t default_action, const char *step)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	scmp_filter_ctx ctx = seccomp_init(default_action);
 	int rc;
 
 	if (ctx == NULL)
-		die("tty-guard", "seccomp_init failed");
+		die(step, "seccomp_init failed");
 	/* no_new_privs is privs.c's business, not libseccomp's. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc != 0) {
 		errno = -rc;
-		die_errno("tty-guard", "seccomp_attr_set");
+		die_errno(step, "seccomp_attr_set");
 	}
-	deny_ioctl(ctx, TIOCSTI, "TIOCSTI");
-	deny_ioctl(ctx, TIOCLINUX, "TIOCLINUX");
-	rc = seccomp_load(ctx);
+	return ctx;
+}
+
+void guard_filter_load(scmp_filter_ctx ctx, const char *step)
+{
+	int rc = seccomp_load(ctx);
+
 	seccomp_release(ctx);
 	if (rc != 0) {
 		errno = -rc;
-		die_errno("tty-guard", "seccomp_load");
+		die_errno(step, "seccomp_load");
 	}
+}
+
+void guard_install(void)
+{
+	scmp_filter_ctx ctx = guard_filter_new(SCMP_ACT_ALLOW, "tty-guard");
+
+	deny_ioctl(ctx, TIOCSTI, "TIOCSTI");
+	deny_ioctl(ctx, TIOCLINUX, "TIOCLINUX");
+	guard_filter_load(ctx, "tty-guard");
 	trace("terminal guard installed: TIOCSTI and TIOCLINUX fail with "
 	    "EPERM");
 }

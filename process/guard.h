@@ -6,7 +6,9 @@
 #ifndef PRIVRUN_GUARD_H
 #define PRIVRUN_GUARD_H
 
+#include <seccomp.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Whether one of fds 0-2 is a terminal, or there is a controlling one. */
 bool guard_on_terminal(void);
@@ -16,5 +18,12 @@ bool guard_on_terminal(void);
  * no_new_privs: call it inside privs_root().  Dies on failure.
  */
 void guard_install(void);
+/*
+ * A seccomp filter (libseccomp) with default_action, leaving no_new_privs
+ * to privs.c, and its load: the guard's and the monitor's.  Both die
+ * naming step on failure; the load releases ctx.
+ */
+scmp_filter_ctx guard_filter_new(uint32_t default_action, const char *step);
+void guard_filter_load(scmp_filter_ctx ctx, const char *step);
 
 #endif
