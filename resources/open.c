@@ -56,6 +56,7 @@ struct opener {
 	bool raised;		/* a run of binds holds rights (see below) */
 	enum rights rights;	/* which */
 	size_t run_start;	/* the run's first resource */
+	int sock_flags;		/* SOCK_CLOEXEC, or 0 when placed at once */
 	char err[1024];
 };
 
@@ -369,52 +370,6 @@ static int raise_rights(enum rights rights)
 	    UINT64_C(1) << CAP_NET_BIND_SERVICE : 0);
 }
 
-static int open_one(struct opener *op, struct resource *r)
-{
-	const struct spec *s = &r->spec;
-	int fd;
-
-	if (raise_rights(rights_for(r)) != 0)
-		return FAIL(op, "%s: %s", s->text, privs_error());
-	if (s->kind == SPEC_OPEN)
-		fd = open_file(op, r);
-	else if (s->family == AF_UNIX)
-		fd = open_unix(op, r);
-	else
-		fd = open_inet(op, s, SOCK_CLOEXEC);
-	if (privs_relinquish() != 0 && fd >= 0) {
-		close(fd);
-		return FAIL(op, "%s: %s", s->text, privs_error());
-	}
-	if (fd >= 0)
-		trace("opened %s as fd %d, name %s", s->text, fd, s->name);
-	return fd;
-}
-
-/*
- * One internet socket or file, for the monitor: opened as the resources
- * are, left close-on-exec where it lands, never placed.  Unix sockets are
- * refused: their node clean-up needs the opener's bookkeeping.
- */
-int resources_open_single(const struct spec *s, char *err, size_t errlen)
-{
-	struct opener op = { .high = FDS_FIRST_PASSED };
-	struct resource r = { .fd = -1 };
-	int fd;
-
-	if (s->kind == SPEC_BIND && s->family == AF_UNIX) {
-		snprintf(err, errlen, "%s: unix sockets are not opened here",
-		    s->text);
-		return -1;
-	}
-	r.spec = *s;		/* shares s's path: s's owner frees it */
-	r.granted = true;	/* the allow list, within the policy, says so */
-	fd = open_one(&op, &r);
-	if (fd < 0)
-		snprintf(err, errlen, "%s", op.err);
-	return fd;
-}
-
 /*
  * Remove the nodes created so far.  For an untrusted caller, as the caller:
  * with privrun's own uid the sticky bit of a /tmp-like directory would not
@@ -462,31 +417,11 @@ static void check_fd_limit(const struct resources *r)
  * them that needs the same rights shares one raise and one relinquish
  * (two capget/capset pairs fewer per socket).  A unix socket changes its
  * file system ids around the bind, and a file is looked up by path: each
- * of those keeps its own raise and relinquish (open_one()).
+ * of those is a run of its own.
  */
 static bool shares_raise(const struct resource *r)
 {
 	return r->spec.kind == SPEC_BIND && r->spec.family != AF_UNIX;
-}
-
-static int open_in_run(struct opener *op, const struct resources *r,
-    size_t i)
-{
-	const struct resource *res = &r->res[i];
-	enum rights rights = rights_for(res);
-
-	if (!op->raised) {
-		if (raise_rights(rights) != 0)
-			return FAIL(op, "%s: %s", res->spec.text,
-			    privs_error());
-		op->raised = true;
-		op->rights = rights;
-		op->run_start = i;
-	}
-	/* Without close-on-exec: place() puts it at its fd next, with
-	 * nothing run or forked between, and the flag would only be
-	 * cleared again there (one fcntl(2) per socket). */
-	return open_inet(op, &res->spec, 0);
 }
 
 /* Lower what the run before resource end held; trace what it opened. */
@@ -498,36 +433,57 @@ static int end_run(struct opener *op, const struct resources *r, size_t end)
 		return 0;
 	op->raised = false;
 	if (privs_relinquish() != 0)
-		return -1;
+		return FAIL(op, "%s: %s", r->res[op->run_start].spec.text,
+		    privs_error());
 	for (i = op->run_start; i < end; i++)
 		trace("opened %s as fd %d, name %s", r->res[i].spec.text,
 		    r->res[i].fd, r->res[i].spec.name);
 	return 0;
 }
 
-static void end_run_or_die(struct opener *op, const struct resources *r,
-    size_t end)
+/*
+ * The one raise path of privrun's resources: resource i is opened in a run
+ * that holds its rights (rights_for()), ending the run before it unless
+ * both share a raise.  The sockets of resources_open() are made without
+ * close-on-exec: place() puts each at its fd next, with nothing run or
+ * forked between, and the flag would only be cleared again there.
+ */
+static int open_in_run(struct opener *op, const struct resources *r,
+    size_t i)
 {
-	const struct spec *last = &r->res[end - 1].spec;
+	struct resource *res = &r->res[i];
+	enum rights rights = rights_for(res);
 
-	if (end_run(op, r, end) == 0)
-		return;
-	snprintf(op->err, sizeof(op->err), "%s: %s", last->text,
-	    privs_error());
-	cleanup_and_die(op, resources_step(last->kind));
+	if (op->raised && (!shares_raise(res) || rights != op->rights) &&
+	    end_run(op, r, i) != 0)
+		return -1;
+	if (!op->raised) {
+		if (raise_rights(rights) != 0)
+			return FAIL(op, "%s: %s", res->spec.text,
+			    privs_error());
+		op->raised = true;
+		op->rights = rights;
+		op->run_start = i;
+	}
+	if (res->spec.kind == SPEC_OPEN)
+		return open_file(op, res);
+	if (res->spec.family == AF_UNIX)
+		return open_unix(op, res);
+	return open_inet(op, &res->spec, op->sock_flags);
 }
 
 /* Resource i failed: lower a run's rights first, then clean up. */
 static void die_opening(struct opener *op, const struct resources *r,
     size_t i)
 {
-	size_t len;
+	char first[sizeof(op->err)];
 
-	if (end_run(op, r, i) != 0) {
-		len = strlen(op->err);
-		snprintf(op->err + len, sizeof(op->err) - len, "; then %s",
+	memcpy(first, op->err, sizeof(first));
+	if (end_run(op, r, i) != 0)
+		snprintf(op->err, sizeof(op->err), "%s; then %s", first,
 		    privs_error());
-	}
+	else
+		memcpy(op->err, first, sizeof(first));
 	cleanup_and_die(op, resources_step(r->res[i].spec.kind));
 }
 
@@ -545,20 +501,43 @@ void resources_open(struct resources *r)
 	for (i = 0; i < r->n; i++) {
 		struct resource *res = &r->res[i];
 		int want = FDS_FIRST_PASSED + (int)(r->inherited + i);
-		int fd;
+		int fd = open_in_run(&op, r, i);
 
-		if (op.raised && (!shares_raise(res) ||
-		    rights_for(res) != op.rights))
-			end_run_or_die(&op, r, i);
-		fd = shares_raise(res) ? open_in_run(&op, r, i) :
-		    open_one(&op, res);
 		if (fd < 0 || place(&op, fd, want, !shares_raise(res)) != 0)
 			die_opening(&op, r, i);
 		res->fd = want;
+		if ((i + 1 == r->n || !shares_raise(res)) &&
+		    end_run(&op, r, i + 1) != 0)
+			cleanup_and_die(&op, resources_step(res->spec.kind));
 	}
-	end_run_or_die(&op, r, r->n);
 	for (i = 0; i < op.ncreated; i++)
 		close(op.created[i].dirfd);
 	free(op.created);
 }
 
+/*
+ * One internet socket or file, for the monitor: opened as the resources
+ * are, left close-on-exec where it lands, never placed.  Unix sockets are
+ * refused: their node clean-up needs the opener's bookkeeping.
+ */
+int resources_open_single(const struct spec *s, char *err, size_t errlen)
+{
+	struct opener op = { .high = FDS_FIRST_PASSED,
+		.sock_flags = SOCK_CLOEXEC };
+	struct resource one = { .fd = -1, .spec = *s, .granted = true };
+	struct resources r = { .res = &one, .n = 1 };
+
+	/* one shares s's path (s's owner frees it); the allow list, within
+	 * the policy, granted it. */
+	if (s->kind == SPEC_BIND && s->family == AF_UNIX)
+		return error_into(err, errlen, 0, "%s: unix sockets are not "
+		    "opened here", s->text);
+	one.fd = open_in_run(&op, &r, 0);
+	if (end_run(&op, &r, 1) != 0 && one.fd >= 0) {
+		close(one.fd);
+		one.fd = -1;
+	}
+	if (one.fd < 0)
+		snprintf(err, errlen, "%s", op.err);
+	return one.fd;
+}
