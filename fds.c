@@ -4,17 +4,38 @@
  * handed its fds by an untrusted caller: a closed fd 1 would let a file we
  * open later become the program's stdout (OpenSSH's sanitise_stdfd()), and
  * any fd >= 3 may be something the program must not get.  So 0-2 are opened
- * on /dev/null when closed, and everything else is close-on-exec from the
- * start and closed outright before the exec.
+ * on /dev/null (read-write) when closed, in every start mode, and
+ * everything else is close-on-exec from the start and closed outright
+ * before the exec.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "compat.h"
 #include "die.h"
 #include "fds.h"
+
+/*
+ * What glibc opens on a closed fd 0-2 of an AT_SECURE process before
+ * main(): /dev/full write-only on 0, /dev/null read-only on 1 and 2, both
+ * O_NOFOLLOW, which no shell redirection sets.  It is closed again, so
+ * that the program finds the same /dev/null whichever way privrun runs.
+ */
+static bool libc_stand_in(int fd)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	return getauxval(AT_SECURE) != 0 && fl >= 0 && (fl & O_NOFOLLOW) &&
+	    (fl & O_ACCMODE) == (fd == 0 ? O_WRONLY : O_RDONLY) &&
+	    fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+	    st.st_rdev == makedev(1, fd == 0 ? 7 : 3);
+}
 
 void fds_tidy_at_start(void)
 {
@@ -23,6 +44,8 @@ void fds_tidy_at_start(void)
 	for (fd = 0; fd < FDS_FIRST_PASSED; fd++) {
 		int got;
 
+		if (libc_stand_in(fd))
+			close(fd);
 		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
 			continue;
 		/* The lowest free fd is exactly this one: 0..fd-1 are open. */
