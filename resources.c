@@ -28,8 +28,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "die.h"
 #include "fds.h"
@@ -486,6 +488,53 @@ static int file_type_allowed(struct opener *op, const struct spec *s, int fd)
 }
 
 /*
+ * Whether a procfs file is in privrun's own /proc/PID, by the path the
+ * kernel gives its fd ("self", "thread-self" and every symbolic link
+ * resolved): a component that is privrun's pid counts wherever it is, and
+ * a path that cannot be read counts too.  The monitor keeps privrun's pid.
+ */
+static bool in_own_process_dir(int fd)
+{
+	char link[32], path[512], pid[24], *c, *save;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	n = readlinkat(AT_FDCWD, link, path, sizeof(path) - 1);
+	if (n < 0 || (size_t)n >= sizeof(path) - 1)
+		return true;
+	path[n] = '\0';
+	for (c = strtok_r(path, "/", &save); c; c = strtok_r(NULL, "/", &save))
+		if (strcmp(c, pid) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * procfs and sysfs describe the processes and the kernel rather than hold
+ * data: /proc/self/maps opened before --monitor forks shows the program
+ * the monitor's live mappings.  Only root (by its real uid) may pass such
+ * a file, and never one of privrun's own process.
+ */
+static int file_system_allowed(struct opener *op, const struct spec *s,
+    int fd)
+{
+	struct statfs fs;
+
+	if (fstatfs(fd, &fs) != 0)
+		return FAIL_ERRNO(op, "%s: fstatfs", s->text);
+	if (fs.f_type != PROC_SUPER_MAGIC && fs.f_type != SYSFS_MAGIC)
+		return 0;
+	if (privs_start_mode() != PRIVS_START_ROOT || privs_untrusted_caller())
+		return FAIL(op, "%s: is on procfs or sysfs, which only root "
+		    "starting privrun may pass", s->text);
+	if (fs.f_type == PROC_SUPER_MAGIC && in_own_process_dir(fd))
+		return FAIL(op, "%s: is in privrun's own /proc/PID, which is "
+		    "never passed", s->text);
+	return 0;
+}
+
+/*
  * O_NONBLOCK so that a FIFO or a terminal cannot block us before fstat has
  * said what it is; it is cleared again before the program gets the fd.
  */
@@ -515,6 +564,7 @@ static int open_file(struct opener *op, const struct resource *r)
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s", s->text);
 	if (file_type_allowed(op, s, fd) != 0 ||
+	    file_system_allowed(op, s, fd) != 0 ||
 	    (fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
 		if (op->err[0] == '\0')

@@ -578,6 +578,25 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
 }
 
+@test "a rule cannot grant a file on procfs or sysfs, at start or through the monitor" {
+	policy "permit prtest-a monitor open /proc/cpuinfo /proc/1/status /sys/kernel/uevent_seqnum"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		for path in /proc/cpuinfo /proc/1/status /sys/kernel/uevent_seqnum; do
+			refuse "privrun: open: $path: is on procfs or sysfs, which only root starting privrun may pass" \
+				as_user 4001 "$copy" -o "$path" -- "$PROBE"
+		done
+		run --separate-stderr as_user 4001 "$copy" --monitor --allow-open /proc/cpuinfo \
+			--allow-open /proc/1/status -- python3 "$MONITOR_PY" open:/proc/cpuinfo open:/proc/1/status 3>&-
+		assert_success
+		assert_output "refused: status 8: /proc/cpuinfo: is on procfs or sysfs, which only root starting privrun may pass
+refused: status 8: /proc/1/status: is on procfs or sysfs, which only root starting privrun may pass"
+	done
+	# /proc/self is a symbolic link, which no granted path may hold.
+	policy "permit prtest-a open /proc/self/maps"
+	refuse "privrun: policy: open /proc/self/maps: a rule grants it, but /proc/self/maps: /proc/self is not a directory (a symbolic link?); refusing it" \
+		as_user 4001 "$PRIVRUN_SUID" -o /proc/self/maps -- "$PROBE"
+}
+
 @test "granted and ungranted binds in a row: each run with its own rights, all the caller's" {
 	policy "permit prtest-a bind tcp:80-81"
 	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -v -b tcp4:127.0.0.1:80 -b tcp4:127.0.0.1:81 \
