@@ -2,7 +2,9 @@
 /*
  * die.c: error reporting and the --verbose trace.  Prints to stderr and
  * exits; it must never allocate, look anything up or touch privileges,
- * because it runs on every failure path, privileged or not.
+ * because it runs on every failure path, privileged or not.  The one
+ * exception is the hook policy_log.c sets for an untrusted caller, which
+ * logs the failure to syslog first.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,10 +16,23 @@
 #include "die.h"
 
 static bool verbose;	/* set once from the options, read by trace_at */
+static die_hook *hook;
+
+void die_set_hook(die_hook *h)
+{
+	hook = h;
+}
 
 static void vreport(const char *step, const char *fmt, va_list ap,
     const char *reason)
 {
+	va_list copy;
+
+	if (hook != NULL) {
+		va_copy(copy, ap);
+		hook(step, fmt, copy, reason);
+		va_end(copy);
+	}
 	fflush(stdout);
 	fprintf(stderr, "privrun: %s: ", step);
 	vfprintf(stderr, fmt, ap);

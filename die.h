@@ -6,6 +6,7 @@
 #ifndef PRIVRUN_DIE_H
 #define PRIVRUN_DIE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 #define EXIT_PRIVRUN	125	/* privrun itself failed */
@@ -24,6 +25,11 @@ void die_status(int status, const char *step, const char *fmt, ...);
 /* A usage error: "privrun: usage: DETAIL", exit 125. */
 __attribute__((noreturn, format(printf, 1, 2)))
 void die_usage(const char *fmt, ...);
+
+/* Called with every failure's message before it is printed; NULL: none. */
+typedef void die_hook(const char *step, const char *fmt, va_list ap,
+    const char *reason);
+void die_set_hook(die_hook *hook);
 
 /* --verbose: "privrun: trace: FILE:LINE: MESSAGE" on stderr. */
 void trace_enable(void);

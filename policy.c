@@ -15,6 +15,7 @@
  * logged (policy_log.c).  It decides; it never changes privileges, except
  * that the policy file is read with privrun's rights.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,8 @@ struct decision {
 	bool have_file;		/* a policy file exists */
 	bool *applies;		/* per rule */
 	struct identity caller;	/* its uid, and its groups from the kernel */
-	char who[600];		/* "uid 4001 (alice) as uid 33 (www-data)" */
-	char what[2048];	/* the request, escaped, for the log */
+	char *who;		/* "uid 4001 (alice)" */
+	char *request;		/* for the log: see describe_request() */
 };
 
 static const char *program(const struct decision *d)
@@ -54,54 +55,53 @@ static const char *program(const struct decision *d)
 __attribute__((noreturn, format(printf, 2, 3)))
 static void deny(struct decision *d, const char *fmt, ...)
 {
-	char why[1024], reason[2048], esc[4096];
+	char *why, *reason;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	if (vasprintf(&why, fmt, ap) < 0 || asprintf(&reason, "%s may not "
+	    "%s: %s", d->who, why, d->have_file ? "no rule in " PRIVRUN_CONF
+	    " grants it" : "denied by default (no rule grants it)") < 0)
+		die_errno("policy", "asprintf");
 	va_end(ap);
-	snprintf(reason, sizeof(reason), "%s may not %s: %s", d->who, why,
-	    d->have_file ? "no rule in " PRIVRUN_CONF " grants it" :
-	    "denied by default (no rule grants it)");
-	policy_log_escape(esc, sizeof(esc), reason);
-	policy_log(false, "%s: denied: %s", d->what, esc);
+	policy_log(false, d->request, "denied: %s", reason);
 	die("policy", "%s", reason);
 }
 
-static void describe_caller(struct decision *d)
+/* A string on the heap, built with fprintf(3) on f. */
+static FILE *open_string(char **p, size_t *len)
 {
-	char *name = ids_user_name(privs_caller_uid()), esc[300];
+	FILE *f = open_memstream(p, len);
 
-	policy_log_escape(esc, sizeof(esc), name ? name : "unknown");
-	snprintf(d->who, sizeof(d->who), "uid %u (%s)",
-	    (unsigned)privs_caller_uid(), esc);
-	free(name);
+	if (f == NULL)
+		die_errno("policy", "open_memstream");
+	return f;
 }
 
-/* "uid 4001 (alice) as uid 33 (www-data): /bin/prog ARGS; bind ...". */
+static void close_string(FILE *f)
+{
+	if (ferror(f) || fclose(f) != 0)
+		die("policy", "out of memory");
+}
+
+/* "uid 4001 (alice) as uid 33 (www-data); bind tcp:80; open /etc/k". */
 static void describe_request(struct decision *d)
 {
-	char esc[600];
-	size_t i, used;
-	int n;
+	char *name = ids_user_name(privs_caller_uid());
+	size_t i, len;
+	FILE *f = open_string(&d->who, &len);
 
-	policy_log_escape(esc, sizeof(esc), d->id->name);
-	n = snprintf(d->what, sizeof(d->what), "%s as uid %u (%s):", d->who,
-	    (unsigned)d->id->uid, esc);
-	used = n > 0 ? (size_t)n : 0;
-	for (i = 0; i < (size_t)d->o->argc && used < sizeof(d->what); i++) {
-		policy_log_escape(esc, sizeof(esc), d->o->argv[i]);
-		n = snprintf(d->what + used, sizeof(d->what) - used, " %s",
-		    esc);
-		used += n > 0 ? (size_t)n : 0;
-	}
-	for (i = 0; i < d->r->n && used < sizeof(d->what); i++) {
-		const struct spec *s = &d->r->res[i].spec;
-		policy_log_escape(esc, sizeof(esc), s->text);
-		n = snprintf(d->what + used, sizeof(d->what) - used, "; %s %s",
-		    s->kind == SPEC_BIND ? "bind" : "open", esc);
-		used += n > 0 ? (size_t)n : 0;
-	}
+	fprintf(f, "uid %u (%s)", (unsigned)privs_caller_uid(),
+	    name ? name : "unknown");
+	close_string(f);
+	free(name);
+	f = open_string(&d->request, &len);
+	fprintf(f, "%s as uid %u (%s)", d->who, (unsigned)d->id->uid,
+	    d->id->name);
+	for (i = 0; i < d->r->n; i++)
+		fprintf(f, "; %s %s", d->r->res[i].spec.kind == SPEC_BIND ?
+		    "bind" : "open", d->r->res[i].spec.text);
+	close_string(f);
 }
 
 /* Whether an error may quote the file: not if the caller cannot read it. */
@@ -126,7 +126,7 @@ static void load_policy(struct decision *d)
 	d->have_file = rc != POLICY_ABSENT;
 	if (rc != POLICY_UNUSABLE)
 		return;
-	policy_log(false, "%s: denied: unusable policy: %s", d->what, err);
+	policy_log(false, d->request, "denied: unusable policy: %s", err);
 	if (!readable_by_all(PRIVRUN_CONF))
 		die("policy", "%s is unusable (why is in the system log, since "
 		    "you may not read it); denying everything", PRIVRUN_CONF);
@@ -310,15 +310,14 @@ static void check_unix_owner(struct decision *d, const struct resource *res)
  */
 static void check_granted_path(struct decision *d, const struct spec *s)
 {
-	char err[1024], reason[2048], esc[4096];
+	char err[1024];
 
 	if (policy_dirs_safe(s->path, err, sizeof(err)))
 		return;
-	snprintf(reason, sizeof(reason), "open %s: a rule grants it, but %s; "
-	    "refusing it", s->text, err);
-	policy_log_escape(esc, sizeof(esc), reason);
-	policy_log(false, "%s: denied: %s", d->what, esc);
-	die("policy", "%s", reason);
+	policy_log(false, d->request, "denied: open %s: a rule grants it, but "
+	    "%s; refusing it", s->text, err);
+	die("policy", "open %s: a rule grants it, but %s; refusing it",
+	    s->text, err);
 }
 
 /* Mark what the rules grant; a low port nobody grants is denied. */
@@ -438,23 +437,22 @@ static void check_monitor(struct decision *d,
 
 static void log_allowed(struct decision *d)
 {
-	char lines[512] = "";
-	size_t i, used = 0;
+	char *lines;
+	size_t i, len;
+	FILE *f = open_string(&lines, &len);
 
-	for (i = 0; i < d->pol.n && used < sizeof(lines); i++) {
-		int n;
-		if (!d->applies[i])
-			continue;
-		n = snprintf(lines + used, sizeof(lines) - used, "%s%u",
-		    used ? "," : "", d->pol.rule[i].line);
-		used += n > 0 ? (size_t)n : 0;
-	}
-	if (used > 0)
-		policy_log(true, "%s: allowed by %s line %s", d->what,
+	for (i = 0; i < d->pol.n; i++)
+		if (d->applies[i])
+			fprintf(f, "%s%u", ftell(f) ? "," : "",
+			    d->pol.rule[i].line);
+	close_string(f);
+	if (len > 0)
+		policy_log(true, d->request, "allowed by %s line %s",
 		    PRIVRUN_CONF, lines);
 	else
-		policy_log(true, "%s: allowed (the caller's own rights)",
-		    d->what);
+		policy_log(true, d->request, "allowed (the caller's own "
+		    "rights)");
+	free(lines);
 }
 
 bool policy_resets_env(const struct identity *id, uint64_t keep)
@@ -473,7 +471,6 @@ void policy_check(const struct options *o, const struct identity *id,
 	if (!privs_untrusted_caller())
 		return;
 	target_current_groups(&d.caller);
-	describe_caller(&d);
 	describe_request(&d);
 	load_policy(&d);
 	find_applying_rules(&d);
@@ -484,6 +481,8 @@ void policy_check(const struct options *o, const struct identity *id,
 	check_process(&d);
 	log_allowed(&d);
 	free(d.applies);
+	free(d.who);
+	free(d.request);
 	identity_free(&d.caller);
 	policy_free(&d.pol);
 }

@@ -6,12 +6,17 @@
 #define PRIVRUN_POLICY_LOG_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
-/* Copy src to dst (len bytes), control bytes, '\' and non-ASCII as \xNN. */
-void policy_log_escape(char *dst, size_t len, const char *src);
-/* One line to syslog, facility authpriv; fmt's result must be escaped. */
-__attribute__((format(printf, 2, 3)))
-void policy_log(bool allowed, const char *fmt, ...);
+/*
+ * One line to syslog, facility authpriv: the decision (fmt's result), the
+ * request, then privrun's command line; this escapes all three.  A denial
+ * also ends policy_log_start()'s logging of failures.
+ */
+__attribute__((format(printf, 3, 4)))
+void policy_log(bool allowed, const char *request, const char *fmt, ...);
+/* From now on an untrusted caller's failure (die.h) is logged, with argv. */
+void policy_log_start(int argc, char **argv);
+/* No more: privrun is about to drop, or to become the monitor. */
+void policy_log_stop(void);
 
 #endif
