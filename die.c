@@ -16,21 +16,16 @@
 #include "die.h"
 
 static bool verbose;	/* set once from the options, read by trace_at */
-static die_hook *hook;
-
-void die_set_hook(die_hook *h)
-{
-	hook = h;
-}
+die_hook *die_log_hook;
 
 static void vreport(const char *step, const char *fmt, va_list ap,
     const char *reason)
 {
 	va_list copy;
 
-	if (hook != NULL) {
+	if (die_log_hook != NULL) {
 		va_copy(copy, ap);
-		hook(step, fmt, copy, reason);
+		die_log_hook(step, fmt, copy, reason);
 		va_end(copy);
 	}
 	fflush(stdout);
@@ -86,11 +81,6 @@ void die_usage(const char *fmt, ...)
 void trace_enable(void)
 {
 	verbose = true;
-}
-
-bool trace_enabled(void)
-{
-	return verbose;
 }
 
 void trace_at(const char *file, int line, const char *fmt, ...)

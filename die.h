@@ -26,14 +26,14 @@ void die_status(int status, const char *step, const char *fmt, ...);
 __attribute__((noreturn, format(printf, 1, 2)))
 void die_usage(const char *fmt, ...);
 
-/* Called with every failure's message before it is printed; NULL: none. */
+/* Called with every failure's message before it is printed; NULL: none
+ * (policy_log.c's, for an untrusted caller). */
 typedef void die_hook(const char *step, const char *fmt, va_list ap,
     const char *reason);
-void die_set_hook(die_hook *hook);
+extern die_hook *die_log_hook;
 
 /* --verbose: "privrun: trace: FILE:LINE: MESSAGE" on stderr. */
 void trace_enable(void);
-bool trace_enabled(void);
 __attribute__((format(printf, 3, 4)))
 void trace_at(const char *file, int line, const char *fmt, ...);
 #define trace(...) trace_at(__FILE__, __LINE__, __VA_ARGS__)

@@ -52,6 +52,14 @@ static const char *program(const struct decision *d)
 	return d->o->argc > 0 ? d->o->argv[0] : "(--dump)";
 }
 
+/* Log a denial and stop with it. */
+__attribute__((noreturn))
+static void refuse(const struct decision *d, const char *reason)
+{
+	policy_log(false, "denied: %s; request: %s", reason, d->request);
+	die("policy", "%s", reason);
+}
+
 __attribute__((noreturn, format(printf, 2, 3)))
 static void deny(struct decision *d, const char *fmt, ...)
 {
@@ -64,44 +72,31 @@ static void deny(struct decision *d, const char *fmt, ...)
 	    " grants it" : "denied by default (no rule grants it)") < 0)
 		die_errno("policy", "asprintf");
 	va_end(ap);
-	policy_log(false, d->request, "denied: %s", reason);
-	die("policy", "%s", reason);
+	refuse(d, reason);
 }
 
-/* A string on the heap, built with fprintf(3) on f. */
-static FILE *open_string(char **p, size_t *len)
-{
-	FILE *f = open_memstream(p, len);
-
-	if (f == NULL)
-		die_errno("policy", "open_memstream");
-	return f;
-}
-
-static void close_string(FILE *f)
-{
-	if (ferror(f) || fclose(f) != 0)
-		die("policy", "out of memory");
-}
-
-/* "uid 4001 (alice) as uid 33 (www-data); bind tcp:80; open /etc/k". */
+/*
+ * "uid 4001 (alice) as uid 33 (www-data); bind tcp:80; open /etc/k", in
+ * full however many resources there are (policy_log.c).
+ */
 static void describe_request(struct decision *d)
 {
 	char *name = ids_user_name(privs_caller_uid());
 	size_t i, len;
-	FILE *f = open_string(&d->who, &len);
+	FILE *f;
 
-	fprintf(f, "uid %u (%s)", (unsigned)privs_caller_uid(),
-	    name ? name : "unknown");
-	close_string(f);
+	if (asprintf(&d->who, "uid %u (%s)", (unsigned)privs_caller_uid(),
+	    name ? name : "unknown") < 0 ||
+	    (f = open_memstream(&d->request, &len)) == NULL)
+		die_errno("policy", "describe the request");
 	free(name);
-	f = open_string(&d->request, &len);
 	fprintf(f, "%s as uid %u (%s)", d->who, (unsigned)d->id->uid,
 	    d->id->name);
 	for (i = 0; i < d->r->n; i++)
 		fprintf(f, "; %s %s", d->r->res[i].spec.kind == SPEC_BIND ?
 		    "bind" : "open", d->r->res[i].spec.text);
-	close_string(f);
+	if (ferror(f) | fclose(f))
+		die("policy", "describe the request: out of memory");
 }
 
 /* Whether an error may quote the file: not if the caller cannot read it. */
@@ -126,7 +121,8 @@ static void load_policy(struct decision *d)
 	d->have_file = rc != POLICY_ABSENT;
 	if (rc != POLICY_UNUSABLE)
 		return;
-	policy_log(false, d->request, "denied: unusable policy: %s", err);
+	policy_log(false, "denied: unusable policy: %s; request: %s", err,
+	    d->request);
 	if (!readable_by_all(PRIVRUN_CONF))
 		die("policy", "%s is unusable (why is in the system log, since "
 		    "you may not read it); denying everything", PRIVRUN_CONF);
@@ -310,14 +306,14 @@ static void check_unix_owner(struct decision *d, const struct resource *res)
  */
 static void check_granted_path(struct decision *d, const struct spec *s)
 {
-	char err[1024];
+	char err[1024], *reason;
 
 	if (policy_dirs_safe(s->path, err, sizeof(err)))
 		return;
-	policy_log(false, d->request, "denied: open %s: a rule grants it, but "
-	    "%s; refusing it", s->text, err);
-	die("policy", "open %s: a rule grants it, but %s; refusing it",
-	    s->text, err);
+	if (asprintf(&reason, "open %s: a rule grants it, but %s; refusing "
+	    "it", s->text, err) < 0)
+		die_errno("policy", "asprintf");
+	refuse(d, reason);
 }
 
 /* Mark what the rules grant; a low port nobody grants is denied. */
@@ -439,19 +435,22 @@ static void log_allowed(struct decision *d)
 {
 	char *lines;
 	size_t i, len;
-	FILE *f = open_string(&lines, &len);
+	FILE *f = open_memstream(&lines, &len);
 
+	if (f == NULL)
+		die_errno("policy", "open_memstream");
 	for (i = 0; i < d->pol.n; i++)
 		if (d->applies[i])
 			fprintf(f, "%s%u", ftell(f) ? "," : "",
 			    d->pol.rule[i].line);
-	close_string(f);
+	if (ferror(f) | fclose(f))
+		die("policy", "log: out of memory");
 	if (len > 0)
-		policy_log(true, d->request, "allowed by %s line %s",
-		    PRIVRUN_CONF, lines);
+		policy_log(true, "allowed by %s line %s; request: %s",
+		    PRIVRUN_CONF, lines, d->request);
 	else
-		policy_log(true, d->request, "allowed (the caller's own "
-		    "rights)");
+		policy_log(true, "allowed (the caller's own rights); "
+		    "request: %s", d->request);
 	free(lines);
 }
 

@@ -8,15 +8,14 @@
 #include <stdbool.h>
 
 /*
- * One line to syslog, facility authpriv: the decision (fmt's result), the
- * request, then privrun's command line; this escapes all three.  A denial
- * also ends policy_log_start()'s logging of failures.
+ * One line to syslog, facility authpriv: fmt's result ("DECISION; request:
+ * REQUEST"), in full, then privrun's command line; this escapes both.  A
+ * denial also ends policy_log_start()'s logging of failures.
  */
-__attribute__((format(printf, 3, 4)))
-void policy_log(bool allowed, const char *request, const char *fmt, ...);
-/* From now on an untrusted caller's failure (die.h) is logged, with argv. */
+__attribute__((format(printf, 2, 3)))
+void policy_log(bool allowed, const char *fmt, ...);
+/* From now on an untrusted caller's failure (die.h) is logged, with argv;
+ * die_log_hook = NULL ends it. */
 void policy_log_start(int argc, char **argv);
-/* No more: privrun is about to drop, or to become the monitor. */
-void policy_log_stop(void);
 
 #endif
