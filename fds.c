@@ -20,33 +20,23 @@
 #include "die.h"
 #include "fds.h"
 
-/*
- * What glibc opens on a closed fd 0-2 of an AT_SECURE process before
- * main(): /dev/full write-only on 0, /dev/null read-only on 1 and 2, both
- * O_NOFOLLOW, which no shell redirection sets.  It is closed again, so
- * that the program finds the same /dev/null whichever way privrun runs.
- */
-static bool libc_stand_in(int fd)
-{
-	struct stat st;
-	int fl = fcntl(fd, F_GETFL);
-
-	return getauxval(AT_SECURE) != 0 && fl >= 0 && (fl & O_NOFOLLOW) &&
-	    (fl & O_ACCMODE) == (fd == 0 ? O_WRONLY : O_RDONLY) &&
-	    fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
-	    st.st_rdev == makedev(1, fd == 0 ? 7 : 3);
-}
-
 void fds_tidy_at_start(void)
 {
-	int fd;
+	struct stat st;
+	int fd, got, fl;
 
 	for (fd = 0; fd < FDS_FIRST_PASSED; fd++) {
-		int got;
-
-		if (libc_stand_in(fd))
+		/* What glibc opens on a closed fd 0-2 of an AT_SECURE process
+		 * before main() (/dev/full write-only on 0, /dev/null
+		 * read-only on 1 and 2) is O_NOFOLLOW, which no shell
+		 * redirection sets: closed again, so that the program finds
+		 * the same /dev/null whichever way privrun runs. */
+		fl = fcntl(fd, F_GETFL);
+		if (getauxval(AT_SECURE) != 0 && fl >= 0 && (fl & O_NOFOLLOW) &&
+		    fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+		    major(st.st_rdev) == 1)
 			close(fd);
-		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+		else if (fl >= 0 || errno != EBADF)
 			continue;
 		/* The lowest free fd is exactly this one: 0..fd-1 are open. */
 		got = open("/dev/null", O_RDWR | O_NOCTTY);
