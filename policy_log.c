@@ -28,8 +28,7 @@
 #define CUT "...[cut]"
 #define COMMAND_MAX 1024	/* the escaped command line, CUT and NUL too */
 
-static int saved_argc;
-static char **saved_argv;
+static char **saved_argv;	/* privrun's own, NULL-terminated */
 
 /* Append src to dst (len bytes, *used of them used), control bytes, '\'
  * and non-ASCII as \xNN; false where the next one did not fit. */
@@ -67,7 +66,7 @@ void policy_log(bool allowed, const char *fmt, ...)
 	escape(line, len, &used, raw);
 	used = 0;
 	command[0] = '\0';
-	for (i = 1; i < saved_argc; i++)
+	for (i = 1; saved_argv != NULL && saved_argv[i] != NULL; i++)
 		if (!escape(command, room, &used, i > 1 ? " " : "") ||
 		    !escape(command, room, &used, saved_argv[i])) {
 			strcpy(command + used, CUT);
@@ -95,9 +94,8 @@ static void log_failure(const char *step, const char *fmt, va_list ap,
 	free(msg);
 }
 
-void policy_log_start(int argc, char **argv)
+void policy_log_start(char **argv)
 {
-	saved_argc = argc;
 	saved_argv = argv;
 	die_log_hook = log_failure;
 }

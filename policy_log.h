@@ -16,6 +16,6 @@ __attribute__((format(printf, 2, 3)))
 void policy_log(bool allowed, const char *fmt, ...);
 /* From now on an untrusted caller's failure (die.h) is logged, with argv;
  * die_log_hook = NULL ends it. */
-void policy_log_start(int argc, char **argv);
+void policy_log_start(char **argv);
 
 #endif

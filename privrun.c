@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 		die("start", "%s", privs_error());
 	if (privs_untrusted_caller()) {
 		env_hide();	/* first: policy_log.c's time stamps */
-		policy_log_start(argc, argv);
+		policy_log_start(argv);
 	}
 	start_lookups();
 	parse_options(argc, argv, &o);
