@@ -17,6 +17,7 @@
 #include "monitor.h"
 #include "opts.h"
 #include "policy.h"
+#include "policy_log.h"
 #include "privs.h"
 #include "process.h"
 #include "report.h"
@@ -111,6 +112,7 @@ static void open_and_drop(const struct run_plan *p,
 		die("drop", "%s", privs_error());
 	resources_open(p->res);
 	process_apply_privileged(p->proc);
+	die_log_hook = NULL;	/* the monitor may not log, the drop need not */
 	/* --monitor: from here on, this is the child (monitor.h). */
 	if (p->o->monitor)
 		monitor = monitor_fork(allow, resources_end(p->res));
@@ -168,6 +170,10 @@ int main(int argc, char **argv)
 	fds_tidy_at_start();
 	if (privs_init() != 0)
 		die("start", "%s", privs_error());
+	if (privs_untrusted_caller()) {
+		env_hide();	/* first: policy_log.c's time stamps */
+		policy_log_start(argv);
+	}
 	start_lookups();
 	parse_options(argc, argv, &o);
 	target_resolve(&o, &id);

@@ -2,7 +2,9 @@
 /*
  * die.c: error reporting and the --verbose trace.  Prints to stderr and
  * exits; it must never allocate, look anything up or touch privileges,
- * because it runs on every failure path, privileged or not.
+ * because it runs on every failure path, privileged or not.  The one
+ * exception is the hook policy_log.c sets for an untrusted caller, which
+ * logs the failure to syslog first.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,11 +16,19 @@
 #include "die.h"
 
 static bool verbose;	/* set once from the options, read by trace_at */
+die_hook *die_log_hook;
 
 __attribute__((format(printf, 2, 0)))
 static void vreport(const char *step, const char *fmt, va_list ap,
     const char *reason)
 {
+	va_list copy;
+
+	if (die_log_hook != NULL) {
+		va_copy(copy, ap);
+		die_log_hook(step, fmt, copy, reason);
+		va_end(copy);
+	}
 	fflush(stdout);
 	fprintf(stderr, "privrun: %s: ", step);
 	vfprintf(stderr, fmt, ap);

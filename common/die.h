@@ -6,6 +6,7 @@
 #ifndef PRIVRUN_DIE_H
 #define PRIVRUN_DIE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,6 +34,11 @@ void die_usage(const char *fmt, ...);
  */
 __attribute__((format(printf, 4, 5)))
 int error_into(char *buf, size_t len, int errnum, const char *fmt, ...);
+/* Called with every failure's message before it is printed; NULL: none
+ * (policy_log.c's, for an untrusted caller). */
+typedef void die_hook(const char *step, const char *fmt, va_list ap,
+    const char *reason);
+extern die_hook *die_log_hook;
 
 /* --verbose: "privrun: trace: FILE:LINE: MESSAGE" on stderr. */
 void trace_enable(void);

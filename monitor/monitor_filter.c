@@ -94,6 +94,8 @@ static void allow_serving(scmp_filter_ctx ctx)
 	ALLOW(ctx, openat);
 	ALLOW(ctx, fcntl);
 	ALLOW(ctx, fstat);
+	ALLOW(ctx, fstatfs);	/* procfs and sysfs are refused */
+	ALLOW(ctx, readlinkat);
 	ALLOW(ctx, newfstatat);
 	ALLOW(ctx, lseek);
 	ALLOW(ctx, capget);

@@ -15,6 +15,7 @@
  * logged (policy_log.c).  It decides; it never changes privileges, except
  * that the policy file is read with privrun's rights.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,8 @@ struct decision {
 	bool have_file;		/* a policy file exists */
 	bool *applies;		/* per rule */
 	struct identity caller;	/* its uid, and its groups from the kernel */
-	char who[600];		/* "uid 4001 (alice) as uid 33 (www-data)" */
-	char what[2048];	/* the request, escaped, for the log */
+	char *who;		/* "uid 4001 (alice)" */
+	char *request;		/* for the log: see describe_request() */
 };
 
 static const char *program(const struct decision *d)
@@ -51,57 +52,51 @@ static const char *program(const struct decision *d)
 	return d->o->argc > 0 ? d->o->argv[0] : "(--dump)";
 }
 
-__attribute__((noreturn, format(printf, 2, 3)))
-static void deny(struct decision *d, const char *fmt, ...)
+/* Log a denial and stop with it. */
+__attribute__((noreturn))
+static void refuse(const struct decision *d, const char *reason)
 {
-	char why[1024], reason[2048], esc[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	snprintf(reason, sizeof(reason), "%s may not %s: %s", d->who, why,
-	    d->have_file ? "no rule in " PRIVRUN_CONF " grants it" :
-	    "denied by default (no rule grants it)");
-	policy_log_escape(esc, sizeof(esc), reason);
-	policy_log(false, "%s: denied: %s", d->what, esc);
+	policy_log(false, "denied: %s; request: %s", reason, d->request);
 	die("policy", "%s", reason);
 }
 
-static void describe_caller(struct decision *d)
+__attribute__((noreturn, format(printf, 2, 3)))
+static void deny(struct decision *d, const char *fmt, ...)
 {
-	char *name = ids_user_name(privs_caller_uid()), esc[300];
+	char *why, *reason;
+	va_list ap;
 
-	policy_log_escape(esc, sizeof(esc), name ? name : "unknown");
-	snprintf(d->who, sizeof(d->who), "uid %u (%s)",
-	    (unsigned)privs_caller_uid(), esc);
-	free(name);
+	va_start(ap, fmt);
+	if (vasprintf(&why, fmt, ap) < 0 || asprintf(&reason, "%s may not "
+	    "%s: %s", d->who, why, d->have_file ? "no rule in " PRIVRUN_CONF
+	    " grants it" : "denied by default (no rule grants it)") < 0)
+		die_errno("policy", "asprintf");
+	va_end(ap);
+	refuse(d, reason);
 }
 
-/* "uid 4001 (alice) as uid 33 (www-data): /bin/prog ARGS; bind ...". */
+/*
+ * "uid 4001 (alice) as uid 33 (www-data); bind tcp:80; open /etc/k", in
+ * full however many resources there are (policy_log.c).
+ */
 static void describe_request(struct decision *d)
 {
-	char esc[600];
-	size_t i, used;
-	int n;
+	char *name = ids_user_name(privs_caller_uid());
+	size_t i, len;
+	FILE *f;
 
-	policy_log_escape(esc, sizeof(esc), d->id->name);
-	n = snprintf(d->what, sizeof(d->what), "%s as uid %u (%s):", d->who,
-	    (unsigned)d->id->uid, esc);
-	used = n > 0 ? (size_t)n : 0;
-	for (i = 0; i < (size_t)d->o->argc && used < sizeof(d->what); i++) {
-		policy_log_escape(esc, sizeof(esc), d->o->argv[i]);
-		n = snprintf(d->what + used, sizeof(d->what) - used, " %s",
-		    esc);
-		used += n > 0 ? (size_t)n : 0;
-	}
-	for (i = 0; i < d->r->n && used < sizeof(d->what); i++) {
-		const struct spec *s = &d->r->res[i].spec;
-		policy_log_escape(esc, sizeof(esc), s->text);
-		n = snprintf(d->what + used, sizeof(d->what) - used, "; %s %s",
-		    s->kind == SPEC_BIND ? "bind" : "open", esc);
-		used += n > 0 ? (size_t)n : 0;
-	}
+	if (asprintf(&d->who, "uid %u (%s)", (unsigned)privs_caller_uid(),
+	    name ? name : "unknown") < 0 ||
+	    (f = open_memstream(&d->request, &len)) == NULL)
+		die_errno("policy", "describe the request");
+	free(name);
+	fprintf(f, "%s as uid %u (%s)", d->who, (unsigned)d->id->uid,
+	    d->id->name);
+	for (i = 0; i < d->r->n; i++)
+		fprintf(f, "; %s %s", d->r->res[i].spec.kind == SPEC_BIND ?
+		    "bind" : "open", d->r->res[i].spec.text);
+	if (ferror(f) | fclose(f))
+		die("policy", "describe the request: out of memory");
 }
 
 /* Whether an error may quote the file: not if the caller cannot read it. */
@@ -126,7 +121,8 @@ static void load_policy(struct decision *d)
 	d->have_file = rc != POLICY_ABSENT;
 	if (rc != POLICY_UNUSABLE)
 		return;
-	policy_log(false, "%s: denied: unusable policy: %s", d->what, err);
+	policy_log(false, "denied: unusable policy: %s; request: %s", err,
+	    d->request);
 	if (!readable_by_all(PRIVRUN_CONF))
 		die("policy", "%s is unusable (why is in the system log, since "
 		    "you may not read it); denying everything", PRIVRUN_CONF);
@@ -310,15 +306,14 @@ static void check_unix_owner(struct decision *d, const struct resource *res)
  */
 static void check_granted_path(struct decision *d, const struct spec *s)
 {
-	char err[1024], reason[2048], esc[4096];
+	char err[1024], *reason;
 
 	if (policy_dirs_safe(s->path, err, sizeof(err)))
 		return;
-	snprintf(reason, sizeof(reason), "open %s: a rule grants it, but %s; "
-	    "refusing it", s->text, err);
-	policy_log_escape(esc, sizeof(esc), reason);
-	policy_log(false, "%s: denied: %s", d->what, esc);
-	die("policy", "%s", reason);
+	if (asprintf(&reason, "open %s: a rule grants it, but %s; refusing "
+	    "it", s->text, err) < 0)
+		die_errno("policy", "asprintf");
+	refuse(d, reason);
 }
 
 /* Mark what the rules grant; a low port nobody grants is denied. */
@@ -438,23 +433,25 @@ static void check_monitor(struct decision *d,
 
 static void log_allowed(struct decision *d)
 {
-	char lines[512] = "";
-	size_t i, used = 0;
+	char *lines;
+	size_t i, len;
+	FILE *f = open_memstream(&lines, &len);
 
-	for (i = 0; i < d->pol.n && used < sizeof(lines); i++) {
-		int n;
-		if (!d->applies[i])
-			continue;
-		n = snprintf(lines + used, sizeof(lines) - used, "%s%u",
-		    used ? "," : "", d->pol.rule[i].line);
-		used += n > 0 ? (size_t)n : 0;
-	}
-	if (used > 0)
-		policy_log(true, "%s: allowed by %s line %s", d->what,
-		    PRIVRUN_CONF, lines);
+	if (f == NULL)
+		die_errno("policy", "open_memstream");
+	for (i = 0; i < d->pol.n; i++)
+		if (d->applies[i])
+			fprintf(f, "%s%u", ftell(f) ? "," : "",
+			    d->pol.rule[i].line);
+	if (ferror(f) | fclose(f))
+		die("policy", "log: out of memory");
+	if (len > 0)
+		policy_log(true, "allowed by %s line %s; request: %s",
+		    PRIVRUN_CONF, lines, d->request);
 	else
-		policy_log(true, "%s: allowed (the caller's own rights)",
-		    d->what);
+		policy_log(true, "allowed (the caller's own rights); "
+		    "request: %s", d->request);
+	free(lines);
 }
 
 bool policy_resets_env(const struct identity *id, uint64_t keep)
@@ -473,7 +470,6 @@ void policy_check(const struct options *o, const struct identity *id,
 	if (!privs_untrusted_caller())
 		return;
 	target_current_groups(&d.caller);
-	describe_caller(&d);
 	describe_request(&d);
 	load_policy(&d);
 	find_applying_rules(&d);
@@ -484,6 +480,8 @@ void policy_check(const struct options *o, const struct identity *id,
 	check_process(&d);
 	log_allowed(&d);
 	free(d.applies);
+	free(d.who);
+	free(d.request);
 	identity_free(&d.caller);
 	policy_free(&d.pol);
 }

@@ -1,63 +1,101 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * policy_log.c: one syslog line (authpriv, as sudo and doas log) for every
- * request an untrusted caller makes, allowed or denied.  What the caller
- * chose (program, arguments, specs) is escaped, so that it cannot forge a
- * second log line or hide in control characters.  The log socket is opened
- * and closed around each message: it must never be open while privrun
- * places the resources at fds 3, 4, ...
+ * request an untrusted caller makes: allowed, denied by the policy, or
+ * refused by any other failure from the start until the drop (die.h's
+ * hook), such as a bad spec or an unknown user.  The line is "DECISION;
+ * request: REQUEST; command line: ARGS": the decision and the request
+ * (target, binds, opens) come first and are never cut; only the command
+ * line is, to COMMAND_MAX bytes, and the cut is marked "...[cut]".
+ * Everything the caller chose is escaped, so that it cannot forge a second
+ * log line or hide in control characters.  The log socket is opened and
+ * closed around each message: it must never be open while privrun places
+ * the resources at fds 3, 4, ...  syslog(3) stamps local time, which the
+ * caller's TZ would choose: the caller's environment is hidden (env.h) all
+ * the while.
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <syslog.h>
-#include <time.h>
 
 #include "die.h"
 #include "policy_log.h"
+#include "privs.h"
 
-void policy_log_escape(char *dst, size_t len, const char *src)
+#define CUT "...[cut]"
+#define COMMAND_MAX 1024	/* the escaped command line, CUT and NUL too */
+
+static char **saved_argv;	/* privrun's own, NULL-terminated */
+
+/* Append src to dst (len bytes, *used of them used), control bytes, '\'
+ * and non-ASCII as \xNN; false where the next one did not fit. */
+static bool escape(char *dst, size_t len, size_t *used, const char *src)
 {
-	size_t used = 0;
-
-	if (len == 0)
-		return;
 	for (; *src != '\0'; src++) {
 		unsigned char c = (unsigned char)*src;
-		char one[8];
-		size_t n;
-		if (c < 0x20 || c >= 0x7f || c == '\\')
-			snprintf(one, sizeof(one), "\\x%02x", c);
-		else
-			snprintf(one, sizeof(one), "%c", c);
-		n = strlen(one);
-		if (used + n >= len)
-			break;
-		memcpy(dst + used, one, n);
-		used += n;
+		int n = snprintf(dst + *used, len - *used, c < 0x20 ||
+		    c >= 0x7f || c == '\\' ? "\\x%02x" : "%c", c);
+		if (n < 0 || *used + (size_t)n >= len) {
+			dst[*used] = '\0';
+			return false;
+		}
+		*used += (size_t)n;
 	}
-	dst[used] = '\0';
+	return true;
 }
 
 void policy_log(bool allowed, const char *fmt, ...)
 {
-	char msg[4096], *tz;
+	static char command[COMMAND_MAX];
+	size_t used = 0, len, room = COMMAND_MAX - strlen(CUT);
+	char *raw, *line;
 	va_list ap;
+	int i;
 
+	/* Logged: the die() that follows a denial must not log it again. */
+	if (!allowed)
+		die_log_hook = NULL;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vasprintf(&raw, fmt, ap) < 0 ||
+	    (line = malloc(len = strlen(raw) * 4 + 1)) == NULL)
+		die_errno("log", "out of memory");
 	va_end(ap);
-	/* syslog(3) stamps local time, which the caller's TZ would choose:
-	 * log in the system's zone, and put TZ back for the program, which
-	 * may keep the caller's environment. */
-	tz = getenv("TZ") != NULL ? strdup(getenv("TZ")) : NULL;
-	unsetenv("TZ");
-	tzset();
+	escape(line, len, &used, raw);
+	used = 0;
+	command[0] = '\0';
+	for (i = 1; saved_argv != NULL && saved_argv[i] != NULL; i++)
+		if (!escape(command, room, &used, i > 1 ? " " : "") ||
+		    !escape(command, room, &used, saved_argv[i])) {
+			strcpy(command + used, CUT);
+			break;
+		}
 	openlog("privrun", LOG_PID, LOG_AUTHPRIV);
-	syslog(allowed ? LOG_INFO : LOG_NOTICE, "%s", msg);
+	syslog(allowed ? LOG_INFO : LOG_NOTICE, "%s; command line: %s", line,
+	    command);
 	closelog();
-	if (tz != NULL && setenv("TZ", tz, 1) != 0)
-		die_errno("environment", "TZ");
-	free(tz);
+	free(raw);
+	free(line);
+}
+
+/* die.h's hook: privrun is about to exit 125 with this message. */
+static void log_failure(const char *step, const char *fmt, va_list ap,
+    const char *reason)
+{
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	policy_log(false, "refused: privrun: %s: %s%s%s; request: uid %u",
+	    step, msg ? msg : fmt, reason ? ": " : "", reason ? reason : "",
+	    (unsigned)privs_caller_uid());
+	free(msg);
+}
+
+void policy_log_start(char **argv)
+{
+	saved_argv = argv;
+	die_log_hook = log_failure;
 }

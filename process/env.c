@@ -15,6 +15,24 @@
 
 extern char **environ;
 
+static char **caller;	/* the environment env_plan() plans from */
+
+/*
+ * An NSS module (nsswitch.conf) runs inside privrun, with its privileges,
+ * and may read any variable with getenv(3): glibc clears only a fixed list
+ * (LD_*, LOCALDOMAIN, HOSTALIASES, ...) in a secure start, and a module
+ * need not use secure_getenv(3).  syslog(3) (policy_log.c) would stamp the
+ * time in the caller's TZ.  So an untrusted caller's environment is out of
+ * sight from the start until env_apply(), and only planned from.
+ */
+void env_hide(void)
+{
+	static char *none[] = { NULL };
+
+	caller = environ;
+	environ = none;
+}
+
 static char *dup_or_die(const char *s, size_t len)
 {
 	char *p = strndup(s, len);
@@ -40,7 +58,7 @@ static void plan_removals(struct env_plan *plan)
 {
 	char **e;
 
-	for (e = environ; *e != NULL; e++) {
+	for (e = caller; *e != NULL; e++) {
 		const char *eq = strchr(*e, '=');
 		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
 
@@ -80,7 +98,7 @@ static void plan_reset(struct env_plan *plan, bool keep_terminal)
 
 	plan->clear = 1;
 	add(plan, "PATH", 4, EXEC_SAFE_PATH);
-	for (e = environ; keep_terminal && *e != NULL; e++) {
+	for (e = caller; keep_terminal && *e != NULL; e++) {
 		size_t len = strcspn(*e, "=");
 		if (kept_on_reset(*e, len))
 			add(plan, *e, len, *e + len + 1);
@@ -98,7 +116,7 @@ static size_t most_changes(const struct options *o)
 	size_t n = 0;
 	char **e;
 
-	for (e = environ; *e != NULL; e++)
+	for (e = caller; *e != NULL; e++)
 		n++;
 	return n + 5 + o->nenv;
 }
@@ -109,6 +127,8 @@ void env_plan(const struct options *o, const struct identity *id,
 	size_t i;
 
 	memset(plan, 0, sizeof(*plan));
+	if (caller == NULL)
+		caller = environ;
 	plan->cap = most_changes(o);
 	plan->change = calloc(plan->cap, sizeof(*plan->change));
 	if (plan->change == NULL)
@@ -137,6 +157,8 @@ void env_apply(const struct env_plan *plan)
 {
 	size_t i;
 
+	if (caller != NULL)
+		environ = caller;
 	if (plan->clear && clearenv() != 0)
 		die("environment", "clearenv failed");
 	for (i = 0; i < plan->n; i++) {

@@ -36,6 +36,9 @@ void env_plan(const struct options *o, const struct identity *id,
 void env_apply(const struct env_plan *plan);
 void env_free(struct env_plan *plan);
 void env_print(const struct env_plan *plan, FILE *out);
+/* An untrusted caller's environment is hidden from the start until
+ * env_apply(), and env_plan() plans from it (env.c says why). */
+void env_hide(void);
 /* The PATH the program will see, for the search of PROGRAM. */
 const char *env_path(void);
 

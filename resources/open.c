@@ -28,8 +28,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "die.h"
 #include "fds.h"
@@ -282,14 +284,26 @@ fail:
 	return -1;
 }
 
-static int file_type_allowed(struct opener *op, const struct spec *s, int fd)
+/*
+ * A regular file, or a FIFO or device when the spec allows it.  Not one on
+ * procfs or sysfs, which describe the processes and the kernel rather than
+ * hold data: /proc/self/maps opened before --monitor forks shows the
+ * program the monitor's live mappings.  Only root (by its real uid) may
+ * pass such a file, and never one in privrun's own /proc/PID (the monitor
+ * keeps privrun's pid).  That is judged by the path the kernel gives the
+ * fd, with "self", "thread-self" and every symbolic link resolved: a
+ * component that is privrun's pid counts wherever it is, and so does a
+ * path that cannot be read.
+ */
+static int file_allowed(struct opener *op, const struct spec *s, int fd)
 {
+	char link[32], path[512], pid[32];
+	struct statfs fs;
 	struct stat st;
+	ssize_t n;
 
-	if (fstat(fd, &st) != 0)
+	if (fstat(fd, &st) != 0 || fstatfs(fd, &fs) != 0)
 		return FAIL_ERRNO(op, "%s: fstat", s->text);
-	if (S_ISREG(st.st_mode))
-		return 0;
 	if (S_ISDIR(st.st_mode))
 		return FAIL(op, "%s: is a directory", s->text);
 	if (S_ISFIFO(st.st_mode) && !s->allow_fifo)
@@ -298,6 +312,18 @@ static int file_type_allowed(struct opener *op, const struct spec *s, int fd)
 	if ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) && !s->allow_device)
 		return FAIL(op, "%s: is a device (add ,device to allow it)",
 		    s->text);
+	if (fs.f_type != PROC_SUPER_MAGIC && fs.f_type != SYSFS_MAGIC)
+		return 0;
+	if (privs_start_mode() != PRIVS_START_ROOT || privs_untrusted_caller())
+		return FAIL(op, "%s: is on procfs or sysfs, which only root "
+		    "starting privrun may pass", s->text);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	snprintf(pid, sizeof(pid), "/%ld/", (long)getpid());
+	n = readlinkat(AT_FDCWD, link, path, sizeof(path) - 1);
+	if (n < 0 || (size_t)n >= sizeof(path) - 1 ||
+	    (path[n] = '\0', strstr(path, pid) != NULL))
+		return FAIL(op, "%s: is in privrun's own /proc/PID, which is "
+		    "never passed", s->text);
 	return 0;
 }
 
@@ -330,7 +356,7 @@ static int open_file(struct opener *op, const struct resource *r)
 		    "follow it)", s->text);
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s", s->text);
-	if (file_type_allowed(op, s, fd) != 0 ||
+	if (file_allowed(op, s, fd) != 0 ||
 	    (fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
 		if (op->err[0] == '\0')

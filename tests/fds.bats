@@ -71,3 +71,30 @@ probe_fds() {
 fd 1: .*
 fd 2: .*$'
 }
+
+@test "closed fds 0-2 are /dev/null read-write in every start mode, not what glibc stands in for them in a setuid program" {
+	dir=$PRIVRUN_TEST_ROOT/data/closed.$BATS_TEST_NUMBER
+	mkdir -m 0777 "$dir"
+	# The kernel's view of fds 0-2, before the output file takes a slot.
+	show='import os, sys
+fds = ["%d %s %s" % (n, os.readlink("/proc/self/fd/%d" % n),
+       [l.split()[1] for l in open("/proc/self/fdinfo/%d" % n) if l.startswith("flags:")][0][-2:])
+       for n in range(3)]
+open(sys.argv[1], "w").write("\n".join(fds) + "\n")'
+	for copy in "$PRIVRUN" "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		rm -f "$dir/out"
+		bash -c 'exec setpriv --reuid=4001 --regid=4001 --init-groups -- "$1" -- /usr/bin/python3 -I -c "$2" "$3" <&- >&- 2>&- 3>&-' \
+			- "$copy" "$show" "$dir/out"
+		# Octal flags, last two digits: 02 is O_RDWR.
+		run cat "$dir/out"
+		assert_output "0 /dev/null 02
+1 /dev/null 02
+2 /dev/null 02"
+	done
+	# A /dev/full the caller gives as stdin itself is its choice, and kept.
+	rm -f "$dir/out"
+	bash -c 'exec setpriv --reuid=4001 --regid=4001 --init-groups -- "$1" -- /usr/bin/python3 -I -c "$2" "$3" 0>/dev/full 3>&-' \
+		- "$PRIVRUN_SUID" "$show" "$dir/out"
+	run cat "$dir/out"
+	assert_line --index 0 "0 /dev/full 01"
+}

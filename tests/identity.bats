@@ -144,3 +144,26 @@ with_nsswitch() {
 	assert_success
 	assert_dropped_to 4001 4001 "4100 4101"
 }
+
+@test "a failed user lookup fails closed: exit 125 with its reason, never a bare uid, for root and for the setuid copy" {
+	# passwd unreadable (privrun looks up with no capability effective)
+	# and nothing but files asked: the lookup fails, rather than finding
+	# nobody.
+	cp /etc/passwd "$BATS_TEST_TMPDIR/passwd"
+	chmod 000 "$BATS_TEST_TMPDIR/passwd"
+	unreadable() {
+		ASAN_OPTIONS=detect_leaks=0 with_nsswitch files sh -c 'mount --bind "$0" /etc/passwd && exec "$@"' \
+			"$BATS_TEST_TMPDIR/passwd" "$@"
+	}
+	for who in prtest-b 4002 4999; do
+		refuse "privrun: user: '$who': user lookup failed: Permission denied" \
+			unreadable "$PRIVRUN" -u "$who" -g 4002 -- "$PROBE"
+		refuse "privrun: user: '$who': user lookup failed: Permission denied" \
+			unreadable setpriv --reuid=4001 --regid=4001 --clear-groups -- \
+			"$PRIVRUN_SUID" -u "$who" -- "$PROBE"
+	done
+	# The caller itself, whose entry privrun reads for HOME and SHELL.
+	refuse "privrun: user: '4001': user lookup failed: Permission denied" \
+		unreadable setpriv --reuid=4001 --regid=4001 --clear-groups -- \
+		"$PRIVRUN_SUID" -- "$PROBE"
+}

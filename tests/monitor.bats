@@ -494,3 +494,13 @@ refused: status 7: $log,rw: not in the monitor's allow list"
 	# Two capsets a request (raise, lower) with a kept set, none without.
 	assert_equal "$((low - high))" 6
 }
+
+@test "the monitor opens no file of its own /proc/PID, even for root; other procfs files only for root" {
+	run --separate-stderr "$PRIVRUN" -u prtest-a --monitor --allow-open /proc/self/status \
+		--allow-open /proc/thread-self/maps --allow-open /proc/cpuinfo -- python3 "$MONITOR_PY" \
+		open:/proc/self/status open:/proc/thread-self/maps open:/proc/cpuinfo 3>&-
+	assert_success
+	assert_output "refused: status 8: /proc/self/status: is in privrun's own /proc/PID, which is never passed
+refused: status 8: /proc/thread-self/maps: is in privrun's own /proc/PID, which is never passed
+fd 4: /proc/cpuinfo: ok"
+}

@@ -421,42 +421,92 @@ line 3: permit :prtest-shared as prtest-b keep-caps cap_net_raw cmd /usr/bin/env
 		"$PRIVRUN" --check-policy a b
 }
 
-@test "every request of an untrusted caller is logged to authpriv, allowed or denied" {
-	policy "permit prtest-a bind tcp:80"
-	# A private /dev with a log socket of our own: syslog(3) writes to
-	# /dev/log.
-	run unshare --mount --propagation private -- python3 - "$PRIVRUN_SUID" <<'PY'
-import os, socket, subprocess, sys, tempfile
+# with_log CMD...: run the python script on stdin with a private /dev whose
+# log socket (syslog(3) writes to /dev/log) the script reads, as "log".
+# The script defines its calls with caller(*ARGS) (the setuid copy as uid
+# 4001) and prints the log lines with dump_log().
+with_log() {
+	local script
+	script=$(cat)
+	run unshare --mount --propagation private -- python3 -c "import os, socket, subprocess, sys, tempfile
 d = tempfile.mkdtemp()
-subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", d], check=True)
-for n in ("null", "zero", "urandom"):
-    open(os.path.join(d, n), "w").close()
-    subprocess.run(["mount", "--bind", "/dev/" + n, os.path.join(d, n)], check=True)
-subprocess.run(["mount", "--bind", d, "/dev"], check=True)
+subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', d], check=True)
+for n in ('null', 'zero', 'urandom', 'full'):
+    open(os.path.join(d, n), 'w').close()
+    subprocess.run(['mount', '--bind', '/dev/' + n, os.path.join(d, n)], check=True)
+subprocess.run(['mount', '--bind', d, '/dev'], check=True)
 log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-log.bind("/dev/log")
-os.chmod("/dev/log", 0o666)
-env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+log.bind('/dev/log')
+os.chmod('/dev/log', 0o666)
+env = dict(os.environ, ASAN_OPTIONS='detect_leaks=0')
 def caller(*args):
-    cmd = ["setpriv", "--reuid=4001", "--regid=4001", "--init-groups", "--", sys.argv[1]]
+    cmd = ['setpriv', '--reuid=4001', '--regid=4001', '--init-groups', '--', sys.argv[1]]
     return subprocess.run(cmd + list(args), env=env, capture_output=True).returncode
+def dump_log():
+    log.settimeout(2)
+    try:
+        while True:
+            print(log.recv(65536).decode())
+    except socket.timeout:
+        pass
+$script" "$PRIVRUN_SUID"
+}
+
+@test "every request of an untrusted caller is logged to authpriv, allowed or denied, decision and grants first" {
+	policy "permit prtest-a bind tcp:80"
+	with_log <<'PY'
 print("status", caller("-b", "tcp:80", "--", "/bin/true", "a\nb"))
 print("status", caller("-b", "tcp:81", "--", "/bin/true"))
 print("status", caller("-u", "prtest-b", "--", "/bin/x\n<85>forged"))
-log.settimeout(2)
-try:
-    while True:
-        print(log.recv(4096).decode())
-except socket.timeout:
-    pass
+dump_log()
 PY
 	assert_success
 	assert_line "status 0"
 	assert_line "status 125"
 	refute_line --regexp '^<85>forged'
-	assert_line --regexp '^<85>.*: denied: uid 4001 \(prtest-a\) may not run /bin/x\\x0a<85>forged as uid 4002 \(prtest-b\): no rule in /etc/privrun.conf grants it$'
-	assert_line --regexp '^<86>.*privrun\[[0-9]+\]: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\): /bin/true a\\x0ab; bind tcp:80: allowed by /etc/privrun.conf line 1$'
-	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\): /bin/true; bind tcp:81: denied: uid 4001 \(prtest-a\) may not bind tcp:81 \(ports below 1024 are privileged\): no rule in /etc/privrun.conf grants it$'
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: denied: uid 4001 \(prtest-a\) may not run /bin/x\\x0a<85>forged as uid 4002 \(prtest-b\): no rule in /etc/privrun.conf grants it; request: uid 4001 \(prtest-a\) as uid 4002 \(prtest-b\); command line: -u prtest-b -- /bin/x\\x0a<85>forged$'
+	assert_line --regexp '^<86>.*privrun\[[0-9]+\]: allowed by /etc/privrun.conf line 1; request: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\); bind tcp:80; command line: -b tcp:80 -- /bin/true a\\x0ab$'
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: denied: uid 4001 \(prtest-a\) may not bind tcp:81 \(ports below 1024 are privileged\): no rule in /etc/privrun.conf grants it; request: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\); bind tcp:81; command line: -b tcp:81 -- /bin/true$'
+}
+
+@test "a long command line cannot push the grant or the decision out of the log line; the cut is marked" {
+	secret=$(make_secret)
+	policy "permit prtest-a bind tcp:80 open $secret"
+	with_log <<PY
+big = "x" * 3000
+print("status", caller("-b", "tcp:80", "-o", "$secret", "--", "/bin/true", big, "y" * 10, "tail"))
+print("status", caller("-b", "tcp:81", "--", "/bin/true", "\\n" * 1500))
+dump_log()
+PY
+	assert_success
+	assert_line "status 0"
+	assert_line "status 125"
+	assert_line --regexp "^<86>.*privrun\[[0-9]+\]: allowed by /etc/privrun.conf line 1; request: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\); bind tcp:80; open $secret; command line: -b tcp:80 -o $secret -- /bin/true x+\.\.\.\[cut\]\$"
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: denied: uid 4001 \(prtest-a\) may not bind tcp:81 \(ports below 1024 are privileged\): no rule in /etc/privrun.conf grants it; request: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\); bind tcp:81; command line: -b tcp:81 -- /bin/true (\\x0a)+\.\.\.\[cut\]$'
+	# Each command line is cut to 1023 bytes, the marker included.
+	run grep -o 'command line: .*' <<<"$output"
+	assert_equal "${#lines[@]}" 2
+	for line in "${lines[@]}"; do
+		assert_equal "$(( ${#line} - 14 ))" 1023
+	done
+}
+
+@test "a request refused before the policy step is logged too, with its reason" {
+	with_log <<'PY'
+print("status", caller("-b", "tcp:80,frob", "--", "/bin/true"))
+print("status", caller("-u", "no-such-user", "--", "/bin/true"))
+print("status", caller("--frob"))
+print("status", caller("-o", "/proc/cpuinfo", "--", "/bin/true"))
+dump_log()
+PY
+	assert_success
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: bind: .tcp:80,frob.: option .frob. does not apply to tcp; request: uid 4001; command line: -b tcp:80,frob -- /bin/true$'
+	assert_line --regexp "^<85>.*privrun\[[0-9]+\]: refused: privrun: user: 'no-such-user': no such user; request: uid 4001; command line: -u no-such-user -- /bin/true$"
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: usage: .*; request: uid 4001; command line: --frob$'
+	# After the policy step allowed it, a failure is logged as well.
+	assert_line --regexp '^<86>.*privrun\[[0-9]+\]: allowed \(the caller.s own rights\); request: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\); open /proc/cpuinfo; command line: -o /proc/cpuinfo -- /bin/true$'
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: open: /proc/cpuinfo: is on procfs or sysfs, which only root starting privrun may pass; request: uid 4001; command line: -o /proc/cpuinfo -- /bin/true$'
+	assert_equal "$(grep -c 'privrun\[' <<<"$output")" 5
 }
 
 @test "tiny limits: privrun fails closed or runs the program fully dropped" {
@@ -492,9 +542,8 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 		- "$PRIVRUN_SUID" "$show" "$dir/out"
 	assert_success
 	run cat "$dir/out"
-	# glibc itself opens /dev/full write-only on a closed fd 0 of a
-	# setuid program (so reading fails); privrun then finds it open.
-	assert_line --index 0 /dev/full
+	# Not glibc's write-only /dev/full: privrun's own /dev/null (fds.bats).
+	assert_line --index 0 /dev/null
 	assert_line --index 1 /dev/null
 	assert_line --index 2 /dev/null
 	assert_line --index 3 --regexp '^socket:\[[0-9]+\]$'
@@ -577,6 +626,25 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 	done
 	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "use --monitor")" \
 		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
+}
+
+@test "a rule cannot grant a file on procfs or sysfs, at start or through the monitor" {
+	policy "permit prtest-a monitor open /proc/cpuinfo /proc/1/status /sys/kernel/uevent_seqnum"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		for path in /proc/cpuinfo /proc/1/status /sys/kernel/uevent_seqnum; do
+			refuse "privrun: open: $path: is on procfs or sysfs, which only root starting privrun may pass" \
+				as_user 4001 "$copy" -o "$path" -- "$PROBE"
+		done
+		run --separate-stderr as_user 4001 "$copy" --monitor --allow-open /proc/cpuinfo \
+			--allow-open /proc/1/status -- python3 "$MONITOR_PY" open:/proc/cpuinfo open:/proc/1/status 3>&-
+		assert_success
+		assert_output "refused: status 8: /proc/cpuinfo: is on procfs or sysfs, which only root starting privrun may pass
+refused: status 8: /proc/1/status: is on procfs or sysfs, which only root starting privrun may pass"
+	done
+	# /proc/self is a symbolic link, which no granted path may hold.
+	policy "permit prtest-a open /proc/self/maps"
+	refuse "privrun: policy: open /proc/self/maps: a rule grants it, but /proc/self/maps: /proc/self is not a directory (a symbolic link?); refusing it" \
+		as_user 4001 "$PRIVRUN_SUID" -o /proc/self/maps -- "$PROBE"
 }
 
 @test "granted and ungranted binds in a row: each run with its own rights, all the caller's" {

@@ -246,6 +246,38 @@ fd 8 name key file"
 		"$PRIVRUN" -u nobody -o /nonexistent/key -- "$PROBE"
 }
 
+@test "--open of procfs and sysfs: root may pass them, never a file of privrun's own /proc/PID; nobody else may" {
+	for path in /proc/self/status /proc/thread-self/status /proc/self/maps; do
+		refuse "privrun: open: $path: is in privrun's own /proc/PID, which is never passed" \
+			"$PRIVRUN" -u nobody -o "$path" -- "$PROBE"
+	done
+	# By number: the shell's pid is privrun's once it execs it.
+	pidfile=$PRIVRUN_TEST_ROOT/data/pid.$BATS_TEST_NUMBER
+	run --separate-stderr bash -c 'echo $$ >"$1"; exec "$2" -u nobody -o /proc/$$/maps -- "$3" 3>&-' \
+		- "$pidfile" "$PRIVRUN" "$PROBE"
+	assert_failure 125
+	assert_equal "$stderr" "privrun: open: /proc/$(cat "$pidfile")/maps: is in privrun's own /proc/PID, which is never passed"
+	# Through a symbolic link of the caller's: what was opened counts.
+	ln -sfn /proc/self "$PRIVRUN_TEST_ROOT/data/self.$BATS_TEST_NUMBER"
+	refuse "privrun: open: $PRIVRUN_TEST_ROOT/data/self.$BATS_TEST_NUMBER/status: is in privrun's own /proc/PID, which is never passed" \
+		"$PRIVRUN" -u nobody -o "$PRIVRUN_TEST_ROOT/data/self.$BATS_TEST_NUMBER/status" -- "$PROBE"
+	# Root may pass the rest of procfs and sysfs.
+	run --separate-stderr "$PRIVRUN" -u nobody -o /proc/cpuinfo -o /proc/1/status \
+		-o /sys/kernel/uevent_seqnum -- "$PROBE" readfd 3 3>&-
+	assert_success
+	assert_line "Fd: 3 /proc/cpuinfo"
+	assert_line "Fd: 4 /proc/1/status"
+	assert_line "Fd: 5 /sys/kernel/uevent_seqnum"
+	assert_line "Read: 3 ok"
+	# An ordinary user may not, not even through the plain copy.
+	for copy in "$PRIVRUN" "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		for path in /proc/cpuinfo /sys/kernel/uevent_seqnum /proc/self/status; do
+			refuse "privrun: open: $path: is on procfs or sysfs, which only root starting privrun may pass" \
+				as_user 4001 "$copy" -o "$path" -- "$PROBE"
+		done
+	done
+}
+
 @test "a port already in use is refused, and nothing runs" {
 	background "$PRIVRUN" -u nobody -b tcp4:127.0.0.1:80 -- sleep 30
 	wait_for listening 'sport = :80'

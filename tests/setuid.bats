@@ -277,3 +277,69 @@ print(\"ptrace:\", \"attached\" if r == 0 else ctypes.get_errno())
 	assert_line "ptrace: 1"
 	assert_line "status 0"
 }
+
+# with_nss_module CMD...: CMD with an NSS module of the test's in place of
+# libnss_hesiod (bind-mounted, in a mount namespace of its own), asked
+# after files for passwd.  The module reports a lookup of "nss-only", and
+# the whole environment it sees, on stderr, and finds nobody.
+with_nss_module() {
+	local dir=$BATS_TEST_TMPDIR/nss lib
+	lib=$(ldconfig -p | sed -n 's/^[[:space:]]*libnss_hesiod\.so\.2 (libc6,x86-64) => //p' | head -n 1)
+	[ -n "$lib" ] || lib=$(ldconfig -p | sed -n 's/^[[:space:]]*libnss_hesiod\.so\.2 ([^)]*) => //p' | head -n 1)
+	mkdir -p "$dir"
+	cat >"$dir/module.c" <<'C'
+#include <errno.h>
+#include <nss.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+extern char **environ;
+enum nss_status _nss_hesiod_getpwnam_r(const char *name, struct passwd *pw,
+    char *buf, size_t len, int *errnop)
+{
+	char **e;
+	(void)pw; (void)buf; (void)len;
+	*errnop = ENOENT;
+	if (strcmp(name, "nss-only") != 0)	/* setpriv's lookups */
+		return NSS_STATUS_NOTFOUND;
+	fprintf(stderr, "nss: lookup %s\n", name);
+	for (e = environ; *e != NULL; e++)
+		fprintf(stderr, "nss: env %s\n", *e);
+	return NSS_STATUS_NOTFOUND;
+}
+C
+	cc -shared -fPIC -o "$dir/module.so" "$dir/module.c"
+	printf 'passwd: files hesiod\ngroup: files\n' >"$dir/nsswitch.conf"
+	chmod 0755 "$dir" "$dir/module.so"
+	chmod 0644 "$dir/nsswitch.conf"
+	unshare --mount --propagation private -- sh -c \
+		'mount --bind "$0/module.so" "$1" && mount --bind "$0/nsswitch.conf" /etc/nsswitch.conf && shift && exec "$@"' \
+		"$dir" "$lib" "$@"
+}
+
+@test "an NSS module in a setuid or file-capability privrun sees none of the caller's environment" {
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr with_nss_module setpriv --reuid=4001 --regid=4001 --init-groups -- \
+			env -i PRTEST_NSS=1 SYSTEMD_NSS_BYPASS_BUS=1 SYSTEMD_BYPASS_USERDB=1 NSS_FOO=1 \
+			LOCALDOMAIN=evil HOSTALIASES=/tmp/x LD_LIBRARY_PATH=/tmp TZ=UTC \
+			"$copy" -u nss-only -- "$PROBE" 3>&-
+		assert_failure 125
+		assert_output ""
+		if is_static "$copy"; then
+			# The static build asks no module at all.
+			assert_equal "$stderr" "privrun: user: 'nss-only': no such user"
+		else
+			assert_equal "$stderr" "nss: lookup nss-only
+privrun: user: 'nss-only': no such user"
+		fi
+	done
+	# The control: root's privrun is trusted with its environment, and the
+	# module sees it.
+	run --separate-stderr with_nss_module env -i PRTEST_NSS=1 "$PRIVRUN" -u nss-only -- "$PROBE" 3>&-
+	assert_failure 125
+	if ! is_static "$PRIVRUN"; then
+		assert_equal "$stderr" "nss: lookup nss-only
+nss: env PRTEST_NSS=1
+privrun: user: 'nss-only': no such user"
+	fi
+}
