@@ -58,6 +58,7 @@ struct monitor {
 	pid_t child;
 	int sock;		/* -1 once the program closed its end */
 	int sigfd;
+	int listener;		/* --intercept's seccomp listener, or -1 */
 	struct pending out;
 };
 
@@ -88,14 +89,26 @@ static void place_child_end(int sv[2], int child_fd)
 		close(sv[1]);
 }
 
-void monitor_child_attach(pid_t monitor)
+void monitor_child_attach(pid_t monitor, int fd, bool intercept)
 {
+	char ready = 0;
+	ssize_t n;
+
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		die_errno("monitor", "prctl(PR_SET_PDEATHSIG)");
 	/* Had the monitor died before that, we were reparented already. */
 	if (getppid() != monitor)
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
+	/* The program must not run while its monitor is still root. */
+	do
+		n = recv(fd, &ready, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || ready != 'R')
+		die("monitor", "the monitor (pid %ld) is gone",
+		    (long)monitor);
+	if (intercept)
+		notify_install(fd);
 }
 
 void monitor_export(int fd)
@@ -272,21 +285,35 @@ static void handle_signals(struct monitor *mon)
 	}
 }
 
+/* Once no process uses the filter any more the listener hangs up. */
+static void handle_notification(struct monitor *mon, short revents)
+{
+	if (revents & POLLIN)
+		notify_serve(mon->allow, mon->listener);
+	else if (revents) {
+		close(mon->listener);
+		mon->listener = -1;
+	}
+}
+
 static __attribute__((noreturn)) void loop(struct monitor *mon)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 
 	for (;;) {
+		/* poll(2) skips an entry whose fd is -1. */
 		p[0] = (struct pollfd){ .fd = mon->sigfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = mon->sock,
 		    .events = mon->out.busy ? POLLOUT : POLLIN };
-		if (poll(p, mon->sock >= 0 ? 2 : 1, -1) < 0) {
+		p[2] = (struct pollfd){ .fd = mon->listener, .events = POLLIN };
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("monitor", "poll");
 		}
 		if (p[0].revents)
 			handle_signals(mon);
+		handle_notification(mon, p[2].revents);
 		if (mon->sock < 0 || p[1].revents == 0)
 			continue;
 		if (mon->out.busy ? !flush_reply(mon) &&
@@ -323,11 +350,22 @@ static void harden(const struct monitor_allowlist *allow)
 		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
 }
 
+/* Tell the child the monitor has dropped: only now may it exec. */
+static void send_ready(int sock)
+{
+	char ready = 'R';
+	struct iovec iov = { &ready, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	/* A child already gone is seen at SIGCHLD. */
+	(void)sendmsg(sock, &m, MSG_NOSIGNAL);
+}
+
 static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
-    pid_t child, int sock)
+    pid_t child, int sock, bool intercept)
 {
 	struct monitor mon = { .allow = allow, .child = child,
-	    .out = { .fd = -1 } };
+	    .listener = -1, .out = { .fd = -1 } };
 	sigset_t set;
 
 	mon.sock = keep_only_socket(sock);
@@ -339,17 +377,25 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 	mon.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (mon.sigfd < 0)
 		die_errno("monitor", "signalfd");
-	monitor_filter_install(child);
+	if (intercept)
+		notify_prepare();
+	monitor_filter_install(child, intercept);
+	send_ready(mon.sock);
+	if (intercept)
+		mon.listener = notify_receive_listener(mon.sock);
 	trace("monitor: serving pid %ld", (long)child);
 	loop(&mon);
 }
 
-pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd)
+pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd,
+    bool intercept)
 {
 	pid_t monitor = getpid(), pid;
 	sigset_t set, old;
 	int sv[2];
 
+	if (intercept)
+		notify_check_kernel();
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		die_errno("monitor", "socketpair");
 	/* Blocked before the fork, so no signal is lost before signalfd. */
@@ -362,7 +408,7 @@ pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd)
 		die_errno("monitor", "fork");
 	if (pid > 0) {
 		close(sv[0]);
-		run(allow, pid, sv[1]);
+		run(allow, pid, sv[1], intercept);
 	}
 	if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
 		die_errno("monitor", "sigprocmask");

@@ -14,8 +14,10 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -100,7 +102,23 @@ static void allow_serving(scmp_filter_ctx ctx)
 	ALLOW_IF(ctx, prctl, SCMP_A0(SCMP_CMP_EQ, PR_CAPBSET_READ));
 }
 
-void monitor_filter_install(pid_t child)
+/* --intercept: answering notifications (monitor_notify.c); the ioctls
+ * are the listener's own. */
+static void allow_notify(scmp_filter_ctx ctx)
+{
+	const scmp_datum_t ioctls[] = { SECCOMP_IOCTL_NOTIF_RECV,
+	    SECCOMP_IOCTL_NOTIF_SEND, SECCOMP_IOCTL_NOTIF_ID_VALID };
+	size_t i;
+
+	for (i = 0; i < sizeof(ioctls) / sizeof(*ioctls); i++)
+		ALLOW_IF(ctx, ioctl, SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+	ALLOW(ctx, pidfd_open);
+	ALLOW(ctx, pidfd_getfd);
+	ALLOW(ctx, process_vm_readv);
+	ALLOW(ctx, getsockopt);
+}
+
+void monitor_filter_install(pid_t child, bool intercept)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int rc;
@@ -116,6 +134,8 @@ void monitor_filter_install(pid_t child)
 	allow_loop(ctx, child);
 	allow_memory(ctx);
 	allow_serving(ctx);
+	if (intercept)
+		allow_notify(ctx);
 	rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc != 0) {

@@ -113,7 +113,8 @@ static void open_and_drop(const struct run_plan *p,
 	process_apply_privileged(p->proc);
 	/* --monitor: from here on, this is the child (monitor.h). */
 	if (p->o->monitor)
-		monitor = monitor_fork(allow, resources_end(p->res));
+		monitor = monitor_fork(allow, resources_end(p->res),
+		    p->o->intercept);
 	if (p->guard && p->o->allow_new_privs) {
 		if (privs_root() != 0)
 			die("tty-guard", "%s", privs_error());
@@ -126,7 +127,8 @@ static void open_and_drop(const struct run_plan *p,
 	if (p->guard && !p->o->allow_new_privs)
 		guard_install();
 	if (monitor != 0)
-		monitor_child_attach(monitor);
+		monitor_child_attach(monitor, resources_end(p->res),
+		    p->o->intercept);
 }
 
 /* PRIVRUN_CAPS names the kept capabilities for the program. */
