@@ -77,7 +77,8 @@ SRCS = privrun.c privs.c proc_status.c opts.c spec.c resources.c policy.c policy
        monitor.c monitor_filter.c monitor_notify.c monitor_proto.c monitor_serve.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
-	    tests/noipv6 tests/monitor_client_test tests/proc_status_test
+	    tests/noipv6 tests/monitor_client_test tests/proc_status_test \
+	    tests/otherarch tests/tinyhttpd
 # The monitor protocol's client library (privrun_client.h).
 CLIENT_LIB = libprivrun-client.a
 CLIENT_OBJS = privrun_client.o monitor_proto.o
@@ -92,6 +93,10 @@ all: privrun $(CLIENT_LIB) $(TEST_BINS) $(BENCH_BINS)
 $(CLIENT_LIB): $(CLIENT_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(CLIENT_OBJS)
+
+# A static server for --intercept: no sanitizer, no shared libc.
+tests/tinyhttpd: tests/tinyhttpd.c
+	$(CC) -O2 -static -o $@ $<
 
 # A program built on the installed client, as a daemon would be.
 tests/monitor_client_test: tests/monitor_client_test.c $(CLIENT_LIB) privrun_client.h

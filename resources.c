@@ -197,8 +197,7 @@ void resources_parse(const struct options *o, const struct identity *id,
 	}
 	find_duplicate(r->res, r->n, &dup, &first);
 	for (i = 0; i < r->n && i < dup; i++)
-		if (r->res[i].spec.kind == SPEC_BIND &&
-		    r->res[i].spec.family == AF_UNIX)
+		if (r->res[i].spec.kind == SPEC_BIND)
 			resolve_owner(&r->res[i], id);
 	if (dup < r->n)
 		die(step_of(r->res[dup].spec.kind), "'%s': name '%s' is "
@@ -546,8 +545,16 @@ static enum rights rights_for(const struct resource *r)
 	return RIGHTS_CALLER_BIND;
 }
 
-static int raise_rights(enum rights rights)
+/*
+ * An internet socket belongs to whoever creates it (its fsuid), and
+ * SO_REUSEPORT joins only sockets of the same owner: ours are the
+ * target's, as the monitor's (--monitor, --intercept) and the program's own.
+ */
+static int raise_rights(enum rights rights, const struct resource *r)
 {
+	if (rights == RIGHTS_OWN && r->spec.kind == SPEC_BIND &&
+	    r->spec.family != AF_UNIX && !privs_monitoring())
+		return privs_create_as(r->owner, r->group);
 	if (rights == RIGHTS_OWN)
 		return privs_root();
 	return privs_caller(rights == RIGHTS_CALLER_BIND ?
@@ -559,7 +566,7 @@ static int open_one(struct opener *op, struct resource *r)
 	const struct spec *s = &r->spec;
 	int fd;
 
-	if (raise_rights(rights_for(r)) != 0)
+	if (raise_rights(rights_for(r), r) != 0)
 		return FAIL(op, "%s: %s", s->text, privs_error());
 	if (s->kind == SPEC_OPEN)
 		fd = open_file(op, r);
@@ -661,7 +668,7 @@ static int open_in_run(struct opener *op, const struct resources *r,
 	enum rights rights = rights_for(res);
 
 	if (!op->raised) {
-		if (raise_rights(rights) != 0)
+		if (raise_rights(rights, res) != 0)
 			return FAIL(op, "%s: %s", res->spec.text,
 			    privs_error());
 		op->raised = true;
