@@ -89,7 +89,8 @@ static void place_child_end(int sv[2], int child_fd)
 		close(sv[1]);
 }
 
-void monitor_child_attach(pid_t monitor, int fd, bool intercept)
+void monitor_child_attach(pid_t monitor, int fd,
+    const struct monitor_allowlist *intercept)
 {
 	char ready = 0;
 	ssize_t n;
@@ -107,8 +108,8 @@ void monitor_child_attach(pid_t monitor, int fd, bool intercept)
 	if (n != 1 || ready != 'R')
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
-	if (intercept)
-		notify_install(fd);
+	if (intercept != NULL)
+		notify_install(fd, intercept);
 }
 
 void monitor_export(int fd)

@@ -1,22 +1,28 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * monitor_notify.c: --intercept, the monitor performing the program's own
- * bind(2) of a low port its allow list grants.  The child, after its drop
- * (no_new_privs set), loads a seccomp filter whose action for bind(2) is
- * a user notification (seccomp_unotify(2)) and sends the listener to the
- * monitor before it execs.  For each notification the monitor reads the
- * address from the program's memory once, takes a copy of the program's
- * own socket (pidfd_getfd(2)), checks that the call is still pending, and
- * acts on its copies only: a granted address is bound with
- * CAP_NET_BIND_SERVICE raised around bind(2) alone, so every option the
- * program set on its socket stays; another low port is refused with
- * EACCES; anything else continues as the program's own call, with the
- * program's own credentials, which grants nothing.  A call from another
- * architecture (i386, x32) kills the program.  Once the monitor is gone,
- * the kernel fails a notified call with ENOSYS.
+ * bind(2) of a low port, and open(2) of a file, that its allow list
+ * grants.  The child, after its drop (no_new_privs set), loads a seccomp
+ * filter whose action for bind(2) (and, with --allow-open, open, openat
+ * and openat2) is a user notification (seccomp_unotify(2)) and sends the
+ * listener to the monitor before it execs.  For each notification the
+ * monitor reads the address or path from the program's memory once, takes
+ * a copy of the program's own socket (pidfd_getfd(2)), checks that the
+ * call is still pending, and acts on its copies only: a granted address is
+ * bound with CAP_NET_BIND_SERVICE raised around bind(2) alone, so every
+ * option the program set on its socket stays; another low port is refused
+ * with EACCES; a granted file is opened as --allow-open does and the fd
+ * installed in the program as the call's result (SECCOMP_ADDFD_FLAG_SEND).
+ * Anything else continues as the program's own call, with the program's
+ * own credentials, which grants nothing.  A call from another architecture
+ * (i386, x32) kills the program.  Once the monitor is gone, the kernel
+ * fails a notified call with ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <seccomp.h>
@@ -36,9 +42,13 @@
 #define VERDICT_CONTINUE (-1)	/* the program's own call goes ahead */
 #define VERDICT_GONE (-2)	/* the call was interrupted: no answer */
 
+/* The bits of open(2)'s flags that a grant is about. */
+#define OPEN_GRANT_FLAGS (O_ACCMODE | O_APPEND | O_CREAT | O_TRUNC)
+
 static struct seccomp_notif *req;
 static struct seccomp_notif_resp *resp;
 static struct seccomp_notif_sizes sizes;
+static char path[PATH_MAX];	/* not on the stack of privileged code */
 
 static int open_pidfd(pid_t tid)
 {
@@ -81,8 +91,32 @@ void notify_check_kernel(void)
 		die_errno("intercept", "the kernel lacks process_vm_readv(2)");
 }
 
+static bool any_open(const struct monitor_allowlist *allow)
+{
+	size_t i;
+
+	for (i = 0; i < allow->n; i++)
+		if (allow->a[i].spec.kind == SPEC_OPEN)
+			return true;
+	return false;
+}
+
+static int notify_on(scmp_filter_ctx ctx, const struct monitor_allowlist *a)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
+
+	if (rc == 0 && any_open(a))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(open), 0);
+	if (rc == 0 && any_open(a))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 0);
+	if (rc == 0 && any_open(a))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat2),
+		    0);
+	return rc;
+}
+
 /* In the child: the filter, and its listener to the monitor on sock. */
-void notify_install(int sock)
+void notify_install(int sock, const struct monitor_allowlist *allow)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	union {
@@ -105,7 +139,7 @@ void notify_install(int sock)
 	if (rc == 0)	/* no_new_privs is privs.c's, and already set */
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
+		rc = notify_on(ctx, allow);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	fd = rc == 0 ? seccomp_notify_fd(ctx) : rc;
@@ -228,6 +262,72 @@ static int answer_bind(const struct monitor_allowlist *allow, int listener)
 	return verdict;
 }
 
+/* The NUL-terminated path at addr, read a page at a time: a string may
+ * end just before an unmapped page. */
+static bool read_path(pid_t tid, uint64_t addr)
+{
+	size_t got = 0, page = (size_t)sysconf(_SC_PAGESIZE), n;
+
+	while (got < sizeof(path)) {
+		n = page - (size_t)((addr + got) % page);
+		if (n > sizeof(path) - got)
+			n = sizeof(path) - got;
+		if (!read_memory(tid, addr + got, path + got, n))
+			return false;
+		if (memchr(path + got, '\0', n) != NULL)
+			return privrun_proto_path(path, sizeof(path)) >= 0;
+		got += n;
+	}
+	return false;
+}
+
+/* open, openat or openat2: the path's address and the flags, or false
+ * for a call to leave alone (openat2 with RESOLVE_ flags, O_PATH). */
+static bool open_args(pid_t tid, uint64_t *addr, int *flags)
+{
+	const __u64 *arg = req->data.args;
+	struct open_how how;
+
+	*addr = req->data.nr == SCMP_SYS(open) ? arg[0] : arg[1];
+	if (req->data.nr == SCMP_SYS(open))
+		*flags = (int)arg[1];
+	else if (req->data.nr == SCMP_SYS(openat))
+		*flags = (int)arg[2];
+	else if (arg[3] < sizeof(how) ||
+	    !read_memory(tid, arg[2], &how, sizeof(how)) || how.resolve != 0)
+		return false;
+	else
+		*flags = (int)how.flags;
+	return (*flags & O_PATH) == 0;
+}
+
+/* The file, opened by the monitor and installed in the program (which
+ * answers the call), or the verdict for the answer still to give. */
+static int answer_open(const struct monitor_allowlist *allow, int listener)
+{
+	struct seccomp_notif_addfd add = { .id = req->id,
+	    .flags = SECCOMP_ADDFD_FLAG_SEND };
+	pid_t tid = (pid_t)req->pid;
+	uint64_t addr;
+	int flags, fd, verdict;
+
+	if (!open_args(tid, &addr, &flags) || !read_path(tid, addr))
+		return VERDICT_CONTINUE;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) != 0)
+		return VERDICT_GONE;
+	fd = monitor_open_for(allow, path, flags & OPEN_GRANT_FLAGS);
+	if (fd == -2)
+		return VERDICT_CONTINUE;
+	if (fd < 0)
+		return errno;
+	add.srcfd = (unsigned)fd;
+	add.newfd_flags = (unsigned)(flags & O_CLOEXEC);
+	verdict = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0 ||
+	    errno == ENOENT ? VERDICT_GONE : errno;
+	close(fd);
+	return verdict;
+}
+
 void notify_serve(const struct monitor_allowlist *allow, int listener)
 {
 	int verdict;
@@ -235,8 +335,14 @@ void notify_serve(const struct monitor_allowlist *allow, int listener)
 	memset(req, 0, sizes.seccomp_notif);
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0)
 		return;		/* ENOENT: the caller was interrupted */
-	verdict = req->data.nr == SCMP_SYS(bind) ? answer_bind(allow, listener) :
-	    VERDICT_CONTINUE;
+	if (req->data.nr == SCMP_SYS(bind))
+		verdict = answer_bind(allow, listener);
+	else if (req->data.nr == SCMP_SYS(open) ||
+	    req->data.nr == SCMP_SYS(openat) ||
+	    req->data.nr == SCMP_SYS(openat2))
+		verdict = answer_open(allow, listener);
+	else
+		verdict = VERDICT_CONTINUE;
 	if (verdict == VERDICT_GONE)
 		return;
 	memset(resp, 0, sizes.seccomp_notif_resp);

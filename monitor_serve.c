@@ -10,6 +10,7 @@
  * Unix sockets are not served: a node the monitor created would need an
  * owner looked up by name, and the program can create its own.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
@@ -160,6 +161,45 @@ static bool open_allowed(const struct monitor_allow *a, const struct spec *s)
 	if (s->oflags == O_RDONLY)
 		return readable;
 	return s->oflags == e->oflags;
+}
+
+static size_t find_open(const struct monitor_allowlist *l,
+    const struct spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n && !open_allowed(&l->a[i], s); i++)
+		;
+	return i;
+}
+
+int monitor_open_for(const struct monitor_allowlist *l, char *path,
+    int oflags)
+{
+	struct spec s = { .kind = SPEC_OPEN, .path = path,
+	    .oflags = oflags };
+	char err[256];
+	size_t i;
+	int fd;
+
+	i = find_open(l, &s);
+	/* O_CREAT, which an entry without "create" does not grant, opens a
+	 * file that exists: so does the monitor, without creating one. */
+	s.oflags &= ~O_CREAT;
+	if (i == l->n && (oflags & O_CREAT))
+		i = find_open(l, &s);
+	if (i == l->n)
+		return -2;
+	oflags = s.oflags;
+	s = l->a[i].spec;	/* shares the entry's path, not freed here */
+	if (oflags == O_RDONLY)
+		s.oflags = O_RDONLY;
+	errno = 0;
+	fd = resources_open_single(&s, err, sizeof(err));
+	if (fd < 0 && errno == 0)
+		errno = EACCES;		/* a type the entry does not allow */
+	trace("monitor: open %s: %s", path, fd >= 0 ? "ok" : err);
+	return fd;
 }
 
 /* Socket options that would need privileges the monitor does not hold. */
