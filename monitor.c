@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,31 @@ static void signal_set(sigset_t *set)
 		sigaddset(set, forwarded[i]);
 }
 
+/* One message with fd (unless -1) attached. */
+static ssize_t send_with_fd(int sock, const void *buf, size_t len, int fd,
+    int flags)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	if (fd >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		m.msg_control = ctl.buf;
+		m.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &m, flags | MSG_NOSIGNAL);
+}
+
 /* Place the child's end at exactly child_fd; the monitor's end goes. */
 static void place_child_end(int sv[2], int child_fd)
 {
@@ -108,8 +134,12 @@ void monitor_child_attach(pid_t monitor, int fd,
 	if (n != 1 || ready != 'R')
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
-	if (intercept != NULL)
-		notify_install(fd, intercept);
+	if (intercept != NULL) {
+		int listener = notify_install(intercept);
+		if (send_with_fd(fd, "L", 1, listener, 0) != 1)
+			die_errno("intercept", "send the filter to the monitor");
+		close(listener);
+	}
 }
 
 void monitor_export(int fd)
@@ -121,8 +151,11 @@ void monitor_export(int fd)
 		die_errno("environment", "PRIVRUN_MONITOR_FD");
 }
 
-/* Close every fd a request brought; say whether there was control data. */
-static bool close_received(struct msghdr *m)
+/*
+ * Close every fd a message brought but the first, which goes to *keep when
+ * keep is not NULL; say whether there was control data.
+ */
+static bool close_received(struct msghdr *m, int *keep)
 {
 	struct cmsghdr *c;
 	bool any = false;
@@ -135,7 +168,10 @@ static bool close_received(struct msghdr *m)
 				int fd;
 				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int),
 				    sizeof(fd));
-				close(fd);
+				if (keep != NULL && *keep < 0)
+					*keep = fd;
+				else
+					close(fd);
 			}
 		}
 	}
@@ -146,26 +182,9 @@ static bool close_received(struct msghdr *m)
 static bool flush_reply(struct monitor *mon)
 {
 	struct pending *p = &mon->out;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { p->buf, p->len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
+	ssize_t n = send_with_fd(mon->sock, p->buf, p->len, p->fd,
+	    MSG_DONTWAIT);
 
-	if (p->fd >= 0) {
-		struct cmsghdr *c;
-		memset(&ctl, 0, sizeof(ctl));
-		m.msg_control = ctl.buf;
-		m.msg_controllen = sizeof(ctl.buf);
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &p->fd, sizeof(int));
-	}
-	n = sendmsg(mon->sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return false;
 	/* Sent, or the peer is gone (EPIPE ...): either way it is done. */
@@ -222,7 +241,7 @@ static bool serve_one(struct monitor *mon)
 	n = recvmsg(mon->sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
-	in.control = close_received(&m) || (m.msg_flags & MSG_CTRUNC);
+	in.control = close_received(&m, NULL) || (m.msg_flags & MSG_CTRUNC);
 	if (n == 0 && !in.control && peer_closed(mon->sock))
 		return false;
 	in.buf = buf;
@@ -286,17 +305,6 @@ static void handle_signals(struct monitor *mon)
 	}
 }
 
-/* Once no process uses the filter any more the listener hangs up. */
-static void handle_notification(struct monitor *mon, short revents)
-{
-	if (revents & POLLIN)
-		notify_serve(mon->allow, mon->listener);
-	else if (revents) {
-		close(mon->listener);
-		mon->listener = -1;
-	}
-}
-
 static __attribute__((noreturn)) void loop(struct monitor *mon)
 {
 	struct pollfd p[3];
@@ -314,7 +322,10 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 		}
 		if (p[0].revents)
 			handle_signals(mon);
-		handle_notification(mon, p[2].revents);
+		if (p[2].revents & POLLIN)
+			notify_serve(mon->allow, mon->listener);
+		else if (p[2].revents)	/* no process uses the filter now */
+			mon->listener = close(mon->listener) - 1;
 		if (mon->sock < 0 || p[1].revents == 0)
 			continue;
 		if (mon->out.busy ? !flush_reply(mon) &&
@@ -351,15 +362,26 @@ static void harden(const struct monitor_allowlist *allow)
 		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
 }
 
-/* Tell the child the monitor has dropped: only now may it exec. */
-static void send_ready(int sock)
+/* The listener of the program's filter, sent first, or -1 if the child
+ * died before: that is seen at SIGCHLD. */
+static int receive_listener(int sock)
 {
-	char ready = 'R';
-	struct iovec iov = { &ready, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	ssize_t n;
+	int fd = -1;
 
-	/* A child already gone is seen at SIGCHLD. */
-	(void)sendmsg(sock, &m, MSG_NOSIGNAL);
+	while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n > 0)
+		close_received(&m, &fd);
+	return fd;
 }
 
 static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
@@ -381,9 +403,11 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 	if (intercept)
 		notify_prepare();
 	monitor_filter_install(child, intercept);
-	send_ready(mon.sock);
+	/* Only now may the child go on to exec the program: a child gone
+	 * already is seen at SIGCHLD. */
+	(void)send_with_fd(mon.sock, "R", 1, -1, 0);
 	if (intercept)
-		mon.listener = notify_receive_listener(mon.sock);
+		mon.listener = receive_listener(mon.sock);
 	trace("monitor: serving pid %ld", (long)child);
 	loop(&mon);
 }

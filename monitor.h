@@ -37,9 +37,8 @@ void monitor_filter_install(pid_t child, bool intercept);
 
 /* --intercept (monitor_notify.c); each dies (125) on failure. */
 void notify_check_kernel(void);		/* what it needs, before the fork */
-void notify_install(int sock, const struct monitor_allowlist *allow);
+int notify_install(const struct monitor_allowlist *allow); /* listener */
 void notify_prepare(void);		/* the monitor, before its filter */
-int notify_receive_listener(int sock);	/* -1: the child died first */
 void notify_serve(const struct monitor_allowlist *allow, int listener);
 
 #endif

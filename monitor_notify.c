@@ -4,7 +4,7 @@
  * bind(2) of a low port, and open(2) of a file, that its allow list
  * grants.  The child, after its drop (no_new_privs set), loads a seccomp
  * filter whose action for bind(2) (and, with --allow-open, open, openat
- * and openat2) is a user notification (seccomp_unotify(2)) and sends the
+ * and openat2) is a user notification (seccomp_unotify(2)), and sends the
  * listener to the monitor before it execs.  For each notification the
  * monitor reads the address or path from the program's memory once, takes
  * a copy of the program's own socket (pidfd_getfd(2)), checks that the
@@ -26,10 +26,8 @@
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <seccomp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -39,25 +37,21 @@
 #include "monitor.h"
 #include "privs.h"
 
-#define VERDICT_CONTINUE (-1)	/* the program's own call goes ahead */
-#define VERDICT_GONE (-2)	/* the call was interrupted: no answer */
-
+#define CONTINUE (-1)	/* the verdict: the program's own call goes on */
+#define ANSWERED (-2)	/* answered already, or no longer pending */
 /* The bits of open(2)'s flags that a grant is about. */
 #define OPEN_GRANT_FLAGS (O_ACCMODE | O_APPEND | O_CREAT | O_TRUNC)
 
-static struct seccomp_notif *req;
-static struct seccomp_notif_resp *resp;
+/* Static, not on the stack of privileged code; room for a newer kernel's
+ * larger structures (SECCOMP_GET_NOTIF_SIZES says). */
+static union { struct seccomp_notif n; char room[512]; } req_buf;
+static union { struct seccomp_notif_resp r; char room[128]; } resp_buf;
 static struct seccomp_notif_sizes sizes;
-static char path[PATH_MAX];	/* not on the stack of privileged code */
+static char path[PATH_MAX];
 
 static int open_pidfd(pid_t tid)
 {
 	return (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-}
-
-static int get_fd(int pidfd, int fd)
-{
-	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 }
 
 static bool read_memory(pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -72,63 +66,28 @@ static bool read_memory(pid_t tid, uint64_t addr, void *buf, size_t len)
 void notify_check_kernel(void)
 {
 	unsigned action = SECCOMP_RET_USER_NOTIF;
-	char byte = 0;
-	int pidfd, fd;
+	int pidfd;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)
 		die_errno("intercept", "the kernel lacks seccomp user "
 		    "notification (Linux 5.0)");
-	pidfd = open_pidfd(gettid());
-	if (pidfd < 0)
+	/* Linux 6.9 has pidfd_getfd(2) and SECCOMP_ADDFD_FLAG_SEND too. */
+	if ((pidfd = open_pidfd(gettid())) < 0)
 		die_errno("intercept", "the kernel lacks pidfd_open(2) with "
 		    "PIDFD_THREAD (Linux 6.9)");
-	fd = get_fd(pidfd, pidfd);
-	if (fd < 0)
-		die_errno("intercept", "the kernel lacks pidfd_getfd(2)");
-	close(fd);
 	close(pidfd);
-	if (!read_memory(getpid(), (uintptr_t)&byte, &byte, 1))
+	if (!read_memory(getpid(), (uintptr_t)&action, &action, 1))
 		die_errno("intercept", "the kernel lacks process_vm_readv(2)");
 }
 
-static bool any_open(const struct monitor_allowlist *allow)
+int notify_install(const struct monitor_allowlist *allow)
 {
-	size_t i;
-
-	for (i = 0; i < allow->n; i++)
-		if (allow->a[i].spec.kind == SPEC_OPEN)
-			return true;
-	return false;
-}
-
-static int notify_on(scmp_filter_ctx ctx, const struct monitor_allowlist *a)
-{
-	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
-
-	if (rc == 0 && any_open(a))
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(open), 0);
-	if (rc == 0 && any_open(a))
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat), 0);
-	if (rc == 0 && any_open(a))
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(openat2),
-		    0);
-	return rc;
-}
-
-/* In the child: the filter, and its listener to the monitor on sock. */
-void notify_install(int sock, const struct monitor_allowlist *allow)
-{
+	const int opens[] = { SCMP_SYS(open), SCMP_SYS(openat),
+	    SCMP_SYS(openat2) };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = { .buf = { 0 } };
-	char tag = 'L';
-	struct iovec iov = { &tag, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	int rc, fd;
+	bool any_open = false;
+	size_t i;
+	int rc;
 
 	if (ctx == NULL)
 		die("intercept", "seccomp_init failed");
@@ -139,78 +98,42 @@ void notify_install(int sock, const struct monitor_allowlist *allow)
 	if (rc == 0)	/* no_new_privs is privs.c's, and already set */
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc == 0)
-		rc = notify_on(ctx, allow);
-	if (rc == 0)
-		rc = seccomp_load(ctx);
-	fd = rc == 0 ? seccomp_notify_fd(ctx) : rc;
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
+	for (i = 0; i < allow->n; i++)
+		any_open = any_open || allow->a[i].spec.kind == SPEC_OPEN;
+	for (i = 0; i < 3 && any_open && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, opens[i], 0);
+	if (rc == 0 && (rc = seccomp_load(ctx)) == 0)
+		rc = seccomp_notify_fd(ctx);
 	seccomp_release(ctx);
-	if (fd < 0) {
-		errno = -fd;
+	if (rc < 0) {
+		errno = -rc;
 		die_errno("intercept", "load the seccomp filter");
 	}
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &m, MSG_NOSIGNAL) != 1)
-		die_errno("intercept", "send the listener to the monitor");
-	close(fd);
+	return rc;
 }
 
-/* In the monitor, before its own filter: buffers of the kernel's sizes. */
 void notify_prepare(void)
 {
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
 		die_errno("intercept", "seccomp(SECCOMP_GET_NOTIF_SIZES)");
-	req = calloc(1, sizes.seccomp_notif > sizeof(*req) ?
-	    sizes.seccomp_notif : sizeof(*req));
-	resp = calloc(1, sizes.seccomp_notif_resp > sizeof(*resp) ?
-	    sizes.seccomp_notif_resp : sizeof(*resp));
-	if (req == NULL || resp == NULL)
-		die_errno("intercept", "calloc");
-}
-
-/* The listener the child sends first, or -1 if it died before. */
-int notify_receive_listener(int sock)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *c;
-	ssize_t n;
-	int fd = -1;
-
-	do
-		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	c = n == 1 ? CMSG_FIRSTHDR(&m) : NULL;
-	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
-	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	trace("monitor: seccomp listener %d", fd);
-	return fd;
+	if (sizes.seccomp_notif > sizeof(req_buf) ||
+	    sizes.seccomp_notif_resp > sizeof(resp_buf))
+		die("intercept", "the kernel's notifications are too large");
 }
 
 /* tcp (SOCK_STREAM) or udp (SOCK_DGRAM) of family, else -1. */
 static int socket_kind(int sock, int family)
 {
-	int domain = -1, type = -1, proto = -1;
+	int domain = -1, proto = -1;
 	socklen_t len = sizeof(int);
 
 	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
-	    getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
 	    getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
 	    domain != family)
 		return -1;
-	if ((type == SOCK_STREAM && proto == IPPROTO_TCP) ||
-	    (type == SOCK_DGRAM && proto == IPPROTO_UDP))
-		return type;
-	return -1;
+	return proto == IPPROTO_TCP ? SOCK_STREAM :
+	    proto == IPPROTO_UDP ? SOCK_DGRAM : -1;
 }
 
 /* bind(2) with the capability raised around it alone: 0 or an errno. */
@@ -227,130 +150,118 @@ static int bind_raised(int sock, const struct sockaddr_storage *ss,
 	return err;
 }
 
-/* Copies of the caller's address and socket, taken while it waits. */
-static int answer_bind(const struct monitor_allowlist *allow, int listener)
+static int answer_bind(const struct seccomp_notif *n,
+    const struct monitor_allowlist *allow, int listener)
 {
 	unsigned char buf[sizeof(struct sockaddr_storage)];
 	struct sockaddr_storage ss;
-	uint64_t len = req->data.args[2];
-	int port, pidfd, sock, kind, verdict;
+	uint64_t len = n->data.args[2];
+	int port, pidfd, sock = -1, kind, verdict = CONTINUE;
 
-	if (len > sizeof(buf) || !read_memory((pid_t)req->pid,
-	    req->data.args[1], buf, len))
-		return VERDICT_CONTINUE;	/* the kernel fails it */
+	if (len > sizeof(buf) || !read_memory((pid_t)n->pid, n->data.args[1],
+	    buf, len))
+		return CONTINUE;	/* the kernel fails it */
 	port = privrun_proto_sockaddr(buf, len, &ss);
 	if (port <= 0 || port >= PRIVILEGED_PORTS)
-		return VERDICT_CONTINUE;	/* nothing to grant */
-	pidfd = open_pidfd((pid_t)req->pid);
-	sock = pidfd < 0 ? -1 : get_fd(pidfd, (int)req->data.args[0]);
-	if (pidfd >= 0)
+		return CONTINUE;	/* nothing to grant */
+	if ((pidfd = open_pidfd((pid_t)n->pid)) >= 0) {
+		sock = (int)syscall(SYS_pidfd_getfd, pidfd,
+		    (int)n->data.args[0], 0);
 		close(pidfd);
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) != 0) {
-		verdict = VERDICT_GONE;	/* the tid may be another's now */
-	} else if (sock < 0) {
-		verdict = VERDICT_CONTINUE;	/* EBADF, from the kernel */
-	} else {
-		kind = socket_kind(sock, ss.ss_family);
-		verdict = kind >= 0 && monitor_bind_granted(allow, kind, &ss) ?
-		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
 	}
+	/* Still pending: the tid was not another's, nor the fd. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
+		verdict = ANSWERED;
+	else if (sock >= 0)	/* else EBADF, from the kernel */
+		verdict = (kind = socket_kind(sock, ss.ss_family)) >= 0 &&
+		    monitor_bind_granted(allow, kind, &ss) ?
+		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
 	if (sock >= 0)
 		close(sock);
 	trace("monitor: pid %u: bind of a family %d socket to port %d: %s",
-	    req->pid, ss.ss_family, port, verdict == 0 ? "done" :
-	    verdict > 0 ? strerror(verdict) : "not answered");
+	    n->pid, ss.ss_family, port, verdict >= 0 ? strerror(verdict) :
+	    "not answered");
 	return verdict;
 }
 
-/* The NUL-terminated path at addr, read a page at a time: a string may
- * end just before an unmapped page. */
+/* The absolute path at addr, read a page at a time: a string may end
+ * just before an unmapped page. */
 static bool read_path(pid_t tid, uint64_t addr)
 {
 	size_t got = 0, page = (size_t)sysconf(_SC_PAGESIZE), n;
 
-	while (got < sizeof(path)) {
+	for (; got < sizeof(path); got += n) {
 		n = page - (size_t)((addr + got) % page);
-		if (n > sizeof(path) - got)
-			n = sizeof(path) - got;
+		n = n < sizeof(path) - got ? n : sizeof(path) - got;
 		if (!read_memory(tid, addr + got, path + got, n))
 			return false;
 		if (memchr(path + got, '\0', n) != NULL)
 			return privrun_proto_path(path, sizeof(path)) >= 0;
-		got += n;
 	}
 	return false;
 }
 
-/* open, openat or openat2: the path's address and the flags, or false
- * for a call to leave alone (openat2 with RESOLVE_ flags, O_PATH). */
-static bool open_args(pid_t tid, uint64_t *addr, int *flags)
+/* The path's address and the flags of open, openat or openat2; false for
+ * a call to leave alone (O_PATH, openat2's RESOLVE_ flags). */
+static bool open_args(const struct seccomp_notif *n, uint64_t *addr,
+    int *flags)
 {
-	const __u64 *arg = req->data.args;
-	struct open_how how;
+	const __u64 *arg = n->data.args;
+	struct open_how how = { 0 };
 
-	*addr = req->data.nr == SCMP_SYS(open) ? arg[0] : arg[1];
-	if (req->data.nr == SCMP_SYS(open))
-		*flags = (int)arg[1];
-	else if (req->data.nr == SCMP_SYS(openat))
-		*flags = (int)arg[2];
-	else if (arg[3] < sizeof(how) ||
-	    !read_memory(tid, arg[2], &how, sizeof(how)) || how.resolve != 0)
+	*addr = n->data.nr == SCMP_SYS(open) ? arg[0] : arg[1];
+	*flags = (int)(n->data.nr == SCMP_SYS(open) ? arg[1] : arg[2]);
+	if (n->data.nr == SCMP_SYS(openat2) && (arg[3] < sizeof(how) ||
+	    !read_memory((pid_t)n->pid, arg[2], &how, sizeof(how)) ||
+	    how.resolve != 0))
 		return false;
-	else
-		*flags = (int)how.flags;
+	*flags = n->data.nr == SCMP_SYS(openat2) ? (int)how.flags : *flags;
 	return (*flags & O_PATH) == 0;
 }
 
-/* The file, opened by the monitor and installed in the program (which
- * answers the call), or the verdict for the answer still to give. */
-static int answer_open(const struct monitor_allowlist *allow, int listener)
+/* A granted file goes into the program as the call's result. */
+static int answer_open(const struct seccomp_notif *n,
+    const struct monitor_allowlist *allow, int listener)
 {
-	struct seccomp_notif_addfd add = { .id = req->id,
+	struct seccomp_notif_addfd add = { .id = n->id,
 	    .flags = SECCOMP_ADDFD_FLAG_SEND };
-	pid_t tid = (pid_t)req->pid;
 	uint64_t addr;
 	int flags, fd, verdict;
 
-	if (!open_args(tid, &addr, &flags) || !read_path(tid, addr))
-		return VERDICT_CONTINUE;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) != 0)
-		return VERDICT_GONE;
+	if (!open_args(n, &addr, &flags) || !read_path((pid_t)n->pid, addr))
+		return CONTINUE;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
+		return ANSWERED;
 	fd = monitor_open_for(allow, path, flags & OPEN_GRANT_FLAGS);
-	if (fd == -2)
-		return VERDICT_CONTINUE;
 	if (fd < 0)
-		return errno;
+		return fd == -2 ? CONTINUE : errno;
 	add.srcfd = (unsigned)fd;
 	add.newfd_flags = (unsigned)(flags & O_CLOEXEC);
 	verdict = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0 ||
-	    errno == ENOENT ? VERDICT_GONE : errno;
+	    errno == ENOENT ? ANSWERED : errno;
 	close(fd);
 	return verdict;
 }
 
 void notify_serve(const struct monitor_allowlist *allow, int listener)
 {
-	int verdict;
+	struct seccomp_notif *n = &req_buf.n;
+	struct seccomp_notif_resp *r = &resp_buf.r;
+	int verdict = CONTINUE;
 
-	memset(req, 0, sizes.seccomp_notif);
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0)
+	memset(&req_buf, 0, sizeof(req_buf));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0)
 		return;		/* ENOENT: the caller was interrupted */
-	if (req->data.nr == SCMP_SYS(bind))
-		verdict = answer_bind(allow, listener);
-	else if (req->data.nr == SCMP_SYS(open) ||
-	    req->data.nr == SCMP_SYS(openat) ||
-	    req->data.nr == SCMP_SYS(openat2))
-		verdict = answer_open(allow, listener);
-	else
-		verdict = VERDICT_CONTINUE;
-	if (verdict == VERDICT_GONE)
+	if (n->data.nr == SCMP_SYS(bind))
+		verdict = answer_bind(n, allow, listener);
+	else	/* open, openat, openat2: the filter notifies no other */
+		verdict = answer_open(n, allow, listener);
+	if (verdict == ANSWERED)
 		return;
-	memset(resp, 0, sizes.seccomp_notif_resp);
-	resp->id = req->id;
-	if (verdict == VERDICT_CONTINUE)
-		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	else
-		resp->error = -verdict;
+	memset(&resp_buf, 0, sizeof(resp_buf));
+	r->id = n->id;
+	r->flags = verdict == CONTINUE ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+	r->error = verdict == CONTINUE ? 0 : -verdict;
 	/* ENOENT: interrupted meanwhile; the kernel restarts or fails it. */
-	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, r);
 }

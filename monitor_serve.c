@@ -163,37 +163,24 @@ static bool open_allowed(const struct monitor_allow *a, const struct spec *s)
 	return s->oflags == e->oflags;
 }
 
-static size_t find_open(const struct monitor_allowlist *l,
-    const struct spec *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n && !open_allowed(&l->a[i], s); i++)
-		;
-	return i;
-}
-
 int monitor_open_for(const struct monitor_allowlist *l, char *path,
     int oflags)
 {
+	/* Matched without O_CREAT: an intercepted open opens a file that
+	 * exists, and never creates one. */
 	struct spec s = { .kind = SPEC_OPEN, .path = path,
-	    .oflags = oflags };
+	    .oflags = oflags & ~O_CREAT };
 	char err[256];
 	size_t i;
 	int fd;
 
-	i = find_open(l, &s);
-	/* O_CREAT, which an entry without "create" does not grant, opens a
-	 * file that exists: so does the monitor, without creating one. */
-	s.oflags &= ~O_CREAT;
-	if (i == l->n && (oflags & O_CREAT))
-		i = find_open(l, &s);
+	for (i = 0; i < l->n && !open_allowed(&l->a[i], &s); i++)
+		;
 	if (i == l->n)
 		return -2;
 	oflags = s.oflags;
 	s = l->a[i].spec;	/* shares the entry's path, not freed here */
-	if (oflags == O_RDONLY)
-		s.oflags = O_RDONLY;
+	s.oflags = oflags == O_RDONLY ? O_RDONLY : s.oflags;
 	errno = 0;
 	fd = resources_open_single(&s, err, sizeof(err));
 	if (fd < 0 && errno == 0)
