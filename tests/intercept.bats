@@ -138,6 +138,23 @@ listeners() {
 	assert_served "$(child_of "$mon")" http://127.0.0.1:80/ "tiny 80"
 }
 
+@test "a Go program (net/http on :80), unchanged" {
+	export GOCACHE=$BATS_TEST_TMPDIR/gocache GOPATH=$BATS_TEST_TMPDIR/go
+	go build -o "$RUN/gohttpd" tests/gohttpd.go
+	chmod 0755 "$RUN/gohttpd"
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		"$RUN/gohttpd" 80
+	mon=$LAST_PID
+	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
+	assert_served "$(child_of "$mon")" http://127.0.0.1:80/ "go 80"
+	run curl -sS 'http://[::1]:80/'
+	assert_output "go 80"
+	run "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:81 -- \
+		"$RUN/gohttpd" 80 3>&-
+	assert_failure 1
+	assert_output "listen tcp :80: bind: permission denied"
+}
+
 @test "a multi-threaded server: the bind from a second thread is served" {
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp4:80 -- \
 		"$INTERCEPT_SERVER" threaded "$RUN/log" 80
