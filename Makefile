@@ -86,7 +86,7 @@ CLIENT_OBJS = privrun_client.o monitor_proto.o
 # The benchmark harness is built with everything else, with the same flags,
 # so that its smoke tests (tests/build.bats) never rebuild it differently.
 BENCH_BINS    = bench/rr bench/bindloop bench/scm_rights bench/execfloor \
-		bench/monitor_rt
+		bench/monitor_rt bench/notifyloop
 
 all: privrun $(CLIENT_LIB) $(TEST_BINS) $(BENCH_BINS)
 
