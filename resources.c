@@ -547,13 +547,14 @@ static enum rights rights_for(const struct resource *r)
 
 /*
  * An internet socket belongs to whoever creates it (its fsuid), and
- * SO_REUSEPORT joins only sockets of the same owner: ours are the
- * target's, as the monitor's (--monitor, --intercept) and the program's own.
+ * SO_REUSEPORT joins only sockets of the same owner: a reuseport socket
+ * is the target's, as the monitor's (--monitor, --intercept) and the
+ * program's own are.
  */
 static int raise_rights(enum rights rights, const struct resource *r)
 {
 	if (rights == RIGHTS_OWN && r->spec.kind == SPEC_BIND &&
-	    r->spec.family != AF_UNIX && !privs_monitoring())
+	    r->spec.reuseport && !privs_monitoring())
 		return privs_create_as(r->owner, r->group);
 	if (rights == RIGHTS_OWN)
 		return privs_root();
