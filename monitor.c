@@ -115,8 +115,7 @@ static void place_child_end(int sv[2], int child_fd)
 		close(sv[1]);
 }
 
-void monitor_child_attach(pid_t monitor, int fd,
-    const struct monitor_allowlist *intercept)
+void monitor_child_attach(pid_t monitor, int fd, bool intercept)
 {
 	char ready = 0;
 	ssize_t n;
@@ -134,8 +133,8 @@ void monitor_child_attach(pid_t monitor, int fd,
 	if (n != 1 || ready != 'R')
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
-	if (intercept != NULL) {
-		int listener = notify_install(intercept);
+	if (intercept) {
+		int listener = notify_install();
 		if (send_with_fd(fd, "L", 1, listener, 0) != 1)
 			die_errno("intercept", "send the filter to the monitor");
 		close(listener);

@@ -10,7 +10,6 @@
  * Unix sockets are not served: a node the monitor created would need an
  * owner looked up by name, and the program can create its own.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
@@ -161,32 +160,6 @@ static bool open_allowed(const struct monitor_allow *a, const struct spec *s)
 	if (s->oflags == O_RDONLY)
 		return readable;
 	return s->oflags == e->oflags;
-}
-
-int monitor_open_for(const struct monitor_allowlist *l, char *path,
-    int oflags)
-{
-	/* Matched without O_CREAT: an intercepted open opens a file that
-	 * exists, and never creates one. */
-	struct spec s = { .kind = SPEC_OPEN, .path = path,
-	    .oflags = oflags & ~O_CREAT };
-	char err[256];
-	size_t i;
-	int fd;
-
-	for (i = 0; i < l->n && !open_allowed(&l->a[i], &s); i++)
-		;
-	if (i == l->n)
-		return -2;
-	oflags = s.oflags;
-	s = l->a[i].spec;	/* shares the entry's path, not freed here */
-	s.oflags = oflags == O_RDONLY ? O_RDONLY : s.oflags;
-	errno = 0;
-	fd = resources_open_single(&s, err, sizeof(err));
-	if (fd < 0 && errno == 0)
-		errno = EACCES;		/* a type the entry does not allow */
-	trace("monitor: open %s: %s", path, fd >= 0 ? "ok" : err);
-	return fd;
 }
 
 /* Socket options that would need privileges the monitor does not hold. */

@@ -128,7 +128,7 @@ static void open_and_drop(const struct run_plan *p,
 		guard_install();
 	if (monitor != 0)
 		monitor_child_attach(monitor, resources_end(p->res),
-		    p->o->intercept ? allow : NULL);
+		    p->o->intercept);
 }
 
 /* PRIVRUN_CAPS names the kept capabilities for the program. */
