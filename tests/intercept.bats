@@ -232,7 +232,7 @@ print("unix ok")' 3>&-
 	assert_output --regexp "^ok [0-9]+ socket port 8085 listening 1$"
 }
 
-@test "the program's filter: a call through the i386 or x32 entry kills it (SIGSYS), as it does not without --intercept only for x32" {
+@test "the program's filter: a call through the i386 or x32 entry kills it (SIGSYS); without --intercept the i386 call returns" {
 	run "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
 		"$OTHERARCH" i386 3>&-
 	assert_failure 159	# 128 + SIGSYS
