@@ -211,6 +211,39 @@ print("unix ok")' 3>&-
 	assert_equal "$(stat -c %u "$RUN/sock")" 4001
 }
 
+@test "what an entry grants: a bare port either wildcard, tcp4 and tcp6 one family, an address itself, udp only udp" {
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-bind tcp:80 --allow-bind tcp4:81 --allow-bind tcp6:82 \
+		--allow-bind tcp4:127.0.0.1:83 --allow-bind udp:53 -- python3 -c '
+import errno, socket
+T, U, V4, V6 = socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.AF_INET, socket.AF_INET6
+for fam, kind, addr, port in ((V6, T, "::", 80), (V4, T, "0.0.0.0", 80),
+		(V4, T, "127.0.0.1", 80), (V4, T, "0.0.0.0", 81), (V6, T, "::", 81),
+		(V6, T, "::", 82), (V4, T, "0.0.0.0", 82), (V4, T, "127.0.0.1", 83),
+		(V4, T, "0.0.0.0", 83), (V6, U, "::", 53), (V4, T, "0.0.0.0", 53)):
+	s = socket.socket(fam, kind)
+	if fam == V6:
+		s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+	try:
+		s.bind((addr, port))
+		print(kind.name, addr, port, "ok")
+	except OSError as e:
+		print(kind.name, addr, port, errno.errorcode[e.errno])
+' 3>&-
+	assert_success
+	assert_equal "$output" "SOCK_STREAM :: 80 ok
+SOCK_STREAM 0.0.0.0 80 ok
+SOCK_STREAM 127.0.0.1 80 EACCES
+SOCK_STREAM 0.0.0.0 81 ok
+SOCK_STREAM :: 81 EACCES
+SOCK_STREAM :: 82 ok
+SOCK_STREAM 0.0.0.0 82 EACCES
+SOCK_STREAM 127.0.0.1 83 ok
+SOCK_STREAM 0.0.0.0 83 EACCES
+SOCK_DGRAM :: 53 ok
+SOCK_STREAM 0.0.0.0 53 EACCES"
+}
+
 @test "SO_REUSEPORT: a start socket (-b tcp:80,reuseport) and the program's own, bound by the monitor, share port 80" {
 	background "$PRIVRUN" -u prtest-a -b tcp:80,reuseport --intercept \
 		--allow-bind tcp:80 -- "$INTERCEPT_SERVER" reload "$RUN/log" 80
