@@ -222,6 +222,8 @@ for fam, kind, addr, port in ((V6, T, "::", 80), (V4, T, "0.0.0.0", 80),
 		(V6, T, "::", 82), (V4, T, "0.0.0.0", 82), (V4, T, "127.0.0.1", 83),
 		(V4, T, "0.0.0.0", 83), (V6, U, "::", 53), (V4, T, "0.0.0.0", 53)):
 	s = socket.socket(fam, kind)
+	# Earlier tests leave connections in TIME_WAIT on these ports.
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 	if fam == V6:
 		s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
 	try:
