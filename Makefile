@@ -127,6 +127,11 @@ $(O)/tests/bin/%: tests/bin/%.c $(CLIENT_LIB) $(UNIT_LIB)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(TEST_LIBS) $(LDLIBS)
 
+# A static server for --intercept: no sanitizer, no shared libc.
+$(O)/tests/bin/tinyhttpd: tests/bin/tinyhttpd.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -static -o $@ $<
+
 $(O)/bench/%: bench/%.c $(CLIENT_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \

@@ -115,7 +115,8 @@ static void open_and_drop(const struct run_plan *p,
 	die_log_hook = NULL;	/* the monitor may not log, the drop need not */
 	/* --monitor: from here on, this is the child (monitor.h). */
 	if (p->o->monitor)
-		monitor = monitor_fork(allow, resources_end(p->res));
+		monitor = monitor_fork(allow, resources_end(p->res),
+		    p->o->intercept);
 	if (p->guard && p->o->allow_new_privs) {
 		if (privs_root() != 0)
 			die("tty-guard", "%s", privs_error());
@@ -128,7 +129,8 @@ static void open_and_drop(const struct run_plan *p,
 	if (p->guard && !p->o->allow_new_privs)
 		guard_install();
 	if (monitor != 0)
-		monitor_child_attach(monitor);
+		monitor_child_attach(monitor, resources_end(p->res),
+		    p->o->intercept);
 }
 
 /* PRIVRUN_CAPS names the kept capabilities for the program. */

@@ -6,6 +6,7 @@
 #ifndef PRIVRUN_COMPAT_H
 #define PRIVRUN_COMPAT_H
 
+#include <fcntl.h>
 #include <linux/securebits.h>
 #include <sys/prctl.h>
 
@@ -20,6 +21,9 @@
 #endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC		(1U << 2)
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD			O_EXCL	/* Linux 6.9 */
 #endif
 
 /* The securebits a permanent drop sets and locks (capabilities(7)). */

@@ -23,7 +23,7 @@ nproc rss rtprio rttime sigpending stack"
 _privrun_protocols="tcp: tcp4: tcp6: udp: udp4: udp6: unix: unix-dgram:"
 
 _privrun_long_opts="--user= --group= --groups= --keep-env --clear-env --env=
---bind= --open= --pass-listen-fds --revoke --keep-caps= --monitor
+--bind= --open= --pass-listen-fds --revoke --keep-caps= --monitor --intercept
 --allow-bind= --allow-open= --allow-new-privs
 --new-session --no-tty-guard --chroot= --chdir= --umask= --rlimit= --json
 --verbose --dry-run --dump --check-policy --help --version"

@@ -6,12 +6,17 @@
  * type, a NUL-terminated spec of 1 to 511 bytes without NUL inside, equal
  * to the payload), that every rejection has a status and a message, that
  * an accepted spec goes through spec_parse() as the monitor would, and that
- * the reply encoder and decoder agree.  Pure: no sockets, no files.
+ * the reply encoder and decoder agree.  With bit 2 of the first byte set,
+ * the rest is instead what --intercept reads from the program's memory,
+ * given to privrun_proto_sockaddr(), which must accept only a whole
+ * address of the family.  Pure: no sockets, no files.
  *
  * Input format: the first byte sets what recvmsg(2) would have reported
  * (bit 0 MSG_TRUNC, bit 1 control data); the rest is the datagram.  The
- * seeds in fuzz/corpus/monitor start with 0x00.
+ * seeds in fuzz/corpus/monitor start with 0x00, or 0x04 for --intercept.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +62,21 @@ static void check_reply(unsigned status, const char *why)
 	CHECK(got == status && strcmp(msg, why) == 0);
 }
 
+static void check_notification(const uint8_t *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	sa_family_t family;
+	int port = privrun_proto_sockaddr(buf, len, &ss);
+
+	if (port >= 0) {
+		memcpy(&family, buf, sizeof(family));
+		CHECK(ss.ss_family == family);
+		CHECK(len >= (family == AF_INET ? sizeof(struct sockaddr_in) :
+		    24));
+		CHECK(port == ntohs(((struct sockaddr_in *)&ss)->sin_port));
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct monitor_received in;
@@ -72,6 +92,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (copy == NULL)
 		return 0;
 	memcpy(copy, data + 1, size - 1);
+	if (data[0] & 4) {
+		check_notification(copy, size - 1);
+		free(copy);
+		return 0;
+	}
 	in.buf = copy;
 	in.len = size - 1;
 	in.truncated = data[0] & 1;

@@ -22,6 +22,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,7 @@ struct monitor {
 	pid_t child;
 	int sock;		/* -1 once the program closed its end */
 	int sigfd;
+	int listener;		/* --intercept's seccomp listener, or -1 */
 	struct pending out;
 };
 
@@ -69,6 +71,31 @@ static void signal_set(sigset_t *set)
 	sigaddset(set, SIGCHLD);
 	for (i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
 		sigaddset(set, forwarded[i]);
+}
+
+/* One message with fd (unless -1) attached. */
+static ssize_t send_with_fd(int sock, const void *buf, size_t len, int fd,
+    int flags)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	if (fd >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		m.msg_control = ctl.buf;
+		m.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &m, flags | MSG_NOSIGNAL);
 }
 
 /* Place the child's end at exactly child_fd; the monitor's end goes. */
@@ -88,14 +115,30 @@ static void place_child_end(int sv[2], int child_fd)
 		close(sv[1]);
 }
 
-void monitor_child_attach(pid_t monitor)
+void monitor_child_attach(pid_t monitor, int fd, bool intercept)
 {
+	char ready = 0;
+	ssize_t n;
+
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		die_errno("monitor", "prctl(PR_SET_PDEATHSIG)");
 	/* Had the monitor died before that, we were reparented already. */
 	if (getppid() != monitor)
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
+	/* The program must not run while its monitor is still root. */
+	do
+		n = recv(fd, &ready, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || ready != 'R')
+		die("monitor", "the monitor (pid %ld) is gone",
+		    (long)monitor);
+	if (intercept) {
+		int listener = notify_install();
+		if (send_with_fd(fd, "L", 1, listener, 0) != 1)
+			die_errno("intercept", "send the filter to the monitor");
+		close(listener);
+	}
 }
 
 void monitor_export(int fd)
@@ -107,8 +150,11 @@ void monitor_export(int fd)
 		die_errno("environment", "PRIVRUN_MONITOR_FD");
 }
 
-/* Close every fd a request brought; say whether there was control data. */
-static bool close_received(struct msghdr *m)
+/*
+ * Close every fd a message brought but the first, which goes to *keep when
+ * keep is not NULL; say whether there was control data.
+ */
+static bool close_received(struct msghdr *m, int *keep)
 {
 	struct cmsghdr *c;
 	bool any = false;
@@ -121,7 +167,10 @@ static bool close_received(struct msghdr *m)
 				int fd;
 				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int),
 				    sizeof(fd));
-				close(fd);
+				if (keep != NULL && *keep < 0)
+					*keep = fd;
+				else
+					close(fd);
 			}
 		}
 	}
@@ -132,26 +181,9 @@ static bool close_received(struct msghdr *m)
 static bool flush_reply(struct monitor *mon)
 {
 	struct pending *p = &mon->out;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { p->buf, p->len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
+	ssize_t n = send_with_fd(mon->sock, p->buf, p->len, p->fd,
+	    MSG_DONTWAIT);
 
-	if (p->fd >= 0) {
-		struct cmsghdr *c;
-		memset(&ctl, 0, sizeof(ctl));
-		m.msg_control = ctl.buf;
-		m.msg_controllen = sizeof(ctl.buf);
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &p->fd, sizeof(int));
-	}
-	n = sendmsg(mon->sock, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return false;
 	/* Sent, or the peer is gone (EPIPE ...): either way it is done. */
@@ -208,7 +240,7 @@ static bool serve_one(struct monitor *mon)
 	n = recvmsg(mon->sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
-	in.control = close_received(&m) || (m.msg_flags & MSG_CTRUNC);
+	in.control = close_received(&m, NULL) || (m.msg_flags & MSG_CTRUNC);
 	if (n == 0 && !in.control && peer_closed(mon->sock))
 		return false;
 	in.buf = buf;
@@ -274,19 +306,25 @@ static void handle_signals(struct monitor *mon)
 
 static __attribute__((noreturn)) void loop(struct monitor *mon)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 
 	for (;;) {
+		/* poll(2) skips an entry whose fd is -1. */
 		p[0] = (struct pollfd){ .fd = mon->sigfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = mon->sock,
 		    .events = mon->out.busy ? POLLOUT : POLLIN };
-		if (poll(p, mon->sock >= 0 ? 2 : 1, -1) < 0) {
+		p[2] = (struct pollfd){ .fd = mon->listener, .events = POLLIN };
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("monitor", "poll");
 		}
 		if (p[0].revents)
 			handle_signals(mon);
+		if (p[2].revents & POLLIN)
+			notify_serve(mon->allow, mon->listener);
+		else if (p[2].revents)	/* no process uses the filter now */
+			mon->listener = close(mon->listener) - 1;
 		if (mon->sock < 0 || p[1].revents == 0)
 			continue;
 		if (mon->out.busy ? !flush_reply(mon) &&
@@ -323,11 +361,33 @@ static void harden(const struct monitor_allowlist *allow)
 		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
 }
 
+/* The listener of the program's filter, sent first, or -1 if the child
+ * died before: that is seen at SIGCHLD. */
+static int receive_listener(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	ssize_t n;
+	int fd = -1;
+
+	while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n > 0)
+		close_received(&m, &fd);
+	return fd;
+}
+
 static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
-    pid_t child, int sock)
+    pid_t child, int sock, bool intercept)
 {
 	struct monitor mon = { .allow = allow, .child = child,
-	    .out = { .fd = -1 } };
+	    .listener = -1, .out = { .fd = -1 } };
 	sigset_t set;
 
 	mon.sock = keep_only_socket(sock);
@@ -339,17 +399,27 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 	mon.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (mon.sigfd < 0)
 		die_errno("monitor", "signalfd");
-	monitor_filter_install(child);
+	if (intercept)
+		notify_prepare();
+	monitor_filter_install(child, intercept);
+	/* Only now may the child go on to exec the program: a child gone
+	 * already is seen at SIGCHLD. */
+	(void)send_with_fd(mon.sock, "R", 1, -1, 0);
+	if (intercept)
+		mon.listener = receive_listener(mon.sock);
 	trace("monitor: serving pid %ld", (long)child);
 	loop(&mon);
 }
 
-pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd)
+pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd,
+    bool intercept)
 {
 	pid_t monitor = getpid(), pid;
 	sigset_t set, old;
 	int sv[2];
 
+	if (intercept)
+		notify_check_kernel();
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		die_errno("monitor", "socketpair");
 	/* Blocked before the fork, so no signal is lost before signalfd. */
@@ -362,7 +432,7 @@ pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd)
 		die_errno("monitor", "fork");
 	if (pid > 0) {
 		close(sv[0]);
-		run(allow, pid, sv[1]);
+		run(allow, pid, sv[1], intercept);
 	}
 	if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
 		die_errno("monitor", "sigprocmask");

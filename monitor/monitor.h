@@ -7,6 +7,7 @@
 #ifndef PRIVRUN_MONITOR_H
 #define PRIVRUN_MONITOR_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "monitor_serve.h"
@@ -18,16 +19,25 @@
  * capabilities the allow list needs and serves requests until the child
  * ends, then exits with its status; it never returns.
  */
-pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd);
+pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd,
+    bool intercept);
 /*
  * In the child, after its drop (which clears the parent-death signal):
- * die with the monitor, and make sure it is still there (else exit 125).
+ * die with the monitor, wait until it has dropped too (else exit 125),
+ * and with intercept load the program's filter and hand the monitor its
+ * listener over fd.
  */
-void monitor_child_attach(pid_t monitor);
+void monitor_child_attach(pid_t monitor, int fd, bool intercept);
 /* PRIVRUN_MONITOR_FD=fd for the program. */
 void monitor_export(int fd);
 
 /* The monitor's seccomp allow list (monitor_filter.c); dies on failure. */
-void monitor_filter_install(pid_t child);
+void monitor_filter_install(pid_t child, bool intercept);
+
+/* --intercept (monitor_notify.c); each dies (125) on failure. */
+void notify_check_kernel(void);		/* what it needs, before the fork */
+int notify_install(void);		/* the child's filter: its listener */
+void notify_prepare(void);		/* the monitor, before its filter */
+void notify_serve(const struct monitor_allowlist *allow, int listener);
 
 #endif

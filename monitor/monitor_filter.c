@@ -14,8 +14,10 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -103,7 +105,23 @@ static void allow_serving(scmp_filter_ctx ctx)
 	ALLOW_IF(ctx, prctl, SCMP_A0(SCMP_CMP_EQ, PR_CAPBSET_READ));
 }
 
-void monitor_filter_install(pid_t child)
+/* --intercept: answering notifications (monitor_notify.c); the ioctls
+ * are the listener's own. */
+static void allow_notify(scmp_filter_ctx ctx)
+{
+	const scmp_datum_t ioctls[] = { SECCOMP_IOCTL_NOTIF_RECV,
+	    SECCOMP_IOCTL_NOTIF_SEND, SECCOMP_IOCTL_NOTIF_ID_VALID };
+	size_t i;
+
+	for (i = 0; i < sizeof(ioctls) / sizeof(*ioctls); i++)
+		ALLOW_IF(ctx, ioctl, SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+	ALLOW(ctx, pidfd_open);
+	ALLOW(ctx, pidfd_getfd);
+	ALLOW(ctx, process_vm_readv);
+	ALLOW(ctx, getsockopt);
+}
+
+void monitor_filter_install(pid_t child, bool intercept)
 {
 	scmp_filter_ctx ctx = guard_filter_new(SCMP_ACT_KILL_PROCESS,
 	    "monitor");
@@ -111,6 +129,8 @@ void monitor_filter_install(pid_t child)
 	allow_loop(ctx, child);
 	allow_memory(ctx);
 	allow_serving(ctx);
+	if (intercept)
+		allow_notify(ctx);
 	guard_filter_load(ctx, "monitor");
 	trace("monitor: seccomp allow list installed");
 }

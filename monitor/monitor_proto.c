@@ -9,9 +9,15 @@
  * that the spec is text, and it never allocates.  Everything here is pure;
  * what is allowed is monitor_serve.c's business.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "monitor_proto.h"
+
+/* The shortest AF_INET6 address inet6_bind() takes (RFC 2133's, with no
+ * sin6_scope_id). */
+#define SOCKADDR_IN6_MIN 24
 
 struct header {
 	char magic[4];
@@ -111,4 +117,24 @@ int privrun_proto_reply(const unsigned char *buf, size_t len,
 	memcpy(msg, buf + sizeof(h) + sizeof(*status), n);
 	msg[n] = '\0';
 	return 0;
+}
+
+int privrun_proto_sockaddr(const unsigned char *buf, size_t len,
+    struct sockaddr_storage *ss)
+{
+	sa_family_t family;
+	size_t need, size;
+
+	if (len < sizeof(family))
+		return -1;
+	memcpy(&family, buf, sizeof(family));
+	need = family == AF_INET ? sizeof(struct sockaddr_in) :
+	    family == AF_INET6 ? SOCKADDR_IN6_MIN : 0;
+	size = family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+	if (need == 0 || len < need)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, buf, len < size ? len : size);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
 #include "privrun_client.h"
 
 /* The largest valid request; a buffer of this size detects bigger ones. */
@@ -49,5 +51,13 @@ size_t privrun_proto_encode(unsigned type, int is_reply, uint32_t status,
  */
 int privrun_proto_reply(const unsigned char *buf, size_t len,
     uint32_t *status, char *msg, size_t msglen);
+
+/*
+ * --intercept: the address of a bind(2), as len bytes read from the
+ * program.  An AF_INET or AF_INET6 address long enough for the kernel
+ * goes to *ss (the rest zeroed); returns its port, or -1 for anything else.
+ */
+int privrun_proto_sockaddr(const unsigned char *buf, size_t len,
+    struct sockaddr_storage *ss);
 
 #endif

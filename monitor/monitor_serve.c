@@ -22,11 +22,6 @@
 #include "monitor_serve.h"
 #include "resources.h"
 
-/* Ports below this need CAP_NET_BIND_SERVICE (the kernel's default of
- * net.ipv4.ip_unprivileged_port_start; a lower sysctl only makes the
- * capability unnecessary, never insufficient). */
-#define PRIVILEGED_PORTS 1024
-
 static bool bind_entry(const char *arg, struct monitor_allow *a, char *err,
     size_t errlen)
 {
@@ -97,20 +92,24 @@ uint64_t monitor_allow_caps(const struct monitor_allowlist *l)
 	return mask;
 }
 
-static bool same_address(const struct spec *a, const struct spec *b)
+static bool same_ip(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
 {
-	const struct sockaddr_in *a4 = (const void *)&a->addr;
-	const struct sockaddr_in *b4 = (const void *)&b->addr;
-	const struct sockaddr_in6 *a6 = (const void *)&a->addr;
-	const struct sockaddr_in6 *b6 = (const void *)&b->addr;
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
 
-	if (a->family != b->family || a->socktype != b->socktype ||
-	    a->addr.ss_family != b->addr.ss_family)
+	if (a->ss_family != b->ss_family)
 		return false;
-	if (a->addr.ss_family == AF_INET)
+	if (a->ss_family == AF_INET)
 		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
 	return memcmp(&a6->sin6_addr, &b6->sin6_addr,
 	    sizeof(a6->sin6_addr)) == 0;
+}
+
+static bool same_address(const struct spec *a, const struct spec *b)
+{
+	return a->family == b->family && a->socktype == b->socktype &&
+	    same_ip(&a->addr, &b->addr);
 }
 
 static bool bind_allowed(const struct monitor_allow *a, const struct spec *s)
@@ -120,6 +119,32 @@ static bool bind_allowed(const struct monitor_allow *a, const struct spec *s)
 	return a->spec.kind == SPEC_BIND && same_address(&a->spec, s) &&
 	    strcmp(a->spec.proto, s->proto) == 0 &&
 	    port >= a->port_lo && port <= a->port_hi;
+}
+
+/* A bare port is either family's wildcard address. */
+static bool address_granted(const struct spec *e,
+    const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in4 = (const void *)ss;
+
+	return same_ip(&e->addr, ss) || (e->family == SPEC_FAMILY_DUAL &&
+	    ss->ss_family == AF_INET && in4->sin_addr.s_addr == INADDR_ANY);
+}
+
+bool monitor_bind_granted(const struct monitor_allowlist *l, int socktype,
+    const struct sockaddr_storage *ss)
+{
+	unsigned port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct monitor_allow *a = &l->a[i];
+		if (a->spec.kind == SPEC_BIND && a->spec.socktype == socktype &&
+		    address_granted(&a->spec, ss) && port >= a->port_lo &&
+		    port <= a->port_hi)
+			return true;
+	}
+	return false;
 }
 
 /* Read-only when the entry can read, else exactly the entry's flags. */

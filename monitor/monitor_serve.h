@@ -6,6 +6,7 @@
 #ifndef PRIVRUN_MONITOR_SERVE_H
 #define PRIVRUN_MONITOR_SERVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,18 @@ void monitor_allow_free(struct monitor_allowlist *l);
 int monitor_serve(const struct monitor_allowlist *l,
     const struct monitor_request *req, unsigned *status, char *msg,
     size_t msglen);
+
+/* Ports below this need CAP_NET_BIND_SERVICE (the kernel's default of
+ * net.ipv4.ip_unprivileged_port_start; a lower sysctl only makes the
+ * capability unnecessary, never insufficient). */
+#define PRIVILEGED_PORTS 1024
+
+/*
+ * --intercept: whether an entry allows a socket of socktype to be bound to
+ * ss: the same family and address, or for a bare port ("tcp:80") the
+ * wildcard address of either family, and the port in range.
+ */
+bool monitor_bind_granted(const struct monitor_allowlist *l, int socktype,
+    const struct sockaddr_storage *ss);
 
 #endif

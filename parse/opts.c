@@ -32,6 +32,7 @@ enum {
 	OPT_JSON,
 	OPT_CHECK_POLICY,
 	OPT_MONITOR,
+	OPT_INTERCEPT,
 	OPT_ALLOW_BIND,
 	OPT_ALLOW_OPEN,
 };
@@ -58,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "json",	no_argument,		NULL, OPT_JSON },
 	{ "check-policy", no_argument,		NULL, OPT_CHECK_POLICY },
 	{ "monitor",	no_argument,		NULL, OPT_MONITOR },
+	{ "intercept",	no_argument,		NULL, OPT_INTERCEPT },
 	{ "allow-bind",	required_argument,	NULL, OPT_ALLOW_BIND },
 	{ "allow-open",	required_argument,	NULL, OPT_ALLOW_OPEN },
 	{ "verbose",	no_argument,		NULL, 'v' },
@@ -100,6 +102,8 @@ void opts_usage(void)
 "      --monitor            privilege separation: keep a monitor process that\n"
 "                           opens what --allow-bind/--allow-open permit when\n"
 "                           PROGRAM asks on the socket in PRIVRUN_MONITOR_FD\n"
+"      --intercept          --monitor, and the monitor also performs\n"
+"                           PROGRAM's own bind(2) of an allowed low port\n"
 "      --allow-bind SPEC    the monitor may bind SPEC (tcp:, udp:, ... with\n"
 "                           a port or a port range, e.g. tcp:8000-8099)\n"
 "      --allow-open PATH[,FLAG]...\n"
@@ -248,7 +252,9 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 		o->check_policy = true;
 		return true;
 	case OPT_MONITOR:
+	case OPT_INTERCEPT:	/* --intercept is a kind of --monitor */
 		o->monitor = true;
+		o->intercept = o->intercept || c == OPT_INTERCEPT;
 		return true;
 	case OPT_ALLOW_BIND:
 	case OPT_ALLOW_OPEN:
@@ -368,6 +374,8 @@ bool opts_validate(const struct options *o, char *err, size_t errlen)
 		conflict = "--revoke and --keep-caps";
 	else if (o->monitor && o->keep_caps != NULL)
 		conflict = "--monitor and --keep-caps";
+	else if (o->intercept && o->allow_new_privs)
+		conflict = "--intercept and --allow-new-privs";
 	if (conflict != NULL) {
 		snprintf(err, errlen, "%s are mutually exclusive", conflict);
 		return false;

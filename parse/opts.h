@@ -35,7 +35,8 @@ struct options {
 	bool pass_listen_fds;
 	const char *keep_caps;	/* --keep-caps LIST */
 	bool revoke;		/* --revoke given */
-	bool monitor;		/* --monitor */
+	bool monitor;		/* --monitor, or --intercept */
+	bool intercept;		/* --intercept */
 	struct opts_resource *allow;	/* --allow-bind/--allow-open, in order */
 	size_t nallow;
 	bool allow_new_privs;

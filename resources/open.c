@@ -388,8 +388,17 @@ static enum rights rights_for(const struct resource *r)
 	return RIGHTS_CALLER_BIND;
 }
 
-static int raise_rights(enum rights rights)
+/*
+ * An internet socket belongs to whoever creates it (its fsuid), and
+ * SO_REUSEPORT joins only sockets of the same owner: a reuseport socket
+ * is the target's, as the monitor's (--monitor, --intercept) and the
+ * program's own are.
+ */
+static int raise_rights(enum rights rights, const struct resource *r)
 {
+	if (rights == RIGHTS_OWN && r->spec.kind == SPEC_BIND &&
+	    r->spec.reuseport && !privs_monitoring())
+		return privs_create_as(r->owner, r->group);
 	if (rights == RIGHTS_OWN)
 		return privs_root();
 	return privs_caller(rights == RIGHTS_CALLER_BIND ?
@@ -443,11 +452,13 @@ static void check_fd_limit(const struct resources *r)
  * them that needs the same rights shares one raise and one relinquish
  * (two capget/capset pairs fewer per socket).  A unix socket changes its
  * file system ids around the bind, and a file is looked up by path: each
- * of those is a run of its own.
+ * of those is a run of its own, and so is a reuseport socket, made as its
+ * owner.
  */
 static bool shares_raise(const struct resource *r)
 {
-	return r->spec.kind == SPEC_BIND && r->spec.family != AF_UNIX;
+	return r->spec.kind == SPEC_BIND && r->spec.family != AF_UNIX &&
+	    !r->spec.reuseport;	/* made as its owner: raise_rights() */
 }
 
 /* Lower what the run before resource end held; trace what it opened. */
@@ -484,7 +495,7 @@ static int open_in_run(struct opener *op, const struct resources *r,
 	    end_run(op, r, i) != 0)
 		return -1;
 	if (!op->raised) {
-		if (raise_rights(rights) != 0)
+		if (raise_rights(rights, res) != 0)
 			return FAIL(op, "%s: %s", res->spec.text,
 			    privs_error());
 		op->raised = true;

@@ -139,8 +139,7 @@ void resources_parse(const struct options *o, const struct identity *id,
 	}
 	find_duplicate(r->res, r->n, &dup, &first);
 	for (i = 0; i < r->n && i < dup; i++)
-		if (r->res[i].spec.kind == SPEC_BIND &&
-		    r->res[i].spec.family == AF_UNIX)
+		if (r->res[i].spec.kind == SPEC_BIND)
 			resolve_owner(&r->res[i], id);
 	if (dup < r->n)
 		die(resources_step(r->res[dup].spec.kind), "'%s': name '%s' is "

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * monitor_notify.c: --intercept, the monitor performing the program's own
+ * bind(2) of a low port that its allow list grants.  The child, after its
+ * drop (no_new_privs set), loads a seccomp filter whose action for bind(2)
+ * is a user notification (seccomp_unotify(2)), and sends the listener to
+ * the monitor before it execs.  For each notification the monitor reads
+ * the address from the program's memory once, takes a copy of the
+ * program's own socket (pidfd_getfd(2)), checks that the call is still
+ * pending, and acts on its copies only: a granted address is bound with
+ * CAP_NET_BIND_SERVICE raised around bind(2) alone, so every option the
+ * program set on its socket stays; another low port is refused with
+ * EACCES.  Anything else continues as the program's own call, with the
+ * program's own credentials, which grants nothing.  A call from another architecture
+ * (i386, x32) kills the program.  Once the monitor is gone, the kernel
+ * fails a notified call with ENOSYS.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "die.h"
+#include "monitor.h"
+#include "privs.h"
+
+#define CONTINUE (-1)	/* the verdict: the program's own call goes on */
+#define ANSWERED (-2)	/* no longer pending: no answer */
+
+/* Static, not on the stack of privileged code; room for a newer kernel's
+ * larger structures (SECCOMP_GET_NOTIF_SIZES says). */
+static union { struct seccomp_notif n; char room[512]; } req_buf;
+static union { struct seccomp_notif_resp r; char room[128]; } resp_buf;
+static struct seccomp_notif_sizes sizes;
+
+static int open_pidfd(pid_t tid)
+{
+	return (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+}
+
+static bool read_memory(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+
+	return process_vm_readv(tid, &local, 1, &remote, 1, 0) ==
+	    (ssize_t)len;
+}
+
+void notify_check_kernel(void)
+{
+	unsigned action = SECCOMP_RET_USER_NOTIF;
+	int pidfd;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)
+		die_errno("intercept", "the kernel lacks seccomp user "
+		    "notification (Linux 5.0)");
+	/* Linux 6.9 has pidfd_getfd(2) and SECCOMP_ADDFD_FLAG_SEND too. */
+	if ((pidfd = open_pidfd(gettid())) < 0)
+		die_errno("intercept", "the kernel lacks pidfd_open(2) with "
+		    "PIDFD_THREAD (Linux 6.9)");
+	close(pidfd);
+	if (!read_memory(getpid(), (uintptr_t)&action, &action, 1))
+		die_errno("intercept", "the kernel lacks process_vm_readv(2)");
+}
+
+int notify_install(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc;
+
+	if (ctx == NULL)
+		die("intercept", "seccomp_init failed");
+	/* Native calls only: i386's and x32's bind, or socketcall(2),
+	 * would pass unseen, so another architecture kills. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS);
+	if (rc == 0)	/* no_new_privs is privs.c's, and already set */
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
+	if (rc == 0 && (rc = seccomp_load(ctx)) == 0)
+		rc = seccomp_notify_fd(ctx);
+	seccomp_release(ctx);
+	if (rc < 0) {
+		errno = -rc;
+		die_errno("intercept", "load the seccomp filter");
+	}
+	return rc;
+}
+
+void notify_prepare(void)
+{
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
+		die_errno("intercept", "seccomp(SECCOMP_GET_NOTIF_SIZES)");
+	if (sizes.seccomp_notif > sizeof(req_buf) ||
+	    sizes.seccomp_notif_resp > sizeof(resp_buf))
+		die("intercept", "the kernel's notifications are too large");
+}
+
+/* tcp (SOCK_STREAM) or udp (SOCK_DGRAM) of family, else -1. */
+static int socket_kind(int sock, int family)
+{
+	int domain = -1, proto = -1;
+	socklen_t len = sizeof(int);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
+	    getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
+	    domain != family)
+		return -1;
+	return proto == IPPROTO_TCP ? SOCK_STREAM :
+	    proto == IPPROTO_UDP ? SOCK_DGRAM : -1;
+}
+
+/* bind(2) with the capability raised around it alone: 0 or an errno. */
+static int bind_raised(int sock, const struct sockaddr_storage *ss,
+    socklen_t len)
+{
+	int err;
+
+	if (privs_root() != 0)
+		die("intercept", "%s", privs_error());
+	err = bind(sock, (const struct sockaddr *)ss, len) == 0 ? 0 : errno;
+	if (privs_relinquish() != 0)
+		die("intercept", "%s", privs_error());
+	return err;
+}
+
+static int answer_bind(const struct seccomp_notif *n,
+    const struct monitor_allowlist *allow, int listener)
+{
+	unsigned char buf[sizeof(struct sockaddr_storage)];
+	struct sockaddr_storage ss;
+	uint64_t len = n->data.args[2];
+	int port, pidfd, sock = -1, kind, verdict = CONTINUE;
+
+	if (len > sizeof(buf) || !read_memory((pid_t)n->pid, n->data.args[1],
+	    buf, len))
+		return CONTINUE;	/* the kernel fails it */
+	port = privrun_proto_sockaddr(buf, len, &ss);
+	if (port <= 0 || port >= PRIVILEGED_PORTS)
+		return CONTINUE;	/* nothing to grant */
+	if ((pidfd = open_pidfd((pid_t)n->pid)) >= 0) {
+		sock = (int)syscall(SYS_pidfd_getfd, pidfd,
+		    (int)n->data.args[0], 0);
+		close(pidfd);
+	}
+	/* Still pending: the tid was not another's, nor the fd. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
+		verdict = ANSWERED;
+	else if (sock >= 0)	/* else EBADF, from the kernel */
+		verdict = (kind = socket_kind(sock, ss.ss_family)) >= 0 &&
+		    monitor_bind_granted(allow, kind, &ss) ?
+		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
+	if (sock >= 0)
+		close(sock);
+	trace("monitor: pid %u: bind of a family %d socket to port %d: %s",
+	    n->pid, ss.ss_family, port, verdict >= 0 ? strerror(verdict) :
+	    "not answered");
+	return verdict;
+}
+
+void notify_serve(const struct monitor_allowlist *allow, int listener)
+{
+	struct seccomp_notif *n = &req_buf.n;
+	struct seccomp_notif_resp *r = &resp_buf.r;
+	int verdict;
+
+	memset(&req_buf, 0, sizeof(req_buf));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0)
+		return;		/* ENOENT: the caller was interrupted */
+	/* bind(2) is the only call the filter notifies. */
+	verdict = answer_bind(n, allow, listener);
+	if (verdict == ANSWERED)
+		return;
+	memset(&resp_buf, 0, sizeof(resp_buf));
+	r->id = n->id;
+	r->flags = verdict == CONTINUE ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+	r->error = verdict == CONTINUE ? 0 : -verdict;
+	/* ENOENT: interrupted meanwhile; the kernel restarts or fails it. */
+	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, r);
+}

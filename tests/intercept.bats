@@ -1,0 +1,361 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# --intercept: unmodified servers bind their own low ports through the
+# monitor, hold no capability while they serve, and are refused what the
+# allow list does not grant; the program's filter, a dead monitor, the
+# order of the monitor's drop and the program's start, SO_REUSEPORT with a
+# start socket, the policy in setuid and file-capability installs, and the
+# kernel features it needs.
+
+load helpers
+
+setup() {
+	RUN=$PRIVRUN_TEST_ROOT/intercept.$BATS_TEST_NUMBER
+	mkdir -p "$RUN"
+	chown 4001:4001 "$RUN"
+	echo "a page" >"$RUN/index.html"
+	BG_PIDS=()
+}
+
+# tree PID: PID and its descendants (nginx's workers, forked servers).
+tree() {
+	local c
+	echo "$1"
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		tree "$c"
+	done
+}
+
+# Every server of a test is gone, and its ports free, before the next.
+teardown() {
+	local p all=()
+	for p in "${BG_PIDS[@]}"; do
+		all+=($(tree "$p"))
+	done
+	kill -KILL "${all[@]}" 2>/dev/null || true
+	for p in "${all[@]}"; do
+		wait_for test ! -d "/proc/$p/fd/0" || true
+	done
+	rm -f /etc/privrun.conf
+}
+
+# background CMD...: start CMD with fd 3 closed; its pid is LAST_PID.
+background() {
+	"$@" 3>&- >"$RUN/bg.out" 2>"$RUN/bg.err" &
+	BG_PIDS+=($!)
+	LAST_PID=$!
+}
+
+child_of() {
+	cat "/proc/$1/task/$1/children" | tr -d ' '
+}
+
+status_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"
+}
+
+# assert_served_by PID URL BODY: curl gets BODY from URL, and the program
+# PID serving it holds no capability in any of its five sets.
+assert_served() {
+	local set
+	run curl -sS --max-time 5 "$2"
+	assert_success
+	assert_output "$3"
+	for set in CapInh CapPrm CapEff CapBnd CapAmb; do
+		assert_equal "$(status_field "$1" $set)" "0000000000000000"
+	done
+	assert_equal "$(status_field "$1" NoNewPrivs)" 1
+}
+
+# lines_match N REGEXP FILE: exactly N lines of FILE match (for wait_for).
+lines_match() {
+	test "$(grep -c "$2" "$3")" = "$1"
+}
+
+# port_free PORT: nothing listens on tcp PORT.
+port_free() {
+	test -z "$(ss -Htln "sport = :$1")"
+}
+
+# listening PORT: the pids that listen on tcp PORT, as ss sees them.
+listeners() {
+	ss -Htlnp "sport = :$1" | grep -o 'pid=[0-9]*' | sort -u | tr '\n' ' '
+}
+
+@test "python3 -m http.server 80, unchanged: bound by the monitor, served with no capability, as prtest-a" {
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		python3 -m http.server -d "$RUN" 80
+	mon=$LAST_PID
+	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
+	child=$(child_of "$mon")
+	assert_served "$child" http://127.0.0.1:80/index.html "a page"
+	assert_equal "$(status_field "$child" Uid | tr -s '\t' ' ')" "4001 4001 4001 4001"
+	# The socket is the program's own, bound where it asked.
+	assert_equal "$(listeners 80)" "pid=$child "
+	assert_equal "$(status_field "$child" Seccomp)" 2
+}
+
+@test "busybox httpd -p 80, unchanged" {
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		busybox httpd -f -p 80 -h "$RUN"
+	mon=$LAST_PID
+	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
+	assert_served "$(child_of "$mon")" http://127.0.0.1:80/index.html "a page"
+}
+
+@test "nginx with 'listen 80;', unchanged, its master as prtest-a" {
+	mkdir -p "$RUN/nginx"
+	cat >"$RUN/nginx/nginx.conf" <<-CONF
+	daemon off;
+	master_process on;
+	worker_processes 2;
+	pid $RUN/nginx/nginx.pid;
+	error_log stderr;
+	events {}
+	http {
+		access_log off;
+		client_body_temp_path $RUN/nginx;
+		proxy_temp_path $RUN/nginx;
+		fastcgi_temp_path $RUN/nginx;
+		uwsgi_temp_path $RUN/nginx;
+		scgi_temp_path $RUN/nginx;
+		server { listen 80; root $RUN; }
+	}
+	CONF
+	chown -R 4001:4001 "$RUN/nginx"
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		nginx -c "$RUN/nginx/nginx.conf" -e stderr
+	mon=$LAST_PID
+	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
+	assert_served "$(child_of "$mon")" http://127.0.0.1:80/index.html "a page"
+}
+
+@test "a static C binary (no shared libc) binds 0.0.0.0:80 itself" {
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		"$TINYHTTPD" 80
+	mon=$LAST_PID
+	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
+	assert_served "$(child_of "$mon")" http://127.0.0.1:80/ "tiny 80"
+}
+
+@test "a Go program (net/http on :80), unchanged" {
+	export GOCACHE=$BATS_TEST_TMPDIR/gocache GOPATH=$BATS_TEST_TMPDIR/go
+	go build -o "$RUN/gohttpd" tests/bin/gohttpd.go
+	chmod 0755 "$RUN/gohttpd"
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		"$RUN/gohttpd" 80
+	mon=$LAST_PID
+	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
+	assert_served "$(child_of "$mon")" http://127.0.0.1:80/ "go 80"
+	run curl -sS 'http://[::1]:80/'
+	assert_output "go 80"
+	run "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:81 -- \
+		"$RUN/gohttpd" 80 3>&-
+	assert_failure 1
+	assert_output "listen tcp :80: bind: permission denied"
+}
+
+@test "a multi-threaded server: the bind from a second thread is served" {
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp4:80 -- \
+		"$INTERCEPT_SERVER" threaded "$RUN/log" 80
+	mon=$LAST_PID
+	wait_for grep -qx ready "$RUN/log"
+	run cat "$RUN/log"
+	main=$(sed -n 's/^main //p' "$RUN/log")
+	assert_line --regexp "^thread [0-9]+: ok$"
+	refute_line "thread $main: ok"
+	assert_served "$(child_of "$mon")" http://127.0.0.1:80/ "threaded 80"
+}
+
+@test "SO_REUSEPORT workers: three forked processes each bind their own socket to port 80" {
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp4:80 -- \
+		"$INTERCEPT_SERVER" workers "$RUN/log" 80 3
+	mon=$LAST_PID
+	wait_for lines_match 3 ': ok$' "$RUN/log"
+	run ss -Htln 'sport = :80'
+	assert_equal "${#lines[@]}" 3
+	for w in $(sed -n 's/^worker \([0-9]*\): ok$/\1/p' "$RUN/log"); do
+		assert_served "$w" http://127.0.0.1:80/ "worker 80"
+	done
+}
+
+@test "reload: SIGHUP re-binds; granted low ports bound, another low port EACCES, high ports and unix sockets are the program's own" {
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:81 \
+		--allow-bind tcp:8080-8089 -- "$INTERCEPT_SERVER" reload "$RUN/log" \
+		81 82 8081 9000
+	mon=$LAST_PID
+	wait_for grep -qx waiting "$RUN/log"
+	child=$(child_of "$mon")
+	kill -HUP "$mon"
+	wait_for grep -qx ready "$RUN/log"
+	run cat "$RUN/log"
+	assert_line "ok 81"
+	assert_line "error 82 EACCES"
+	assert_line "ok 8081"
+	assert_line "ok 9000"
+	assert_served "$child" http://127.0.0.1:81/ "port 81"
+	assert_served "$child" 'http://[::1]:9000/' "port 9000"
+	# Again: every SO_REUSEPORT socket of the same owner joins the group.
+	kill -HUP "$mon"
+	wait_for lines_match 2 '^ready$' "$RUN/log"
+	assert_equal "$(grep -c '^ok 81$' "$RUN/log")" 2
+	assert_equal "$(grep -c '^error 82 EACCES$' "$RUN/log")" 2
+	# A unix socket is not intercepted: the program binds it itself.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-bind tcp:81 -- python3 -c 'import socket
+s = socket.socket(socket.AF_UNIX)
+s.bind("'"$RUN/sock"'")
+print("unix ok")' 3>&-
+	assert_success
+	assert_output "unix ok"
+	assert_equal "$(stat -c %u "$RUN/sock")" 4001
+}
+
+@test "what an entry grants: a bare port either wildcard, tcp4 and tcp6 one family, an address itself, udp only udp" {
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-bind tcp:80 --allow-bind tcp4:81 --allow-bind tcp6:82 \
+		--allow-bind tcp4:127.0.0.1:83 --allow-bind udp:53 -- python3 -c '
+import errno, socket
+T, U, V4, V6 = socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.AF_INET, socket.AF_INET6
+for fam, kind, addr, port in ((V6, T, "::", 80), (V4, T, "0.0.0.0", 80),
+		(V4, T, "127.0.0.1", 80), (V4, T, "0.0.0.0", 81), (V6, T, "::", 81),
+		(V6, T, "::", 82), (V4, T, "0.0.0.0", 82), (V4, T, "127.0.0.1", 83),
+		(V4, T, "0.0.0.0", 83), (V6, U, "::", 53), (V4, T, "0.0.0.0", 53)):
+	s = socket.socket(fam, kind)
+	# Earlier tests leave connections in TIME_WAIT on these ports.
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	if fam == V6:
+		s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+	try:
+		s.bind((addr, port))
+		print(kind.name, addr, port, "ok")
+	except OSError as e:
+		print(kind.name, addr, port, errno.errorcode[e.errno])
+' 3>&-
+	assert_success
+	assert_equal "$output" "SOCK_STREAM :: 80 ok
+SOCK_STREAM 0.0.0.0 80 ok
+SOCK_STREAM 127.0.0.1 80 EACCES
+SOCK_STREAM 0.0.0.0 81 ok
+SOCK_STREAM :: 81 EACCES
+SOCK_STREAM :: 82 ok
+SOCK_STREAM 0.0.0.0 82 EACCES
+SOCK_STREAM 127.0.0.1 83 ok
+SOCK_STREAM 0.0.0.0 83 EACCES
+SOCK_DGRAM :: 53 ok
+SOCK_STREAM 0.0.0.0 53 EACCES"
+}
+
+@test "SO_REUSEPORT: a start socket (-b tcp:80,reuseport) and the program's own, bound by the monitor, share port 80" {
+	background "$PRIVRUN" -u prtest-a -b tcp:80,reuseport --intercept \
+		--allow-bind tcp:80 -- "$INTERCEPT_SERVER" reload "$RUN/log" 80
+	mon=$LAST_PID
+	wait_for grep -qx waiting "$RUN/log"
+	kill -HUP "$mon"
+	wait_for grep -qx ready "$RUN/log"
+	run cat "$RUN/log"
+	assert_line "ok 80"
+	run ss -Htln 'sport = :80'
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "SO_REUSEPORT: a start socket and one the monitor opens on request (the client library) share the port" {
+	run --separate-stderr "$PRIVRUN" -u prtest-a -b tcp:8085,reuseport \
+		--monitor --allow-bind tcp:8085 -- "$MONITOR_CLIENT" \
+		bind:tcp:8085,reuseport 3>&-
+	assert_success
+	assert_output --regexp "^ok [0-9]+ socket port 8085 listening 1$"
+}
+
+@test "the program's filter: a call through the i386 or x32 entry kills it (SIGSYS); without --intercept the i386 call returns" {
+	run "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		"$OTHERARCH" i386 3>&-
+	assert_failure 159	# 128 + SIGSYS
+	assert_output ""
+	run "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:80 -- \
+		"$OTHERARCH" i386 3>&-
+	assert_success
+	assert_output --regexp "^returned [0-9]+$"
+	run "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
+		"$OTHERARCH" x32 3>&-
+	assert_failure 159
+}
+
+@test "a dead monitor: the program's later intercepted bind fails with ENOSYS, never unchecked" {
+	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80-81 -- \
+		"$INTERCEPT_SERVER" orphan "$RUN/log"
+	mon=$LAST_PID
+	wait_for grep -qx "first 80 ok" "$RUN/log"
+	kill -KILL "$mon"
+	touch "$RUN/log.go"
+	wait_for grep -q "^then 81" "$RUN/log"
+	run cat "$RUN/log"
+	assert_line "then 81 ENOSYS"
+	run ss -Htln 'sport = :81'
+	assert_output ""
+}
+
+@test "the program starts only after its monitor has dropped, even when the monitor is slow to run" {
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	for mode in --monitor --intercept; do
+		# The monitor (the parent) is held for half a second as it
+		# returns from fork(); the child is not.
+		run --separate-stderr strace -f -qq -o /dev/null -e trace=clone,clone3 \
+			-e inject=clone:delay_exit=500000 \
+			-e inject=clone3:delay_exit=500000 \
+			"$PRIVRUN" -u prtest-a $mode --allow-bind tcp:80 -- python3 -c '
+import os
+status = open("/proc/%d/status" % os.getppid()).read().splitlines()
+print("\n".join(l for l in status if l.split(":")[0] in ("Uid", "CapEff", "CapPrm")))' 3>&-
+		assert_success
+		assert_line --regexp "^Uid:[[:space:]]+4001[[:space:]]+4001[[:space:]]+4001[[:space:]]+4001$"
+		assert_line --regexp "^CapEff:[[:space:]]+0000000000000000$"
+		assert_line --regexp "^CapPrm:[[:space:]]+0000000000000400$"
+	done
+}
+
+@test "setuid-root and file capabilities: --intercept needs a policy rule for the monitor and the port" {
+	for bin in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		refuse "privrun: policy: uid 4001 (prtest-a) may not use --monitor: denied by default (no rule grants it)" \
+			as_user 4001 "$bin" --intercept --allow-bind tcp:80 -- true
+	done
+	printf 'permit prtest-a monitor bind tcp:80\n' >/etc/privrun.conf
+	for bin in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		refuse "privrun: policy: uid 4001 (prtest-a) may not let the monitor bind tcp:81 (ports below 1024 are privileged): no rule in /etc/privrun.conf grants it" \
+			as_user 4001 "$bin" --intercept --allow-bind tcp:81 -- true
+		rm -f "$RUN/log"
+		BG_PIDS=()
+		background as_user 4001 "$bin" --intercept --allow-bind tcp:80 -- \
+			python3 -m http.server -d "$RUN" 80
+		mon=$LAST_PID
+		wait_for curl -sS -o /dev/null http://127.0.0.1:80/
+		prog=$(ss -Htlnp 'sport = :80' | grep -o 'pid=[0-9]*' | cut -d= -f2)
+		assert_served "$prog" http://127.0.0.1:80/index.html "a page"
+		kill -TERM "$prog"	# the monitor ends with it
+		wait "$mon" || true
+		wait_for port_free 80
+	done
+}
+
+@test "a kernel without what --intercept needs: exit 125 naming it, nothing run" {
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	run --separate-stderr strace -f -qq -o /dev/null -e trace=pidfd_open \
+		-e inject=pidfd_open:error=ENOSYS \
+		"$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- echo ran 3>&-
+	assert_failure 125
+	assert_output ""
+	assert_equal "$stderr" "privrun: intercept: the kernel lacks pidfd_open(2) with PIDFD_THREAD (Linux 6.9): Function not implemented"
+	run --separate-stderr strace -f -qq -o /dev/null -e trace=seccomp \
+		-e inject=seccomp:error=EINVAL \
+		"$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- echo ran 3>&-
+	assert_failure 125
+	assert_output ""
+	assert_equal "$stderr" "privrun: intercept: the kernel lacks seccomp user notification (Linux 5.0): Invalid argument"
+}
+
+@test "usage: --intercept with --allow-new-privs, or without an allow list" {
+	refuse "privrun: usage: --intercept and --allow-new-privs are mutually exclusive" \
+		"$PRIVRUN" -u prtest-a --intercept --allow-new-privs --allow-bind tcp:80 -- true
+	refuse "privrun: usage: --monitor needs at least one --allow-bind or --allow-open" \
+		"$PRIVRUN" -u prtest-a --intercept -- true
+}
