@@ -3,13 +3,10 @@
  * proc_status.c: read this process's ids, capability sets and
  * no_new_privs from /proc/self/status, in one pass over the file.
  *
- * The file is read in blocks through a fixed buffer, line by line: a line
- * too long for it (a "Groups:" line of thousands of groups) is skipped,
- * and none of the lines wanted here is ever that long.  Every wanted line
- * must be there once and be well formed, or the read fails: the
- * verification that relies on it must not pass on a short read.  Reading
- * stops once every wanted line is in (NoNewPrivs comes about two thirds
- * into the file).
+ * The file is read whole, onto the heap (a "Groups:" line can hold
+ * thousands of groups).  Every wanted line must be there once and be well
+ * formed, or the read fails: the verification that relies on it must not
+ * pass on a short read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +14,7 @@
 #include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -123,22 +121,12 @@ static bool parse_field(struct parser *p, enum field f, const char *s,
 	return false;
 }
 
-/* Which field a line holds, F_COUNT for none: most lines are skipped on
- * their first letter. */
+/* Which field a line holds, F_COUNT for none. */
 static enum field field_of(const char *line, size_t len)
 {
-	enum field f, first, last;
+	enum field f;
 
-	if (len == 0)
-		return F_COUNT;
-	switch (line[0]) {
-	case 'U':	first = last = F_UID; break;
-	case 'G':	first = last = F_GID; break;
-	case 'C':	first = F_CAPINH; last = F_CAPAMB; break;
-	case 'N':	first = last = F_NNP; break;
-	default:	return F_COUNT;
-	}
-	for (f = first; f <= last; f++)
+	for (f = 0; f < F_COUNT; f++)
 		if (len >= field_key[f].len &&
 		    memcmp(line, field_key[f].text, field_key[f].len) == 0)
 			return f;
@@ -219,59 +207,33 @@ static int open_status(char *err, size_t errlen)
 	return -1;
 }
 
-/* Feed the complete lines in buf[0..*fill), keep a partial one. */
-static int feed_block(struct parser *p, char *buf, size_t *fill,
-    bool *skipping)
-{
-	char *line = buf, *end = buf + *fill, *nl;
-
-	while (!complete(p) &&
-	    (nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
-		if (!*skipping && feed_line(p, line, (size_t)(nl - line)) != 0)
-			return -1;
-		*skipping = false;
-		line = nl + 1;
-	}
-	*fill = (size_t)(end - line);
-	memmove(buf, line, *fill);
-	return 0;
-}
+/* Most a status file can be: 65536 groups of up to 10 digits, and more. */
+#define STATUS_MAX (1 << 20)
 
 int proc_status_read(struct proc_status *ps, char *err, size_t errlen)
 {
-	struct parser p = { ps, 0, err, errlen };
-	char buf[2048];
-	size_t fill = 0;
-	bool skipping = false;
-	int fd = open_status(err, errlen), rc = 0;
+	size_t size = 4096, len = 0;
+	char *buf = malloc(size), *grown;
+	int fd = open_status(err, errlen), rc = -1;
+	ssize_t n = 1;
 
-	if (fd < 0)
-		return -1;
-	memset(ps, 0, sizeof(*ps));
-	for (;;) {
-		ssize_t n = read(fd, buf + fill, sizeof(buf) - fill);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = read_fail(err, errlen, "read");
+	while (fd >= 0 && buf != NULL && n != 0) {
+		if (len == size && (size *= 2) <= STATUS_MAX &&
+		    (grown = realloc(buf, size)) != NULL)
+			buf = grown;
+		else if (len == size && (errno = EFBIG) != 0)
 			break;
-		}
-		if (n == 0) {
-			/* The last line ends with a newline: a rest is
-			 * part of a line no wanted field is in. */
-			rc = check_complete(&p);
+		n = read(fd, buf + len, size - len);
+		if (n < 0 && errno != EINTR)
 			break;
-		}
-		fill += (size_t)n;
-		if ((rc = feed_block(&p, buf, &fill, &skipping)) != 0)
-			break;
-		if (complete(&p))	/* the rest holds none of them */
-			break;
-		if (fill == sizeof(buf)) {	/* a line longer than buf */
-			fill = 0;
-			skipping = true;
-		}
+		len += n > 0 ? (size_t)n : 0;
 	}
-	close(fd);
+	if (fd >= 0 && n == 0)
+		rc = proc_status_parse(buf, len, ps, err, errlen);
+	else if (fd >= 0)
+		read_fail(err, errlen, n < 0 ? "read" : "too large");
+	if (fd >= 0)
+		close(fd);
+	free(buf);
 	return rc;
 }
