@@ -215,14 +215,16 @@ int proc_status_read(struct proc_status *ps, char *err, size_t errlen)
 	size_t size = 4096, len = 0;
 	char *buf = malloc(size), *grown;
 	int fd = open_status(err, errlen), rc = -1;
-	ssize_t n = 1;
+	ssize_t n = buf == NULL ? -1 : 1;
 
-	while (fd >= 0 && buf != NULL && n != 0) {
-		if (len == size && (size *= 2) <= STATUS_MAX &&
-		    (grown = realloc(buf, size)) != NULL)
-			buf = grown;
-		else if (len == size && (errno = EFBIG) != 0)
+	while (fd >= 0 && n != 0) {
+		grown = len < size ? buf : size < STATUS_MAX ?
+		    realloc(buf, size *= 2) : NULL;
+		if (grown == NULL) {
+			n = -1;
 			break;
+		}
+		buf = grown;
 		n = read(fd, buf + len, size - len);
 		if (n < 0 && errno != EINTR)
 			break;
@@ -231,7 +233,7 @@ int proc_status_read(struct proc_status *ps, char *err, size_t errlen)
 	if (fd >= 0 && n == 0)
 		rc = proc_status_parse(buf, len, ps, err, errlen);
 	else if (fd >= 0)
-		read_fail(err, errlen, n < 0 ? "read" : "too large");
+		read_fail(err, errlen, "read");
 	if (fd >= 0)
 		close(fd);
 	free(buf);
