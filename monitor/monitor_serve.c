@@ -75,21 +75,17 @@ static bool writes(const struct spec *s)
 	    (s->oflags & O_TRUNC);
 }
 
-uint64_t monitor_allow_caps(const struct monitor_allowlist *l)
+/* The capability an entry makes the monitor keep, for the table below. */
+static uint64_t bind_needs(const struct monitor_allow *a)
 {
-	uint64_t mask = 0;
-	size_t i;
+	return a->port_lo < PRIVILEGED_PORTS && a->port_hi > 0 ?
+	    UINT64_C(1) << CAP_NET_BIND_SERVICE : 0;
+}
 
-	for (i = 0; i < l->n; i++) {
-		const struct monitor_allow *a = &l->a[i];
-		if (a->spec.kind == SPEC_BIND && a->port_lo < PRIVILEGED_PORTS &&
-		    a->port_hi > 0)
-			mask |= UINT64_C(1) << CAP_NET_BIND_SERVICE;
-		else if (a->spec.kind == SPEC_OPEN)
-			mask |= UINT64_C(1) << (writes(&a->spec) ?
-			    CAP_DAC_OVERRIDE : CAP_DAC_READ_SEARCH);
-	}
-	return mask;
+static uint64_t open_needs(const struct monitor_allow *a)
+{
+	return UINT64_C(1) << (writes(&a->spec) ? CAP_DAC_OVERRIDE :
+	    CAP_DAC_READ_SEARCH);
 }
 
 static bool same_ip(const struct sockaddr_storage *a,
@@ -116,7 +112,7 @@ static bool bind_allowed(const struct monitor_allow *a, const struct spec *s)
 {
 	unsigned port = spec_port(s);
 
-	return a->spec.kind == SPEC_BIND && same_address(&a->spec, s) &&
+	return same_address(&a->spec, s) &&
 	    strcmp(a->spec.proto, s->proto) == 0 &&
 	    port >= a->port_lo && port <= a->port_hi;
 }
@@ -153,7 +149,7 @@ static bool open_allowed(const struct monitor_allow *a, const struct spec *s)
 	const struct spec *e = &a->spec;
 	bool readable = (e->oflags & O_ACCMODE) != O_WRONLY;
 
-	if (e->kind != SPEC_OPEN || strcmp(e->path, s->path) != 0 ||
+	if (strcmp(e->path, s->path) != 0 ||
 	    (s->follow && !e->follow) || (s->allow_fifo && !e->allow_fifo) ||
 	    (s->allow_device && !e->allow_device))
 		return false;
@@ -182,39 +178,79 @@ static int refuse(unsigned code, unsigned *status, char *msg, size_t msglen,
 	return -1;
 }
 
+/*
+ * Everything the monitor serves, on one screen, as OpenSSH's mon_dispatch:
+ * each request, the kind of allow-list entry that grants it, how a request
+ * matches an entry, and the capability each such entry makes the monitor
+ * keep, indexed by that kind.  A request no row names is refused.  --intercept's binds are
+ * matched by address (monitor_bind_granted()) against the same bind
+ * entries.
+ */
+static const struct served {
+	unsigned request;	/* PRIVRUN_REQ_* */
+	enum spec_kind kind;
+	bool (*matches)(const struct monitor_allow *, const struct spec *);
+	uint64_t (*needs)(const struct monitor_allow *);
+} served[] = {
+	[SPEC_BIND] = { PRIVRUN_REQ_BIND, SPEC_BIND, bind_allowed, bind_needs },
+	[SPEC_OPEN] = { PRIVRUN_REQ_OPEN, SPEC_OPEN, open_allowed, open_needs },
+};
+
+#define NSERVED (sizeof(served) / sizeof(*served))
+
+static const struct served *served_request(unsigned request)
+{
+	size_t i;
+
+	for (i = 0; i < NSERVED && served[i].request != request; i++)
+		continue;
+	return i < NSERVED ? &served[i] : NULL;
+}
+
+uint64_t monitor_allow_caps(const struct monitor_allowlist *l)
+{
+	uint64_t mask = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		mask |= served[l->a[i].spec.kind].needs(&l->a[i]);
+	return mask;
+}
+
 /* Whether the allow list lets the program have s, and if not why not. */
 static const char *refusal(const struct monitor_allowlist *l,
-    const struct spec *s)
+    const struct served *row, const struct spec *s)
 {
-	bool ok = false;
 	size_t i;
 
 	if (s->kind == SPEC_BIND && s->family == AF_UNIX)
 		return "the monitor serves tcp and udp sockets only";
 	if (s->kind == SPEC_BIND && forbidden_option(s) != NULL)
 		return "this socket option is not served";
-	for (i = 0; i < l->n && !ok; i++)
-		ok = s->kind == SPEC_BIND ? bind_allowed(&l->a[i], s) :
-		    open_allowed(&l->a[i], s);
-	return ok ? NULL : "not in the monitor's allow list";
+	for (i = 0; i < l->n; i++)
+		if (l->a[i].spec.kind == row->kind &&
+		    row->matches(&l->a[i], s))
+			return NULL;
+	return "not in the monitor's allow list";
 }
 
 int monitor_serve(const struct monitor_allowlist *l,
     const struct monitor_request *req, unsigned *status, char *msg,
     size_t msglen)
 {
+	const struct served *row = served_request(req->type);
 	struct spec s;
 	char err[1024];
 	const char *why;
 	int fd;
 
-	if (!spec_parse(req->type == PRIVRUN_REQ_BIND ? SPEC_BIND : SPEC_OPEN,
-	    req->spec, &s, err, sizeof(err))) {
+	if (row == NULL || !spec_parse(row->kind, req->spec, &s, err,
+	    sizeof(err))) {
 		*status = PRIVRUN_E_SPEC;
-		snprintf(msg, msglen, "%s", err);
+		snprintf(msg, msglen, "%s", row ? err : "unknown request");
 		return -1;
 	}
-	why = refusal(l, &s);
+	why = refusal(l, row, &s);
 	if (why != NULL) {
 		fd = refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text, why);
 	} else if ((fd = resources_open_single(&s, err, sizeof(err))) < 0) {
