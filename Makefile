@@ -74,7 +74,7 @@ ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 SRCS = privrun.c privs.c proc_status.c opts.c spec.c resources.c policy.c policy_parse.c \
        policy_file.c policy_log.c policy_show.c caps.c process.c \
        guard.c ids.c target.c env.c fds.c exec.c report.c report_json.c die.c \
-       monitor.c monitor_filter.c monitor_proto.c monitor_serve.c
+       monitor.c monitor_filter.c monitor_proto.c monitor_serve.c supervise.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
 	    tests/noipv6 tests/monitor_client_test tests/proc_status_test

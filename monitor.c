@@ -37,13 +37,10 @@
 #include "fds.h"
 #include "monitor.h"
 #include "privs.h"
+#include "supervise.h"
 
 #define MONITOR_SOCK_FD 3	/* the monitor's own end, after the fork */
 #define MONITOR_MAX_FDS_IN 16	/* control space for fds a client sends */
-
-static const int forwarded[] = {
-	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
 
 /* A reply the socket could not take yet, with its fd. */
 struct pending {
@@ -61,16 +58,6 @@ struct monitor {
 	struct pending out;
 };
 
-static void signal_set(sigset_t *set)
-{
-	size_t i;
-
-	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
-	for (i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
-		sigaddset(set, forwarded[i]);
-}
-
 /* Place the child's end at exactly child_fd; the monitor's end goes. */
 static void place_child_end(int sv[2], int child_fd)
 {
@@ -86,16 +73,6 @@ static void place_child_end(int sv[2], int child_fd)
 	}
 	if (sv[1] != child_fd)
 		close(sv[1]);
-}
-
-void monitor_child_attach(pid_t monitor)
-{
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-		die_errno("monitor", "prctl(PR_SET_PDEATHSIG)");
-	/* Had the monitor died before that, we were reparented already. */
-	if (getppid() != monitor)
-		die("monitor", "the monitor (pid %ld) is gone",
-		    (long)monitor);
 }
 
 void monitor_export(int fd)
@@ -224,51 +201,17 @@ static bool serve_one(struct monitor *mon)
 	return true;
 }
 
-static __attribute__((noreturn)) void child_ended(int wstatus)
-{
-	/* _exit: no stdio or atexit work (e.g. a sanitizer's) after the
-	 * seccomp filter, only the status. */
-	if (WIFSIGNALED(wstatus))
-		_exit(128 + WTERMSIG(wstatus));
-	_exit(WEXITSTATUS(wstatus));
-}
-
-/* Reap every child there is: ours, and orphans when we are PID 1. */
-static void reap(struct monitor *mon)
-{
-	int wstatus;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
-		if (pid == mon->child)
-			child_ended(wstatus);
-	if (pid < 0 && errno != ECHILD && errno != EINTR)
-		die_errno("monitor", "waitpid");
-}
-
-/*
- * A signal from the terminal (Ctrl-C, a resize, a hang-up: SI_KERNEL) went
- * to the whole foreground process group at once; when the child is still
- * in ours it has it already, and a second copy could read as "press again
- * to force".  Anything sent with kill(2) came to us alone.
- */
-static bool child_has_it(const struct monitor *mon,
-    const struct signalfd_siginfo *si)
-{
-	return si->ssi_code == SI_KERNEL && getpgid(mon->child) == getpgrp();
-}
-
 static void handle_signals(struct monitor *mon)
 {
 	struct signalfd_siginfo si;
 
 	while (read(mon->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD)
-			reap(mon);
-		else if (!child_has_it(mon, &si) &&
-		    kill(mon->child, (int)si.ssi_signo) != 0 && errno != ESRCH)
-			die_errno("monitor", "forward signal %u",
-			    si.ssi_signo);
+		int ws = si.ssi_signo == SIGCHLD ?
+		    supervise_reap(mon->child, 0) : -1;
+		if (ws >= 0)
+			supervise_exit(ws);
+		else if (si.ssi_signo != SIGCHLD)
+			supervise_forward(mon->child, &si);
 	}
 }
 
@@ -335,7 +278,7 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 	/* A closed stderr must not kill the monitor in a --verbose trace. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die_errno("monitor", "ignore SIGPIPE");
-	signal_set(&set);
+	supervise_signal_set(&set);
 	mon.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (mon.sigfd < 0)
 		die_errno("monitor", "signalfd");
@@ -353,9 +296,7 @@ pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		die_errno("monitor", "socketpair");
 	/* Blocked before the fork, so no signal is lost before signalfd. */
-	signal_set(&set);
-	if (sigprocmask(SIG_BLOCK, &set, &old) != 0)
-		die_errno("monitor", "sigprocmask");
+	supervise_block(&set, &old);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)

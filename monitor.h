@@ -19,11 +19,6 @@
  * ends, then exits with its status; it never returns.
  */
 pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd);
-/*
- * In the child, after its drop (which clears the parent-death signal):
- * die with the monitor, and make sure it is still there (else exit 125).
- */
-void monitor_child_attach(pid_t monitor);
 /* PRIVRUN_MONITOR_FD=fd for the program. */
 void monitor_export(int fd);
 

@@ -34,6 +34,9 @@ enum {
 	OPT_MONITOR,
 	OPT_ALLOW_BIND,
 	OPT_ALLOW_OPEN,
+	OPT_PTY,
+	OPT_NO_PTY,
+	OPT_INIT,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +54,9 @@ static const struct option long_opts[] = {
 	{ "allow-new-privs", no_argument,	NULL, OPT_ALLOW_NEW_PRIVS },
 	{ "new-session", no_argument,		NULL, OPT_NEW_SESSION },
 	{ "no-tty-guard", no_argument,		NULL, OPT_NO_TTY_GUARD },
+	{ "pty",	no_argument,		NULL, OPT_PTY },
+	{ "no-pty",	no_argument,		NULL, OPT_NO_PTY },
+	{ "init",	no_argument,		NULL, OPT_INIT },
 	{ "chroot",	required_argument,	NULL, OPT_CHROOT },
 	{ "chdir",	required_argument,	NULL, OPT_CHDIR },
 	{ "umask",	required_argument,	NULL, OPT_UMASK },
@@ -109,6 +115,10 @@ void opts_usage(void)
 "      --allow-new-privs    do not set no_new_privs\n"
 "      --new-session        detach from the terminal with setsid()\n"
 "      --no-tty-guard       do not block TIOCSTI/TIOCLINUX on a terminal\n"
+"      --pty, --no-pty      run PROGRAM on a new pseudo-terminal, relayed by\n"
+"                           privrun (default: on a terminal, as another user)\n"
+"      --init               stay as PROGRAM's parent: forward signals, reap\n"
+"                           orphans (a container's PID 1)\n"
 "      --chroot DIR         change the root directory (users resolved first)\n"
 "      --chdir DIR          change directory, as the target user\n"
 "      --umask MODE         set the umask (octal)\n"
@@ -228,6 +238,15 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 		return true;
 	case OPT_NO_TTY_GUARD:
 		o->no_tty_guard = true;
+		return true;
+	case OPT_PTY:
+		o->pty = true;
+		return true;
+	case OPT_NO_PTY:
+		o->no_pty = true;
+		return true;
+	case OPT_INIT:
+		o->init = true;
 		return true;
 	case OPT_CHROOT:
 		o->chroot_dir = optarg;
@@ -368,6 +387,8 @@ bool opts_validate(const struct options *o, char *err, size_t errlen)
 		conflict = "--revoke and --keep-caps";
 	else if (o->monitor && o->keep_caps != NULL)
 		conflict = "--monitor and --keep-caps";
+	else if (o->pty && o->no_pty)
+		conflict = "--pty and --no-pty";
 	if (conflict != NULL) {
 		snprintf(err, errlen, "%s are mutually exclusive", conflict);
 		return false;

@@ -41,6 +41,9 @@ struct options {
 	bool allow_new_privs;
 	bool new_session;
 	bool no_tty_guard;
+	bool pty;		/* --pty */
+	bool no_pty;		/* --no-pty */
+	bool init;		/* --init */
 	const char *chroot_dir;
 	const char *chdir_dir;
 	const char *umask;

@@ -24,6 +24,9 @@
  *                       --monitor: the same drop keeping a set in the
  *                       permitted and bounding sets only; after it only
  *                       privs_root() and privs_relinquish() still work
+ *   privs_stay()        for the parent of --pty and --init: no capability,
+ *                       the caller's real and saved uid, the target's
+ *                       effective one
  *
  * With --keep-caps the kept set K stays in the permitted, inheritable,
  * effective, ambient and bounding sets; NO_CAP_AMBIENT_RAISE is then set and
@@ -839,6 +842,75 @@ int privs_revoke_at(const char *file, int line)
 static int drop_to_permitted(void)
 {
 	return reduce_sets(true, false);
+}
+
+/*
+ * The parent that stays (privs_stay()): real and saved uid and every gid
+ * the caller's, effective and file system uid the target's.  kill(2) lets
+ * a sender whose real or effective uid is the receiver's real or saved uid
+ * signal it: so the parent can signal the program, and the program (as
+ * another user) cannot signal the parent, nor ptrace it, which needs all
+ * three uids the same and a dumpable process.
+ */
+static int verify_stay(void)
+{
+	struct proc_status ps;
+	char err[160];
+	int i;
+
+	if (proc_status_read(&ps, err, sizeof(err)) != 0)
+		return fail("verify: %s", err);
+	errno = 0;
+	for (i = 0; i < 4; i++)
+		if (ps.uid[i] != (i % 2 ? st.uid : st.ruid) ||
+		    ps.gid[i] != st.rgid)
+			return fail("verify: uids %u/%u/%u/%u gids %u/%u/%u/%u",
+			    (unsigned)ps.uid[0], (unsigned)ps.uid[1],
+			    (unsigned)ps.uid[2], (unsigned)ps.uid[3],
+			    (unsigned)ps.gid[0], (unsigned)ps.gid[1],
+			    (unsigned)ps.gid[2], (unsigned)ps.gid[3]);
+	/* A caller that is root may take euid 0 back, with no capability
+	 * (securebits): a setuid(0) would succeed and change nothing. */
+	if (verify_capabilities(&ps, 0) != 0 || verify_flags(&ps) != 0 ||
+	    (st.ruid != 0 && st.rgid != 0 && verify_no_regain() != 0))
+		return -1;
+	return 0;
+}
+
+int privs_stay_at(const char *file, int line)
+{
+	if (check_usable("privs_stay") != 0)
+		return -1;
+	if (!st.have_target) {
+		errno = 0;
+		return fail("privs_stay before privs_setup");
+	}
+	trace_at(file, line, "privs_stay: uids %u/%u/%u, gid %u, no "
+	    "capabilities", (unsigned)st.ruid, (unsigned)st.uid,
+	    (unsigned)st.ruid, (unsigned)st.rgid);
+	st.monitor = true;	/* nothing is left to raise */
+	st.keep = 0;
+	st.allow_new_privs = false;
+	if (privileged()) {
+		if (set_effective(true) != 0)
+			return -1;
+		if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
+			return fail("prctl(PR_SET_SECUREBITS)");
+		if (setresgid(st.rgid, st.rgid, st.rgid) != 0)
+			return fail("setresgid(%u)", (unsigned)st.rgid);
+		if (setresuid(st.ruid, st.uid, st.ruid) != 0)
+			return fail("setresuid(%u, %u, %u)", (unsigned)st.ruid,
+			    (unsigned)st.uid, (unsigned)st.ruid);
+		if (drop_to_permitted() != 0)
+			return -1;
+	} else if (set_sets(0, 0, 0) != 0) {
+		return -1;
+	}
+	if (keep_undumpable() != 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
+	return verify_stay();
 }
 
 int privs_monitor_at(const char *file, int line, uint64_t mask)
