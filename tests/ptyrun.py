@@ -49,7 +49,7 @@ if pid == 0:
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             os.dup2(fd, 1)
             os.dup2(fd, 2)
-        os.execv(cmd[0], cmd)
+        os.execvp(cmd[0], cmd)
     _, st = os.waitpid(child, 0)
     os.write(done_w, bytes([os.waitstatus_to_exitcode(st) & 0xff]))
     # The session lives on, as under a shell, until ptyrun is done.
