@@ -25,21 +25,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "die.h"
-#include "fds.h"
 #include "monitor.h"
 #include "privs.h"
 #include "supervise.h"
 
-#define MONITOR_SOCK_FD 3	/* the monitor's own end, after the fork */
 #define MONITOR_MAX_FDS_IN 16	/* control space for fds a client sends */
 
 /* A reply the socket could not take yet, with its fd. */
@@ -201,20 +196,6 @@ static bool serve_one(struct monitor *mon)
 	return true;
 }
 
-static void handle_signals(struct monitor *mon)
-{
-	struct signalfd_siginfo si;
-
-	while (read(mon->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		int ws = si.ssi_signo == SIGCHLD ?
-		    supervise_reap(mon->child, 0) : -1;
-		if (ws >= 0)
-			supervise_exit(ws);
-		else if (si.ssi_signo != SIGCHLD)
-			supervise_forward(mon->child, &si);
-	}
-}
-
 static __attribute__((noreturn)) void loop(struct monitor *mon)
 {
 	struct pollfd p[2];
@@ -229,7 +210,7 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 			die_errno("monitor", "poll");
 		}
 		if (p[0].revents)
-			handle_signals(mon);
+			supervise_signals(mon->sigfd, mon->child);
 		if (mon->sock < 0 || p[1].revents == 0)
 			continue;
 		if (mon->out.busy ? !flush_reply(mon) &&
@@ -238,20 +219,6 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 			mon->sock = -1;
 		}
 	}
-}
-
-/* Only 0-2 and the socket stay open: fds 3.. were the child's. */
-static int keep_only_socket(int sock)
-{
-	if (sock != MONITOR_SOCK_FD) {
-		if (dup3(sock, MONITOR_SOCK_FD, O_CLOEXEC) != MONITOR_SOCK_FD)
-			die_errno("monitor", "move the socket to fd %d",
-			    MONITOR_SOCK_FD);
-		close(sock);
-	}
-	if (close_range(MONITOR_SOCK_FD + 1, ~0U, 0) != 0)
-		die_errno("monitor", "close fds");
-	return MONITOR_SOCK_FD;
 }
 
 static void harden(const struct monitor_allowlist *allow)
@@ -267,19 +234,17 @@ static void harden(const struct monitor_allowlist *allow)
 }
 
 static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
-    pid_t child, int sock)
+    pid_t child, int sock, const sigset_t *set)
 {
 	struct monitor mon = { .allow = allow, .child = child,
 	    .out = { .fd = -1 } };
-	sigset_t set;
 
-	mon.sock = keep_only_socket(sock);
+	mon.sock = supervise_keep(sock);	/* fds 3.. were the child's */
 	harden(allow);
 	/* A closed stderr must not kill the monitor in a --verbose trace. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die_errno("monitor", "ignore SIGPIPE");
-	supervise_signal_set(&set);
-	mon.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	mon.sigfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (mon.sigfd < 0)
 		die_errno("monitor", "signalfd");
 	monitor_filter_install(child);
@@ -303,7 +268,7 @@ pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd)
 		die_errno("monitor", "fork");
 	if (pid > 0) {
 		close(sv[0]);
-		run(allow, pid, sv[1]);
+		run(allow, pid, sv[1], &set);
 	}
 	if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
 		die_errno("monitor", "sigprocmask");

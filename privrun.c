@@ -104,8 +104,8 @@ static bool want_guard(const struct options *o, const struct identity *id,
  */
 static bool want_pty(const struct options *o, const struct identity *id)
 {
-	if (o->pty || o->no_pty)
-		return o->pty;
+	if (o->pty != 0)
+		return o->pty == 'y';
 	return (isatty(0) || isatty(1) || isatty(2)) &&
 	    id->uid != privs_caller_uid();
 }

@@ -81,6 +81,7 @@ static struct {
 	enum { ACT_SELF, ACT_USER, ACT_CREATE } acting;	/* see privs_user */
 	bool revoked;
 	bool monitor;		/* privs_monitor(): root/relinquish still work */
+	bool stay;		/* privs_stay(): the caller's real ids stay */
 	unsigned depth;		/* nesting of privs_root() */
 	uid_t ruid, euid;
 	gid_t rgid, egid;
@@ -244,6 +245,18 @@ static int check_usable(const char *call)
 	if (st.revoked || st.monitor) {
 		errno = 0;
 		return fail("%s: privileges already revoked", call);
+	}
+	return 0;
+}
+
+/* check_usable(), and privs_setup() was called. */
+static int check_target(const char *call)
+{
+	if (check_usable(call) != 0)
+		return -1;
+	if (!st.have_target) {
+		errno = 0;
+		return fail("%s before privs_setup", call);
 	}
 	return 0;
 }
@@ -532,22 +545,24 @@ int privs_relinquish_at(const char *file, int line)
 	return set_effective(false);
 }
 
-int privs_user_at(const char *file, int line)
+/* privs_user() and privs_caller(): privs_relinquish() ends it. */
+static int act_as(uid_t uid, gid_t gid, uint64_t caps)
 {
-	if (check_usable("privs_user") != 0)
-		return -1;
-	if (!st.have_target) {
-		errno = 0;
-		return fail("privs_user before privs_setup");
-	}
-	trace_at(file, line, "privs_user: euid %u egid %u, no capabilities",
-	    (unsigned)st.uid, (unsigned)st.gid);
 	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
 		return -1;
-	if (privileged() && set_acting_eids(st.uid, st.gid, 0) != 0)
+	if (privileged() && set_acting_eids(uid, gid, caps) != 0)
 		return -1;
 	st.acting = ACT_USER;	/* unprivileged too, so relinquish balances */
 	return 0;
+}
+
+int privs_user_at(const char *file, int line)
+{
+	if (check_target("privs_user") != 0)
+		return -1;
+	trace_at(file, line, "privs_user: euid %u egid %u, no capabilities",
+	    (unsigned)st.uid, (unsigned)st.gid);
+	return act_as(st.uid, st.gid, 0);
 }
 
 int privs_caller_at(const char *file, int line, uint64_t caps)
@@ -557,12 +572,7 @@ int privs_caller_at(const char *file, int line, uint64_t caps)
 	trace_at(file, line, "privs_caller: euid %u egid %u, capabilities "
 	    "%#llx", (unsigned)st.ruid, (unsigned)st.rgid,
 	    (unsigned long long)caps);
-	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
-		return -1;
-	if (privileged() && set_acting_eids(st.ruid, st.rgid, caps) != 0)
-		return -1;
-	st.acting = ACT_USER;	/* privs_relinquish() ends it */
-	return 0;
+	return act_as(st.ruid, st.rgid, caps);
 }
 
 int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
@@ -698,17 +708,22 @@ static int verify_ids(const struct proc_status *ps)
 
 	errno = 0;
 	for (i = 0; i < 4; i++) {
-		if (ps->uid[i] != st.uid)
+		/* privs_stay(): real and saved uid (0, 2) the caller's */
+		uid_t uid = st.stay && i % 2 == 0 ? st.ruid : st.uid;
+		gid_t gid = st.stay ? st.rgid : st.gid;
+		if (ps->uid[i] != uid)
 			return fail("verify: uids are %u/%u/%u/%u, not %u",
 			    (unsigned)ps->uid[0], (unsigned)ps->uid[1],
 			    (unsigned)ps->uid[2], (unsigned)ps->uid[3],
-			    (unsigned)st.uid);
-		if (ps->gid[i] != st.gid)
+			    (unsigned)uid);
+		if (ps->gid[i] != gid)
 			return fail("verify: gids are %u/%u/%u/%u, not %u",
 			    (unsigned)ps->gid[0], (unsigned)ps->gid[1],
 			    (unsigned)ps->gid[2], (unsigned)ps->gid[3],
-			    (unsigned)st.gid);
+			    (unsigned)gid);
 	}
+	if (st.stay)		/* the caller's groups, as they were */
+		return 0;
 	if (groups_match_target(&same) != 0)
 		return -1;
 	if (!same) {
@@ -760,13 +775,15 @@ static int verify_flags(const struct proc_status *ps)
 /* OpenSSH's permanently_set_uid(): try to get root back; it must fail. */
 static int verify_no_regain(void)
 {
-	/* A kept CAP_SETUID or CAP_SETGID is asked for: then it may. */
-	if (st.uid != 0 && !kept(CAP_SETUID) &&
+	/* A kept CAP_SETUID or CAP_SETGID is asked for: then it may.  After
+	 * privs_stay() a caller that is root may take euid 0 back, with no
+	 * capability (securebits); a setuid(0) would change nothing. */
+	if (st.uid != 0 && !kept(CAP_SETUID) && !(st.stay && st.ruid == 0) &&
 	    (setuid(0) == 0 || seteuid(0) == 0)) {
 		errno = 0;
 		return fail("verify: setuid(0) succeeded after the drop");
 	}
-	if (st.gid != 0 && !kept(CAP_SETGID) &&
+	if (st.gid != 0 && !kept(CAP_SETGID) && !(st.stay && st.rgid == 0) &&
 	    (setgid(0) == 0 || setegid(0) == 0)) {
 		errno = 0;
 		return fail("verify: setgid(0) succeeded after the drop");
@@ -795,12 +812,8 @@ static int verify(uint64_t in_use)
 
 int privs_revoke_at(const char *file, int line)
 {
-	if (check_usable("privs_revoke") != 0)
+	if (check_target("privs_revoke") != 0)
 		return -1;
-	if (!st.have_target) {
-		errno = 0;
-		return fail("privs_revoke before privs_setup");
-	}
 	trace_at(file, line, "privs_revoke: to uid %u gid %u, %zu groups, "
 	    "no capabilities", (unsigned)st.uid, (unsigned)st.gid,
 	    st.ngroups);
@@ -845,91 +858,29 @@ static int drop_to_permitted(void)
 }
 
 /*
- * The parent that stays (privs_stay()): real and saved uid and every gid
- * the caller's, effective and file system uid the target's.  kill(2) lets
- * a sender whose real or effective uid is the receiver's real or saved uid
- * signal it: so the parent can signal the program, and the program (as
- * another user) cannot signal the parent, nor ptrace it, which needs all
- * three uids the same and a dumpable process.
+ * privs_monitor() keeping mask, or privs_stay() (stay: mask is 0), whose
+ * real and saved uid and every gid are the caller's, its effective and
+ * file system uid the target's.  kill(2) lets a sender whose real or
+ * effective uid is the receiver's real or saved uid signal it: so that
+ * parent may signal the program, and the program (as another user) may
+ * not signal it, nor ptrace it, which needs all three uids the same and a
+ * dumpable process.
  */
-static int verify_stay(void)
+static int live_on(const char *file, int line, const char *call,
+    uint64_t mask, bool stay)
 {
-	struct proc_status ps;
-	char err[160];
-	int i;
-
-	if (proc_status_read(&ps, err, sizeof(err)) != 0)
-		return fail("verify: %s", err);
-	errno = 0;
-	for (i = 0; i < 4; i++)
-		if (ps.uid[i] != (i % 2 ? st.uid : st.ruid) ||
-		    ps.gid[i] != st.rgid)
-			return fail("verify: uids %u/%u/%u/%u gids %u/%u/%u/%u",
-			    (unsigned)ps.uid[0], (unsigned)ps.uid[1],
-			    (unsigned)ps.uid[2], (unsigned)ps.uid[3],
-			    (unsigned)ps.gid[0], (unsigned)ps.gid[1],
-			    (unsigned)ps.gid[2], (unsigned)ps.gid[3]);
-	/* A caller that is root may take euid 0 back, with no capability
-	 * (securebits): a setuid(0) would succeed and change nothing. */
-	if (verify_capabilities(&ps, 0) != 0 || verify_flags(&ps) != 0 ||
-	    (st.ruid != 0 && st.rgid != 0 && verify_no_regain() != 0))
+	if (check_target(call) != 0)
 		return -1;
-	return 0;
-}
-
-int privs_stay_at(const char *file, int line)
-{
-	if (check_usable("privs_stay") != 0)
-		return -1;
-	if (!st.have_target) {
-		errno = 0;
-		return fail("privs_stay before privs_setup");
-	}
-	trace_at(file, line, "privs_stay: uids %u/%u/%u, gid %u, no "
-	    "capabilities", (unsigned)st.ruid, (unsigned)st.uid,
-	    (unsigned)st.ruid, (unsigned)st.rgid);
-	st.monitor = true;	/* nothing is left to raise */
-	st.keep = 0;
-	st.allow_new_privs = false;
-	if (privileged()) {
-		if (set_effective(true) != 0)
-			return -1;
-		if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
-			return fail("prctl(PR_SET_SECUREBITS)");
-		if (setresgid(st.rgid, st.rgid, st.rgid) != 0)
-			return fail("setresgid(%u)", (unsigned)st.rgid);
-		if (setresuid(st.ruid, st.uid, st.ruid) != 0)
-			return fail("setresuid(%u, %u, %u)", (unsigned)st.ruid,
-			    (unsigned)st.uid, (unsigned)st.ruid);
-		if (drop_to_permitted() != 0)
-			return -1;
-	} else if (set_sets(0, 0, 0) != 0) {
-		return -1;
-	}
-	if (keep_undumpable() != 0)
-		return -1;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
-	return verify_stay();
-}
-
-int privs_monitor_at(const char *file, int line, uint64_t mask)
-{
-	if (check_usable("privs_monitor") != 0)
-		return -1;
-	if (!st.have_target) {
-		errno = 0;
-		return fail("privs_monitor before privs_setup");
-	}
-	trace_at(file, line, "privs_monitor: to uid %u gid %u, %zu groups, "
-	    "capabilities %#llx permitted only", (unsigned)st.uid,
-	    (unsigned)st.gid, st.ngroups, (unsigned long long)mask);
+	trace_at(file, line, "%s: to uid %u gid %u, %zu groups, capabilities "
+	    "%#llx permitted only", call, (unsigned)st.uid, (unsigned)st.gid,
+	    st.ngroups, (unsigned long long)mask);
 	if (mask != 0 && !privileged()) {
 		errno = 0;
 		return fail("the monitor cannot keep capabilities: privrun has "
 		    "no privileges");
 	}
 	st.monitor = true;
+	st.stay = stay;
 	st.keep = mask;
 	st.allow_new_privs = false;
 	if (privileged()) {
@@ -937,7 +888,11 @@ int privs_monitor_at(const char *file, int line, uint64_t mask)
 			return -1;
 		if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
 			return fail("prctl(PR_SET_SECUREBITS)");
-		if (drop_ids() != 0 || drop_to_permitted() != 0)
+		if (stay && (setresgid(st.rgid, st.rgid, st.rgid) != 0 ||
+		    setresuid(st.ruid, st.uid, st.ruid) != 0))
+			return fail("setresuid(%u, %u, %u)", (unsigned)st.ruid,
+			    (unsigned)st.uid, (unsigned)st.ruid);
+		if ((!stay && drop_ids() != 0) || drop_to_permitted() != 0)
 			return -1;
 	} else {
 		if (set_sets(0, 0, 0) != 0)
@@ -951,7 +906,17 @@ int privs_monitor_at(const char *file, int line, uint64_t mask)
 	if (verify(0) != 0)
 		return -1;
 	st.depth = 0;
-	trace_at(file, line, "privs_monitor: verified uid %u gid %u, "
-	    "setuid(0) refused", (unsigned)st.uid, (unsigned)st.gid);
+	trace_at(file, line, "%s: verified uid %u gid %u, setuid(0) refused",
+	    call, (unsigned)st.uid, (unsigned)st.gid);
 	return 0;
+}
+
+int privs_monitor_at(const char *file, int line, uint64_t mask)
+{
+	return live_on(file, line, "privs_monitor", mask, false);
+}
+
+int privs_stay_at(const char *file, int line)
+{
+	return live_on(file, line, "privs_stay", 0, true);
 }

@@ -25,19 +25,19 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "die.h"
 #include "privs.h"
 #include "supervise.h"
 
-#define MASTER_FD 3	/* where the parent keeps the master */
-
-static const int forwarded[] = {
-	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+/* And SIGCHLD; SIGCONT too: with --pty, the parent takes the terminal back. */
+static const int handled[] = {
+	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
+	SIGCHLD,
 };
 
 struct relay {
@@ -49,18 +49,19 @@ struct relay {
 	bool hungup;		/* no slave is open any more */
 	bool raw;		/* in the foreground: raw, and read */
 	struct termios saved;
-	char buf[4096];		/* keystrokes the master has not taken yet */
-	size_t off, len;
 };
 
-void supervise_signal_set(sigset_t *set)
+void supervise_block(sigset_t *set, sigset_t *old)
 {
 	size_t i;
 
 	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
-	for (i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
-		sigaddset(set, forwarded[i]);
+	for (i = 0; i < sizeof(handled) / sizeof(*handled); i++)
+		sigaddset(set, handled[i]);
+	/* An ignored SIGCHLD would reap the program before we could. */
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
+	    sigprocmask(SIG_BLOCK, set, old) != 0)
+		die_errno("signal", "block signals");
 }
 
 /*
@@ -69,7 +70,7 @@ void supervise_signal_set(sigset_t *set)
  * in ours it has it already, and a second copy could read as "press again
  * to force".  Anything sent with kill(2) came to us alone.
  */
-void supervise_forward(pid_t child, const struct signalfd_siginfo *si)
+static void forward(pid_t child, const struct signalfd_siginfo *si)
 {
 	if (si->ssi_code == SI_KERNEL && getpgid(child) == getpgrp())
 		return;
@@ -77,7 +78,7 @@ void supervise_forward(pid_t child, const struct signalfd_siginfo *si)
 		die_errno("signal", "forward signal %u", si->ssi_signo);
 }
 
-int supervise_reap(pid_t child, int flags)
+static int reap(pid_t child, int flags)
 {
 	int wstatus;
 	pid_t pid;
@@ -90,13 +91,22 @@ int supervise_reap(pid_t child, int flags)
 	return -1;
 }
 
-void supervise_exit(int wstatus)
+static __attribute__((noreturn)) void exit_like(int wstatus)
 {
 	/* _exit: no stdio or atexit work (e.g. a sanitizer's) after the
 	 * monitor's seccomp filter, only the status. */
 	if (WIFSIGNALED(wstatus))
 		_exit(128 + WTERMSIG(wstatus));
 	_exit(WEXITSTATUS(wstatus));
+}
+
+int supervise_keep(int fd)
+{
+	if (fd > 3 && dup3(fd, 3, O_CLOEXEC) != 3)
+		die_errno("fork", "move fd %d to fd 3", fd);
+	if (close_range(fd >= 0 ? 4 : 3, ~0U, 0) != 0)
+		die_errno("fork", "close fds");
+	return fd >= 0 ? 3 : -1;
 }
 
 void supervise_attach(const char *step, pid_t parent)
@@ -109,22 +119,20 @@ void supervise_attach(const char *step, pid_t parent)
 		    (long)parent);
 }
 
-/* Raw mode only in the foreground: elsewhere it would stop us (SIGTTOU). */
-static void terminal_take(struct relay *r)
+/*
+ * The caller's terminal raw (take), or as it was.  Raw only while we are in
+ * its foreground: elsewhere tcsetattr would stop us (SIGTTOU).
+ */
+static void terminal_raw(struct relay *r, bool take)
 {
 	struct termios raw = r->saved;
 
-	r->raw = r->in >= 0 && tcgetpgrp(r->in) == getpgrp();
+	if (r->raw && !take)
+		tcsetattr(r->in, TCSADRAIN, &r->saved);
+	r->raw = take && r->in >= 0 && tcgetpgrp(r->in) == getpgrp();
 	cfmakeraw(&raw);
 	if (r->raw && tcsetattr(r->in, TCSADRAIN, &raw) != 0)
 		die_errno("pty", "raw mode");
-}
-
-static void terminal_give_back(struct relay *r)
-{
-	if (r->raw)
-		tcsetattr(r->in, TCSADRAIN, &r->saved);
-	r->raw = false;
 }
 
 static void copy_window_size(const struct relay *r)
@@ -138,7 +146,7 @@ static void copy_window_size(const struct relay *r)
 /* At start and whenever we are continued. */
 static void resume(struct relay *r)
 {
-	terminal_take(r);
+	terminal_raw(r, true);
 	copy_window_size(r);
 	if (kill(-r->child, SIGCONT) != 0 && errno != ESRCH)
 		die_errno("pty", "continue the program");
@@ -151,7 +159,7 @@ static void resume(struct relay *r)
  */
 static void stop_too(struct relay *r)
 {
-	terminal_give_back(r);
+	terminal_raw(r, false);
 	raise(r->master >= 0 ? SIGTSTP : SIGSTOP);
 	resume(r);
 }
@@ -160,42 +168,34 @@ static void stop_too(struct relay *r)
 static bool copy_out(struct relay *r)
 {
 	char buf[4096];
-	ssize_t n = read(r->master, buf, sizeof(buf)), done = 0, w = 0;
+	ssize_t n = read(r->master, buf, sizeof(buf));
 
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+	if (n == 0 || (n < 0 && errno != EAGAIN))
 		r->hungup = true;	/* EIO: no slave is open */
-	while (r->out >= 0 && done < n && (w = write(r->out, buf + done,
-	    (size_t)(n - done))) > 0)
-		done += w;
-	if (w < 0 && errno != EINTR)
-		r->out = -1;		/* the caller's terminal is gone */
+	/* A blocking write to a terminal takes it all, or fails. */
+	if (n > 0 && r->out >= 0 && write(r->out, buf, (size_t)n) < 0)
+		r->out = -1;
 	return n > 0;
 }
 
+/* As at a terminal, keystrokes its full input buffer cannot take are lost. */
 static void copy_in(struct relay *r)
 {
-	ssize_t n;
+	char buf[4096];
+	ssize_t n = read(r->in, buf, sizeof(buf));
 
-	if (r->off == r->len) {
-		n = read(r->in, r->buf, sizeof(r->buf));
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			r->in = -1;	/* end of input, or hung up */
-		r->off = 0;
-		r->len = n > 0 ? (size_t)n : 0;
-	}
-	n = write(r->master, r->buf + r->off, r->len - r->off);
-	if (n > 0)
-		r->off += (size_t)n;
-	else if (n < 0 && errno != EAGAIN && errno != EINTR)
-		r->off = r->len;
+	if (n <= 0)
+		r->raw = false;		/* hung up: nothing more to read */
+	else if (write(r->master, buf, (size_t)n) != n)
+		trace("pty: keystrokes lost");
 }
 
 static __attribute__((noreturn)) void finish(struct relay *r, int wstatus)
 {
 	while (r->master >= 0 && !r->hungup && copy_out(r))
 		;
-	terminal_give_back(r);
-	supervise_exit(wstatus);
+	terminal_raw(r, false);
+	exit_like(wstatus);
 }
 
 static void handle_signals(struct relay *r)
@@ -206,7 +206,7 @@ static void handle_signals(struct relay *r)
 
 	while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
-			ws = supervise_reap(r->child, r->job ? WUNTRACED : 0);
+			ws = reap(r->child, r->job ? WUNTRACED : 0);
 			if (ws >= 0 && WIFSTOPPED(ws))
 				stop_too(r);
 			else if (ws >= 0)
@@ -215,28 +215,33 @@ static void handle_signals(struct relay *r)
 			resume(r);
 		} else if (pty && si.ssi_signo == SIGWINCH) {
 			copy_window_size(r);
-		} else if (si.ssi_signo != SIGCONT) {
-			supervise_forward(r->child, &si);
+		} else {
+			forward(r->child, &si);
 		}
 	}
 }
 
+void supervise_signals(int sigfd, pid_t child)
+{
+	struct relay r = { .child = child, .master = -1, .in = -1, .out = -1,
+	    .sigfd = sigfd };
+
+	handle_signals(&r);
+}
+
 static __attribute__((noreturn)) void loop(struct relay *r)
 {
-	struct pollfd p[3];
+	struct pollfd p[3] = { { .fd = r->sigfd, .events = POLLIN },
+	    { .events = POLLIN }, { .events = POLLIN } };
 
 	for (;;) {
-		bool pending = r->off < r->len;
-		p[0] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = r->hungup ? -1 : r->master,
-		    .events = POLLIN | (pending ? POLLOUT : 0) };
-		p[2] = (struct pollfd){ .fd = r->raw && !pending ? r->in : -1,
-		    .events = POLLIN };
+		p[1].fd = r->hungup ? -1 : r->master;
+		p[2].fd = r->raw ? r->in : -1;
 		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			die_errno("pty", "poll");
-		if (p[1].revents & ~POLLOUT)
+		if (p[1].revents)
 			copy_out(r);
-		if ((p[1].revents & POLLOUT) || p[2].revents)
+		if (p[2].revents)
 			copy_in(r);
 		if (p[0].revents)
 			handle_signals(r);
@@ -246,32 +251,35 @@ static __attribute__((noreturn)) void loop(struct relay *r)
 static __attribute__((noreturn)) void stay(pid_t child, int master,
     bool job, const sigset_t *set)
 {
-	struct relay r = { .child = child, .master = -1, .in = -1, .out = -1,
-	    .job = job };
+	struct relay r = { .child = child, .master = supervise_keep(master),
+	    .in = -1, .out = -1, .job = job };
 
 	if (master >= 0) {
-		if (master != MASTER_FD && dup3(master, MASTER_FD,
-		    O_CLOEXEC) != MASTER_FD)
-			die_errno("pty", "move the master to fd %d", MASTER_FD);
-		r.master = MASTER_FD;
 		r.in = isatty(0) && tcgetattr(0, &r.saved) == 0 ? 0 : -1;
 		r.out = isatty(1) ? 1 : isatty(2) ? 2 : r.in;
 	}
-	if (close_range(master >= 0 ? MASTER_FD + 1 : 3, ~0U, 0) != 0)
-		die_errno("supervise", "close fds");
 	if (privs_stay() != 0)
 		die("drop", "%s", privs_error());
-	/* A closed stderr must not kill us in a --verbose trace. */
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		die_errno("supervise", "ignore SIGPIPE");
 	r.sigfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (r.sigfd < 0)
-		die_errno("supervise", "signalfd");
-	trace("supervise: pid %ld%s", (long)child, master >= 0 ? " on a pty" :
-	    "");
+		die_errno("signal", "signalfd");
 	if (master >= 0)
 		resume(&r);
 	loop(&r);
+}
+
+/* Fork: the parent stays (and never returns), the child gets its pid. */
+static pid_t fork_to_stay(int master, bool job, const sigset_t *set)
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_errno("fork", "the parent that stays");
+	if (pid > 0)
+		stay(pid, master, job, set);
+	return parent;
 }
 
 /*
@@ -287,13 +295,10 @@ static int open_pty(int *slave)
 	if (privs_user() != 0)
 		die("pty", "%s", privs_error());
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-	if (master < 0)
-		die_errno("pty", "/dev/ptmx");
-	if (ioctl(master, TIOCSPTLCK, &unlock) != 0)
-		die_errno("pty", "unlock the slave");
-	*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*slave < 0)
-		die_errno("pty", "open the slave");
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) != 0 ||
+	    (*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY |
+	    O_CLOEXEC)) < 0)
+		die_errno("pty", "open a pseudo-terminal (/dev/ptmx)");
 	if (privs_relinquish() != 0)
 		die("pty", "%s", privs_error());
 	if (tcgetattr(term, &t) == 0 && tcsetattr(*slave, TCSANOW, &t) != 0)
@@ -310,7 +315,7 @@ static int open_pty(int *slave)
  */
 static pid_t take_slave(int slave, const sigset_t *set)
 {
-	pid_t leader = getpid(), pid;
+	pid_t leader;
 	int fd;
 
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) != 0)
@@ -318,56 +323,34 @@ static pid_t take_slave(int slave, const sigset_t *set)
 	for (fd = 0; fd <= 2; fd++)
 		if (isatty(fd) && dup2(slave, fd) != fd)
 			die_errno("pty", "place it on fd %d", fd);
-	pid = fork();
-	if (pid < 0)
-		die_errno("pty", "fork");
-	if (pid > 0)
-		stay(pid, -1, true, set);
-	if (setpgid(0, 0) != 0 || signal(SIGTTOU, SIG_IGN) == SIG_ERR ||
-	    tcsetpgrp(slave, getpid()) != 0 || signal(SIGTTOU, SIG_DFL) ==
-	    SIG_ERR)
+	leader = fork_to_stay(-1, true, set);
+	/* From a background group, tcsetpgrp would stop us with SIGTTOU. */
+	signal(SIGTTOU, SIG_IGN);
+	if (setpgid(0, 0) != 0 || tcsetpgrp(slave, getpid()) != 0)
 		die_errno("pty", "the foreground process group");
+	signal(SIGTTOU, SIG_DFL);
 	close(slave);
 	return leader;
 }
 
-void supervise_block(sigset_t *set, sigset_t *old)
-{
-	supervise_signal_set(set);
-	/* An ignored SIGCHLD would reap the program before we could. */
-	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
-	    sigprocmask(SIG_BLOCK, set, old) != 0)
-		die_errno("signal", "block signals");
-}
-
 pid_t supervise_fork(bool pty, bool init)
 {
-	pid_t parent = getpid(), pid;
 	int master = -1, slave = -1;
 	sigset_t set, old;
+	pid_t parent;
 
 	if (pty)
 		master = open_pty(&slave);
 	if (init && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
 		die_errno("init", "prctl(PR_SET_CHILD_SUBREAPER)");
 	supervise_block(&set, &old);
-	sigaddset(&set, SIGCONT);	/* the parent's only, for resume() */
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-		die_errno("signal", "block SIGCONT");
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die_errno("supervise", "fork");
-	if (pid > 0) {
-		if (pty)
-			close(slave);
-		stay(pid, master, pty, &set);
-	}
+	/* The parent keeps the master only (supervise_keep()). */
+	parent = fork_to_stay(master, pty, &set);
 	if (pty) {
 		close(master);
 		parent = take_slave(slave, &set);
 	}
 	if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
-		die_errno("supervise", "sigprocmask");
+		die_errno("signal", "sigprocmask");
 	return parent;
 }

@@ -8,7 +8,6 @@
 
 #include <signal.h>
 #include <stdbool.h>
-#include <sys/signalfd.h>
 #include <sys/types.h>
 
 /*
@@ -20,25 +19,26 @@
  * returns.
  */
 pid_t supervise_fork(bool pty, bool init);
+/* Close every fd but 0-2 and fd, which moves to 3: its new number. */
+int supervise_keep(int fd);
 /*
  * In the child, after its drop (which clears the parent-death signal):
  * die with the parent, and make sure it is still there (else exit 125).
  */
 void supervise_attach(const char *step, pid_t parent);
 
-/* The signals forwarded to the program, and SIGCHLD. */
-void supervise_signal_set(sigset_t *set);
-/* Block them (old: the mask before) before a fork; SIGCHLD as default. */
-void supervise_block(sigset_t *set, sigset_t *old);
-/* Forward one to child, unless the terminal sent it to child already. */
-void supervise_forward(pid_t child, const struct signalfd_siginfo *si);
 /*
- * Reap every child there is (orphans too, as PID 1 or subreaper); the
- * wait status of child when it ended (or stopped, with WUNTRACED in
- * flags), else -1.
+ * Before a fork: block the signals forwarded to the program (TERM, INT,
+ * HUP, QUIT, USR1, USR2, WINCH, CONT) and SIGCHLD, set (old: the mask
+ * before), SIGCHLD to its default.
  */
-int supervise_reap(pid_t child, int flags);
-/* Exit with the program's status: its code, or 128+N for signal N. */
-__attribute__((noreturn)) void supervise_exit(int wstatus);
+void supervise_block(sigset_t *set, sigset_t *old);
+/*
+ * Read the signals from sigfd (from supervise_block()'s set): forward
+ * each to child, unless the terminal sent it to child already; reap every
+ * child (orphans too, as PID 1 or subreaper), and exit with the status of
+ * child once it ended: its code, or 128+N for signal N.
+ */
+void supervise_signals(int sigfd, pid_t child);
 
 #endif

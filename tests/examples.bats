@@ -143,6 +143,7 @@ json_array() {
 	# and passes it docker stop's SIGTERM.
 	wait_for pgrep -P "$LAST_PID"
 	assert_serves "$uid" "$name" "$(pgrep -P "$LAST_PID")"
+	wait_for grep -q "^NoNewPrivs:.1" "/proc/$LAST_PID/status"
 	run grep -E '^(Name|CapPrm|CapBnd):' "/proc/$LAST_PID/status"
 	assert_output $'Name:\tprivrun\nCapPrm:\t0000000000000000\nCapBnd:\t0000000000000000'
 	kill -TERM "$LAST_PID"

@@ -92,7 +92,9 @@ pid1() {
 
 @test "PID 1: privrun holds no capability, no_new_privs, the caller's real uid and the target's effective one" {
 	run in_pid_ns "$PRIVRUN" --init -u 4001 -- \
-		sh -c 'grep -E "^(Uid|Gid|Cap...|NoNewPrivs):" /proc/1/status; kill -0 1 || echo "signal: no"' 3>&-
+		sh -c 'until grep -q "^NoNewPrivs:.1" /proc/1/status; do sleep 0.05; done
+			grep -E "^(Uid|Gid|Cap...|NoNewPrivs):" /proc/1/status
+			kill -0 1 2>/dev/null || echo "signal: no"' 3>&-
 	assert_success
 	assert_line "Uid:	0	4001	0	4001"
 	assert_line "Gid:	0	0	0	0"
@@ -115,7 +117,7 @@ orphan: gone"
 	assert_line "orphan of privrun: no"
 	# In privrun's own status: the subreaper, no capability.
 	background "$PRIVRUN" --init -u 4001 -- sleep 30
-	wait_for pgrep -P "$LAST_PID"
+	wait_for grep -q "^NoNewPrivs:.1" "/proc/$LAST_PID/status"
 	run grep -E "^(Uid|CapEff|CapBnd|NoNewPrivs):" "/proc/$LAST_PID/status"
 	assert_output "Uid:	0	4001	0	4001
 CapEff:	0000000000000000
@@ -130,7 +132,8 @@ NoNewPrivs:	1"
 	printf 'permit prtest-a as prtest-b cmd /bin/sh\n' >/etc/privrun.conf
 	chmod 0644 /etc/privrun.conf
 	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --init -u prtest-b -- \
-		/bin/sh -c 'grep -E "^(Uid|CapPrm|NoNewPrivs):" /proc/$PPID/status; exit 9' 3>&-
+		/bin/sh -c 'until grep -q "^NoNewPrivs:.1" /proc/$PPID/status; do sleep 0.05; done
+			grep -E "^(Uid|CapPrm|NoNewPrivs):" /proc/$PPID/status; exit 9' 3>&-
 	rm -f /etc/privrun.conf
 	assert_failure 9
 	assert_output "Uid:	4001	4002	4001	4002
