@@ -101,10 +101,12 @@ steal() {
 }
 
 @test "keystrokes and output pass; the terminal's modes and window size follow, resizes too" {
-	run "$PTYRUN" -s 30x100 -w 'first' -s 40x120 -t 'go\n' - "$PRIVRUN" -u nobody -- \
-		sh -c 'stty size; stty -a | grep -o " -\?icanon"; echo first; read x; stty size; echo "got $x"'
+	# The program says "new" when its terminal is not the caller's ($T).
+	run "$PTYRUN" -s 30x100 -w 'first' -s 40x120 -t 'go\n' - /bin/sh -c \
+		'exec "$0" -u nobody --env T="$(tty)" -- sh -c "$1"' "$PRIVRUN" \
+		'[ "$(tty)" = "$T" ] || echo new; stty size; stty -a | grep -o " -\?icanon"; echo first; read x; stty size; echo "got $x"'
 	assert_success
-	assert_output "Master: b'30 100\\r\\n icanon\\r\\nfirst\\r\\ngo\\r\\n40 120\\r\\ngot go\\r\\n'"
+	assert_output "Master: b'new\\r\\n30 100\\r\\n icanon\\r\\nfirst\\r\\ngo\\r\\n40 120\\r\\ngot go\\r\\n'"
 }
 
 @test "exit status: the program's code, 128+N for its signal N, and forwarded signals reach it" {
@@ -127,8 +129,10 @@ got TERM"
 
 @test "Ctrl-Z stops the program and privrun for the shell; fg continues both" {
 	run "$PTYRUN" -w ready -t '\x1a' -w 'status 148' -t 'hello\n' - /bin/bash -c \
-		'set -m; "$0" -u nobody -- sh -c "echo ready; read x; echo got \$x; exit 4"; echo "status $?"; fg; echo "after $?"' "$PRIVRUN"
+		'set -m; "$0" -u nobody --env T="$(tty)" -- sh -c "$1"; echo "status $?"; fg; echo "after $?"' "$PRIVRUN" \
+		'[ "$(tty)" = "$T" ] || echo new; echo ready; read x; echo "got $x"; exit 4'
 	assert_success
+	assert_output --partial 'new\r\nready'
 	assert_output --partial 'Stopped'
 	assert_output --partial 'status 148'
 	assert_output --partial 'got hello\r\nafter 4\r\n'
