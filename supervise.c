@@ -5,10 +5,10 @@
  * parent keeps only fds 0-2 and the pty's master, drops every capability
  * (privs_stay(): the caller's real uid, so that the program cannot signal
  * or trace it) and runs one poll loop over a signalfd and the terminals:
- *   - TERM, INT, HUP, QUIT, USR1, USR2 go to the program, and WINCH too
- *     without --pty; SIGCHLD reaps every child (orphans too, as PID 1 or
- *     as the child subreaper of --init), and the program's end ends
- *     privrun with its status, 128+N for signal N;
+ *   - TERM, INT, HUP, QUIT, USR1, USR2 go to the program, and WINCH and
+ *     CONT too without --pty; SIGCHLD reaps every child (orphans too, as
+ *     PID 1 or as the child subreaper of --init), and the program's end
+ *     ends privrun with its status, 128+N for signal N;
  *   - --pty: the program's controlling terminal is a new pseudo-terminal.
  *     Keystrokes go from the caller's terminal (raw while privrun is in
  *     its foreground) to the master, output back; the window size follows

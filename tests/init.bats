@@ -128,17 +128,20 @@ NoNewPrivs:	1"
 	assert_equal "$status" 143
 }
 
-@test "--init with a setuid copy: the same parent, as the caller's real uid" {
+@test "--init with the setuid and file-capability copies: the same parent, as the caller's real uid" {
 	printf 'permit prtest-a as prtest-b cmd /bin/sh\n' >/etc/privrun.conf
 	chmod 0644 /etc/privrun.conf
-	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --init -u prtest-b -- \
-		/bin/sh -c 'until grep -q "^NoNewPrivs:.1" /proc/$PPID/status; do sleep 0.05; done
-			grep -E "^(Uid|CapPrm|NoNewPrivs):" /proc/$PPID/status; exit 9' 3>&-
-	rm -f /etc/privrun.conf
-	assert_failure 9
-	assert_output "Uid:	4001	4002	4001	4002
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" --init -u prtest-b -- \
+			/bin/sh -c 'until grep -q "^NoNewPrivs:.1" /proc/$PPID/status; do sleep 0.05; done
+				grep -E "^(Uid|CapPrm|CapBnd|NoNewPrivs):" /proc/$PPID/status; exit 9' 3>&-
+		assert_failure 9
+		assert_output "Uid:	4001	4002	4001	4002
 CapPrm:	0000000000000000
+CapBnd:	0000000000000000
 NoNewPrivs:	1"
+	done
+	rm -f /etc/privrun.conf
 }
 
 @test "--dry-run shows --init" {
