@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "caps.h"
 #include "die.h"
@@ -22,6 +23,7 @@
 #include "process.h"
 #include "report.h"
 #include "resources.h"
+#include "supervise.h"
 #include "target.h"
 
 #ifndef PRIVRUN_VERSION
@@ -97,6 +99,19 @@ static bool want_guard(const struct options *o, const struct identity *id,
 }
 
 /*
+ * A new terminal for a program that runs as another user on the caller's
+ * terminal, so that nothing it leaves behind can read the caller's next
+ * keystrokes (privrun(1), --pty).
+ */
+static bool want_pty(const struct options *o, const struct identity *id)
+{
+	if (o->pty != 0)
+		return o->pty == 'y';
+	return (isatty(0) || isatty(1) || isatty(2)) &&
+	    id->uid != privs_caller_uid();
+}
+
+/*
  * Open the resources between setup and revoke, set up the process, and drop
  * for good.  The guard needs CAP_SYS_ADMIN or no_new_privs to load: after
  * the drop when no_new_privs is set, else just before it.
@@ -105,11 +120,14 @@ static void open_and_drop(const struct run_plan *p,
     const struct monitor_allowlist *allow)
 {
 	const struct identity *id = p->id;
-	pid_t monitor = 0;
+	pid_t monitor = 0, parent = 0;
 
 	if (privs_setup(id->uid, id->gid, id->groups, id->ngroups) != 0 ||
 	    privs_keep(p->keep, p->o->allow_new_privs) != 0)
 		die("drop", "%s", privs_error());
+	/* --pty, --init: from here on, this is the child (supervise.h). */
+	if (p->pty || p->o->init)
+		parent = supervise_fork(p->pty, p->o->init);
 	resources_open(p->res);
 	process_apply_privileged(p->proc);
 	die_log_hook = NULL;	/* the monitor may not log, the drop need not */
@@ -131,6 +149,8 @@ static void open_and_drop(const struct run_plan *p,
 	if (monitor != 0)
 		monitor_child_attach(monitor, resources_end(p->res),
 		    p->o->intercept);
+	else if (parent != 0)
+		supervise_attach(p->pty ? "pty" : "init", parent);
 }
 
 /* PRIVRUN_CAPS names the kept capabilities for the program. */
@@ -163,7 +183,7 @@ int main(int argc, char **argv)
 	struct env_plan env;
 	struct resources res;
 	struct process_plan proc;
-	struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false };
+	struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false, false };
 	struct monitor_allowlist allow;
 	const char *path;
 	int end;
@@ -190,6 +210,7 @@ int main(int argc, char **argv)
 		resources_take_inherited(&res);
 	env_plan(&o, &id, &env, policy_resets_env(&id, plan.keep));
 	plan.guard = want_guard(&o, &id, plan.keep);
+	plan.pty = want_pty(&o, &id);
 	if (o.dry_run) {
 		if (o.json)
 			report_plan_json(&plan);

@@ -415,20 +415,34 @@ int privs_relinquish_at(const char *file, int line)
 	return set_effective(false);
 }
 
-int privs_user_at(const char *file, int line)
+/* privs_user() and privs_caller(): privs_relinquish() ends it. */
+static int act_as(uid_t uid, gid_t gid, uint64_t caps)
 {
-	if (check_usable("privs_user") != 0)
-		return -1;
-	if (!st.have_target)
-		return failx("privs_user before privs_setup");
-	trace_at(file, line, "privs_user: euid %u egid %u, no capabilities",
-	    (unsigned)st.uid, (unsigned)st.gid);
 	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
 		return -1;
-	if (privileged() && set_acting_eids(st.uid, st.gid, 0) != 0)
+	if (privileged() && set_acting_eids(uid, gid, caps) != 0)
 		return -1;
 	st.acting = ACT_USER;	/* unprivileged too, so relinquish balances */
 	return 0;
+}
+
+/* check_usable(), and privs_setup() was called. */
+static int check_target(const char *call)
+{
+	if (check_usable(call) != 0)
+		return -1;
+	if (!st.have_target)
+		return failx("%s before privs_setup", call);
+	return 0;
+}
+
+int privs_user_at(const char *file, int line)
+{
+	if (check_target("privs_user") != 0)
+		return -1;
+	trace_at(file, line, "privs_user: euid %u egid %u, no capabilities",
+	    (unsigned)st.uid, (unsigned)st.gid);
+	return act_as(st.uid, st.gid, 0);
 }
 
 int privs_caller_at(const char *file, int line, uint64_t caps)
@@ -438,12 +452,7 @@ int privs_caller_at(const char *file, int line, uint64_t caps)
 	trace_at(file, line, "privs_caller: euid %u egid %u, capabilities "
 	    "%#llx", (unsigned)st.ruid, (unsigned)st.rgid,
 	    (unsigned long long)caps);
-	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
-		return -1;
-	if (privileged() && set_acting_eids(st.ruid, st.rgid, caps) != 0)
-		return -1;
-	st.acting = ACT_USER;	/* privs_relinquish() ends it */
-	return 0;
+	return act_as(st.ruid, st.rgid, caps);
 }
 
 int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
@@ -467,15 +476,15 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
 }
 
 /*
- * The drop of privs_revoke() and privs_monitor() (privs_drop.c); in_use is
- * what stays in the effective, inheritable and ambient sets: K after a
- * revoke, nothing in the monitor.
+ * The drop of privs_revoke(), privs_monitor() and privs_stay()
+ * (privs_drop.c); in_use is what stays in the effective, inheritable and
+ * ambient sets: K after a revoke, nothing in the monitor.
  */
-static int drop(uint64_t in_use)
+static int drop(uint64_t in_use, bool stay)
 {
 	struct privs_expect x = { st.uid, st.gid, st.groups, st.ngroups,
 		st.keep, in_use, privileged(), PRIVRUN_SECUREBITS,
-		!st.allow_new_privs };
+		!st.allow_new_privs, stay, st.ruid, st.rgid };
 
 	/* Step 1 needs CAP_SETPCAP effective. */
 	if (privileged() && set_effective(true) != 0)
@@ -483,24 +492,15 @@ static int drop(uint64_t in_use)
 	return privs_drop(&x, st.error, sizeof(st.error));
 }
 
-static int check_drop(const char *call)
-{
-	if (check_usable(call) != 0)
-		return -1;
-	if (!st.have_target)
-		return failx("%s before privs_setup", call);
-	return 0;
-}
-
 int privs_revoke_at(const char *file, int line)
 {
-	if (check_drop("privs_revoke") != 0)
+	if (check_target("privs_revoke") != 0)
 		return -1;
 	trace_at(file, line, "privs_revoke: to uid %u gid %u, %zu groups, "
 	    "no capabilities", (unsigned)st.uid, (unsigned)st.gid,
 	    st.ngroups);
 	st.revoked = true;	/* from here on, every other call fails */
-	if (drop(st.keep) != 0)
+	if (drop(st.keep, false) != 0)
 		return -1;
 	trace_at(file, line, "privs_revoke: verified uid %u gid %u, "
 	    "capabilities %s, setuid(0) refused", (unsigned)st.uid,
@@ -508,23 +508,43 @@ int privs_revoke_at(const char *file, int line)
 	return 0;
 }
 
-int privs_monitor_at(const char *file, int line, uint64_t mask)
+/*
+ * privs_monitor() keeping mask, or privs_stay() (stay: mask is 0), whose
+ * real and saved uid and every gid are the caller's, its effective and
+ * file system uid the target's.  kill(2) lets a sender whose real or
+ * effective uid is the receiver's real or saved uid signal it: so that
+ * parent may signal the program, and the program (as another user) may
+ * not signal it, nor ptrace it, which needs all three uids the same and a
+ * dumpable process.
+ */
+static int live_on(const char *file, int line, const char *call,
+    uint64_t mask, bool stay)
 {
-	if (check_drop("privs_monitor") != 0)
+	if (check_target(call) != 0)
 		return -1;
-	trace_at(file, line, "privs_monitor: to uid %u gid %u, %zu groups, "
-	    "capabilities %#llx permitted only", (unsigned)st.uid,
-	    (unsigned)st.gid, st.ngroups, (unsigned long long)mask);
+	trace_at(file, line, "%s: to uid %u gid %u, %zu groups, capabilities "
+	    "%#llx permitted only", call, (unsigned)st.uid, (unsigned)st.gid,
+	    st.ngroups, (unsigned long long)mask);
 	if (mask != 0 && !privileged())
 		return failx("the monitor cannot keep capabilities: privrun "
 		    "has no privileges");
 	st.monitor = true;
 	st.keep = mask;
 	st.allow_new_privs = false;
-	if (drop(0) != 0)
+	if (drop(0, stay) != 0)
 		return -1;
 	st.depth = 0;
-	trace_at(file, line, "privs_monitor: verified uid %u gid %u, "
-	    "setuid(0) refused", (unsigned)st.uid, (unsigned)st.gid);
+	trace_at(file, line, "%s: verified uid %u gid %u, setuid(0) refused",
+	    call, (unsigned)st.uid, (unsigned)st.gid);
 	return 0;
+}
+
+int privs_monitor_at(const char *file, int line, uint64_t mask)
+{
+	return live_on(file, line, "privs_monitor", mask, false);
+}
+
+int privs_stay_at(const char *file, int line)
+{
+	return live_on(file, line, "privs_stay", 0, true);
 }

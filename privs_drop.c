@@ -145,17 +145,22 @@ static int verify_ids(const struct proc_status *ps,
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		if (ps->uid[i] != x->uid)
-			return FAILX("verify: uids are "
-			    "%u/%u/%u/%u, not %u", (unsigned)ps->uid[0],
-			    (unsigned)ps->uid[1], (unsigned)ps->uid[2],
-			    (unsigned)ps->uid[3], (unsigned)x->uid);
-		if (ps->gid[i] != x->gid)
-			return FAILX("verify: gids are "
-			    "%u/%u/%u/%u, not %u", (unsigned)ps->gid[0],
-			    (unsigned)ps->gid[1], (unsigned)ps->gid[2],
-			    (unsigned)ps->gid[3], (unsigned)x->gid);
+		/* privs_stay(): real and saved uid (0, 2) the caller's */
+		uid_t uid = x->stay && i % 2 == 0 ? x->caller_uid : x->uid;
+		gid_t gid = x->stay ? x->caller_gid : x->gid;
+		if (ps->uid[i] != uid)
+			return FAILX("verify: uids are %u/%u/%u/%u, not %u",
+			    (unsigned)ps->uid[0], (unsigned)ps->uid[1],
+			    (unsigned)ps->uid[2], (unsigned)ps->uid[3],
+			    (unsigned)uid);
+		if (ps->gid[i] != gid)
+			return FAILX("verify: gids are %u/%u/%u/%u, not %u",
+			    (unsigned)ps->gid[0], (unsigned)ps->gid[1],
+			    (unsigned)ps->gid[2], (unsigned)ps->gid[3],
+			    (unsigned)gid);
 	}
+	if (x->stay)		/* the caller's groups, as they were */
+		return 0;
 	if (privs_groups_match(x->groups, x->ngroups, &same, err, errlen) != 0)
 		return -1;
 	if (!same)
@@ -213,11 +218,15 @@ static int verify_flags(const struct proc_status *ps,
 static int verify_no_regain(const struct privs_expect *x, char *err,
     size_t errlen)
 {
+	/* After privs_stay() a caller that is root may take euid 0 back,
+	 * with no capability (securebits): a setuid(0) changes nothing. */
 	if (x->uid != 0 && !kept(x, CAP_SETUID) &&
+	    !(x->stay && x->caller_uid == 0) &&
 	    (setuid(0) == 0 || seteuid(0) == 0))
 		return FAILX("verify: setuid(0) "
 		    "succeeded after the drop");
 	if (x->gid != 0 && !kept(x, CAP_SETGID) &&
+	    !(x->stay && x->caller_gid == 0) &&
 	    (setgid(0) == 0 || setegid(0) == 0))
 		return FAILX("verify: setgid(0) "
 		    "succeeded after the drop");
@@ -268,19 +277,26 @@ static int drop_securebits(bool raise_ambient, char *err, size_t errlen)
 	return 0;
 }
 
-/* Step 2: groups, gid, uid (setresuid(2): all three, so none is kept). */
+/*
+ * Step 2: groups, gid, uid (setresuid(2): all three, so none is kept), or
+ * for privs_stay() the caller's gid and real and saved uid, with uid
+ * effective.
+ */
 static int drop_ids(const struct privs_expect *x, char *err, size_t errlen)
 {
-	bool same;
+	uid_t ruid = x->stay ? x->caller_uid : x->uid;
+	gid_t gid = x->stay ? x->caller_gid : x->gid;
+	bool same = x->stay;
 
-	if (privs_groups_match(x->groups, x->ngroups, &same, err, errlen) != 0)
+	if (!x->stay && privs_groups_match(x->groups, x->ngroups, &same, err,
+	    errlen) != 0)
 		return -1;
 	/* setgroups needs CAP_SETGID even to set the same list. */
 	if (!same && setgroups(x->ngroups, x->groups) != 0)
 		return FAIL("setgroups(%zu groups)", x->ngroups);
-	if (setresgid(x->gid, x->gid, x->gid) != 0)
-		return FAIL("setresgid(%u)", (unsigned)x->gid);
-	if (setresuid(x->uid, x->uid, x->uid) != 0)
+	if (setresgid(gid, gid, gid) != 0)
+		return FAIL("setresgid(%u)", (unsigned)gid);
+	if (setresuid(ruid, x->uid, ruid) != 0)
 		return FAIL("setresuid(%u)", (unsigned)x->uid);
 	return 0;
 }

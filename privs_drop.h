@@ -34,6 +34,11 @@ struct privs_expect {
 	bool privileged;	/* the bounding set and securebits are ours */
 	unsigned securebits;	/* bits that must be set, when privileged */
 	bool no_new_privs;
+	/* privs_stay(): the real and saved uid, every gid and the groups
+	 * stay the caller's; only the effective and fs uid are uid. */
+	bool stay;
+	uid_t caller_uid;
+	gid_t caller_gid;
 };
 
 /* Steps 1 to 5 (privs_drop.c), with CAP_SETPCAP effective when privileged. */

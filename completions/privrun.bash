@@ -24,8 +24,8 @@ _privrun_protocols="tcp: tcp4: tcp6: udp: udp4: udp6: unix: unix-dgram:"
 
 _privrun_long_opts="--user= --group= --groups= --keep-env --clear-env --env=
 --bind= --open= --pass-listen-fds --revoke --keep-caps= --monitor --intercept
---allow-bind= --allow-open= --allow-new-privs
---new-session --no-tty-guard --chroot= --chdir= --umask= --rlimit= --json
+--allow-bind= --allow-open= --allow-new-privs --new-session --no-tty-guard
+--pty --no-pty --init --chroot= --chdir= --umask= --rlimit= --json
 --verbose --dry-run --dump --check-policy --help --version"
 
 # _privrun_list CANDIDATES: complete the last item of a comma-separated

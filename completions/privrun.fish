@@ -153,6 +153,12 @@ complete -c privrun -n __privrun_in_options -l new-session \
     -d 'detach from the terminal with setsid()'
 complete -c privrun -n __privrun_in_options -l no-tty-guard \
     -d 'do not block TIOCSTI/TIOCLINUX'
+complete -c privrun -n __privrun_in_options -l pty \
+    -d 'run the program on a new pseudo-terminal'
+complete -c privrun -n __privrun_in_options -l no-pty \
+    -d 'run the program on the caller\'s terminal'
+complete -c privrun -n __privrun_in_options -l init \
+    -d 'stay as the program\'s parent: forward signals, reap orphans'
 complete -c privrun -n __privrun_in_options -l chroot -x \
     -a '(__fish_complete_directories)' -d 'change the root directory'
 complete -c privrun -n __privrun_in_options -l chdir -x \

@@ -6,7 +6,9 @@
 # gives, which finds the socket at fd 3 (LISTEN_FDS=1, LISTEN_FDNAMES=http).
 # The environment is kept (privrun resets HOME, USER, LOGNAME and SHELL),
 # so "docker run -e NAME=VALUE" still reaches the server.
-# "exec" twice over: privrun replaces this shell and the command replaces
-# privrun, so the server is PID 1 and gets "docker stop"'s SIGTERM.
+# privrun replaces this shell as PID 1 and, with --init, stays there with
+# no privilege at all: the server is its child, so "docker stop"'s SIGTERM,
+# which the kernel would not deliver to a PID 1 that does not handle it,
+# reaches the server through privrun, and orphans are reaped.
 set -eu
-exec privrun --user app -b http=tcp:80 -- "$@"
+exec privrun --init --user app -b http=tcp:80 -- "$@"

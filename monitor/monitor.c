@@ -26,25 +26,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "die.h"
-#include "fds.h"
 #include "monitor.h"
 #include "privs.h"
+#include "supervise.h"
 
-#define MONITOR_SOCK_FD 3	/* the monitor's own end, after the fork */
 #define MONITOR_MAX_FDS_IN 16	/* control space for fds a client sends */
-
-static const int forwarded[] = {
-	SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
 
 /* A reply the socket could not take yet, with its fd. */
 struct pending {
@@ -62,16 +54,6 @@ struct monitor {
 	int listener;		/* --intercept's seccomp listener, or -1 */
 	struct pending out;
 };
-
-static void signal_set(sigset_t *set)
-{
-	size_t i;
-
-	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
-	for (i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
-		sigaddset(set, forwarded[i]);
-}
 
 /* One message with fd (unless -1) attached. */
 static ssize_t send_with_fd(int sock, const void *buf, size_t len, int fd,
@@ -120,12 +102,7 @@ void monitor_child_attach(pid_t monitor, int fd, bool intercept)
 	char ready = 0;
 	ssize_t n;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-		die_errno("monitor", "prctl(PR_SET_PDEATHSIG)");
-	/* Had the monitor died before that, we were reparented already. */
-	if (getppid() != monitor)
-		die("monitor", "the monitor (pid %ld) is gone",
-		    (long)monitor);
+	supervise_attach("monitor", monitor);
 	/* The program must not run while its monitor is still root. */
 	do
 		n = recv(fd, &ready, 1, 0);
@@ -256,54 +233,6 @@ static bool serve_one(struct monitor *mon)
 	return true;
 }
 
-static __attribute__((noreturn)) void child_ended(int wstatus)
-{
-	/* _exit: no stdio or atexit work (e.g. a sanitizer's) after the
-	 * seccomp filter, only the status. */
-	if (WIFSIGNALED(wstatus))
-		_exit(128 + WTERMSIG(wstatus));
-	_exit(WEXITSTATUS(wstatus));
-}
-
-/* Reap every child there is: ours, and orphans when we are PID 1. */
-static void reap(struct monitor *mon)
-{
-	int wstatus;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
-		if (pid == mon->child)
-			child_ended(wstatus);
-	if (pid < 0 && errno != ECHILD && errno != EINTR)
-		die_errno("monitor", "waitpid");
-}
-
-/*
- * A signal from the terminal (Ctrl-C, a resize, a hang-up: SI_KERNEL) went
- * to the whole foreground process group at once; when the child is still
- * in ours it has it already, and a second copy could read as "press again
- * to force".  Anything sent with kill(2) came to us alone.
- */
-static bool child_has_it(const struct monitor *mon,
-    const struct signalfd_siginfo *si)
-{
-	return si->ssi_code == SI_KERNEL && getpgid(mon->child) == getpgrp();
-}
-
-static void handle_signals(struct monitor *mon)
-{
-	struct signalfd_siginfo si;
-
-	while (read(mon->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD)
-			reap(mon);
-		else if (!child_has_it(mon, &si) &&
-		    kill(mon->child, (int)si.ssi_signo) != 0 && errno != ESRCH)
-			die_errno("monitor", "forward signal %u",
-			    si.ssi_signo);
-	}
-}
-
 static __attribute__((noreturn)) void loop(struct monitor *mon)
 {
 	struct pollfd p[3];
@@ -320,7 +249,7 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 			die_errno("monitor", "poll");
 		}
 		if (p[0].revents)
-			handle_signals(mon);
+			supervise_signals(mon->sigfd, mon->child);
 		if (p[2].revents & POLLIN)
 			notify_serve(mon->allow, mon->listener);
 		else if (p[2].revents)	/* no process uses the filter now */
@@ -333,20 +262,6 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 			mon->sock = -1;
 		}
 	}
-}
-
-/* Only 0-2 and the socket stay open: fds 3.. were the child's. */
-static int keep_only_socket(int sock)
-{
-	if (sock != MONITOR_SOCK_FD) {
-		if (dup3(sock, MONITOR_SOCK_FD, O_CLOEXEC) != MONITOR_SOCK_FD)
-			die_errno("monitor", "move the socket to fd %d",
-			    MONITOR_SOCK_FD);
-		close(sock);
-	}
-	if (close_range(MONITOR_SOCK_FD + 1, ~0U, 0) != 0)
-		die_errno("monitor", "close fds");
-	return MONITOR_SOCK_FD;
 }
 
 static void harden(const struct monitor_allowlist *allow)
@@ -384,19 +299,17 @@ static int receive_listener(int sock)
 }
 
 static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
-    pid_t child, int sock, bool intercept)
+    pid_t child, int sock, const sigset_t *set, bool intercept)
 {
 	struct monitor mon = { .allow = allow, .child = child,
 	    .listener = -1, .out = { .fd = -1 } };
-	sigset_t set;
 
-	mon.sock = keep_only_socket(sock);
+	mon.sock = supervise_keep(sock);	/* fds 3.. were the child's */
 	harden(allow);
 	/* A closed stderr must not kill the monitor in a --verbose trace. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die_errno("monitor", "ignore SIGPIPE");
-	signal_set(&set);
-	mon.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	mon.sigfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (mon.sigfd < 0)
 		die_errno("monitor", "signalfd");
 	if (intercept)
@@ -423,16 +336,14 @@ pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd,
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		die_errno("monitor", "socketpair");
 	/* Blocked before the fork, so no signal is lost before signalfd. */
-	signal_set(&set);
-	if (sigprocmask(SIG_BLOCK, &set, &old) != 0)
-		die_errno("monitor", "sigprocmask");
+	supervise_block(&set, &old);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		die_errno("monitor", "fork");
 	if (pid > 0) {
 		close(sv[0]);
-		run(allow, pid, sv[1], intercept);
+		run(allow, pid, sv[1], &set, intercept);
 	}
 	if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
 		die_errno("monitor", "sigprocmask");

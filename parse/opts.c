@@ -8,6 +8,7 @@
  * POSIXLY_CORRECT says.
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@ enum {
 	OPT_INTERCEPT,
 	OPT_ALLOW_BIND,
 	OPT_ALLOW_OPEN,
+	OPT_PTY,
+	OPT_NO_PTY,
+	OPT_INIT,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +56,9 @@ static const struct option long_opts[] = {
 	{ "allow-new-privs", no_argument,	NULL, OPT_ALLOW_NEW_PRIVS },
 	{ "new-session", no_argument,		NULL, OPT_NEW_SESSION },
 	{ "no-tty-guard", no_argument,		NULL, OPT_NO_TTY_GUARD },
+	{ "pty",	no_argument,		NULL, OPT_PTY },
+	{ "no-pty",	no_argument,		NULL, OPT_NO_PTY },
+	{ "init",	no_argument,		NULL, OPT_INIT },
 	{ "chroot",	required_argument,	NULL, OPT_CHROOT },
 	{ "chdir",	required_argument,	NULL, OPT_CHDIR },
 	{ "umask",	required_argument,	NULL, OPT_UMASK },
@@ -113,6 +120,9 @@ void opts_usage(void)
 "      --allow-new-privs    do not set no_new_privs\n"
 "      --new-session        detach from the terminal with setsid()\n"
 "      --no-tty-guard       do not block TIOCSTI/TIOCLINUX on a terminal\n"
+"      --pty, --no-pty      PROGRAM on a new pseudo-terminal (default: on a\n"
+"                           terminal, as another user), or not\n"
+"      --init               stay as PROGRAM's parent (a container's PID 1)\n"
 "      --chroot DIR         change the root directory (users resolved first)\n"
 "      --chdir DIR          change directory, as the target user\n"
 "      --umask MODE         set the umask (octal)\n"
@@ -190,23 +200,59 @@ bool opts_reserved_env(const char *name, size_t len)
 	    (len >= 8 && strncmp(name, "PRIVRUN_", 8) == 0);
 }
 
+#define FIELD(name) offsetof(struct options, name)
+
+/* The options that only set a flag, or only keep their value. */
+static const struct {
+	int opt;
+	size_t field;
+	bool value;	/* a const char *, else a bool set to true */
+} simple[] = {
+	{ 'g', FIELD(group), true }, { OPT_KEEP_CAPS, FIELD(keep_caps), true },
+	{ OPT_CHROOT, FIELD(chroot_dir), true },
+	{ OPT_CHDIR, FIELD(chdir_dir), true },
+	{ OPT_UMASK, FIELD(umask), true },
+	{ OPT_KEEP_ENV, FIELD(keep_env), false },
+	{ OPT_CLEAR_ENV, FIELD(clear_env), false },
+	{ OPT_PASS_LISTEN_FDS, FIELD(pass_listen_fds), false },
+	{ OPT_REVOKE, FIELD(revoke), false },
+	{ OPT_ALLOW_NEW_PRIVS, FIELD(allow_new_privs), false },
+	{ OPT_NEW_SESSION, FIELD(new_session), false },
+	{ OPT_NO_TTY_GUARD, FIELD(no_tty_guard), false },
+	{ OPT_INIT, FIELD(init), false }, { OPT_JSON, FIELD(json), false },
+	{ OPT_CHECK_POLICY, FIELD(check_policy), false },
+	{ OPT_MONITOR, FIELD(monitor), false }, { 'v', FIELD(verbose), false },
+	{ 'n', FIELD(dry_run), false }, { OPT_DUMP, FIELD(dump), false },
+	{ 'h', FIELD(help), false }, { 'V', FIELD(version), false },
+};
+
+static bool parse_simple(int c, struct options *o)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(simple) / sizeof(*simple); i++) {
+		void *field = (char *)o + simple[i].field;
+		if (simple[i].opt != c)
+			continue;
+		if (simple[i].value)
+			*(const char **)field = optarg;
+		else
+			*(bool *)field = true;
+		return true;
+	}
+	return false;
+}
+
 static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 {
+	if (parse_simple(c, o))
+		return true;
 	switch (c) {
 	case 'u':
 		return set_user(o, optarg, err, errlen);
-	case 'g':
-		o->group = optarg;
-		return true;
 	case 'G':
 		o->groups = optarg;
 		o->groups_given = true;
-		return true;
-	case OPT_KEEP_ENV:
-		o->keep_env = true;
-		return true;
-	case OPT_CLEAR_ENV:
-		o->clear_env = true;
 		return true;
 	case OPT_ENV:
 		return add_env(o, optarg, err, errlen);
@@ -215,67 +261,21 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 		o->res[o->nres].kind = c == 'b' ? SPEC_BIND : SPEC_OPEN;
 		o->res[o->nres++].arg = optarg;
 		return true;
-	case OPT_PASS_LISTEN_FDS:
-		o->pass_listen_fds = true;
-		return true;
-	case OPT_REVOKE:
-		o->revoke = true;
-		return true;
-	case OPT_KEEP_CAPS:
-		o->keep_caps = optarg;
-		return true;
-	case OPT_ALLOW_NEW_PRIVS:
-		o->allow_new_privs = true;
-		return true;
-	case OPT_NEW_SESSION:
-		o->new_session = true;
-		return true;
-	case OPT_NO_TTY_GUARD:
-		o->no_tty_guard = true;
-		return true;
-	case OPT_CHROOT:
-		o->chroot_dir = optarg;
-		return true;
-	case OPT_CHDIR:
-		o->chdir_dir = optarg;
-		return true;
-	case OPT_UMASK:
-		o->umask = optarg;
+	case OPT_PTY:
+	case OPT_NO_PTY:
+		o->pty = c == OPT_PTY ? 'y' : 'n';
 		return true;
 	case OPT_RLIMIT:
 		o->rlimits[o->nrlimits++] = optarg;
 		return true;
-	case OPT_JSON:
-		o->json = true;
-		return true;
-	case OPT_CHECK_POLICY:
-		o->check_policy = true;
-		return true;
-	case OPT_MONITOR:
 	case OPT_INTERCEPT:	/* --intercept is a kind of --monitor */
-		o->monitor = true;
-		o->intercept = o->intercept || c == OPT_INTERCEPT;
+		o->monitor = o->intercept = true;
 		return true;
 	case OPT_ALLOW_BIND:
 	case OPT_ALLOW_OPEN:
 		o->allow[o->nallow].kind = c == OPT_ALLOW_BIND ? SPEC_BIND :
 		    SPEC_OPEN;
 		o->allow[o->nallow++].arg = optarg;
-		return true;
-	case 'v':
-		o->verbose = true;
-		return true;
-	case 'n':
-		o->dry_run = true;
-		return true;
-	case OPT_DUMP:
-		o->dump = true;
-		return true;
-	case 'h':
-		o->help = true;
-		return true;
-	case 'V':
-		o->version = true;
 		return true;
 	}
 	snprintf(err, errlen, "internal error: option %d", c);

@@ -42,6 +42,8 @@ struct options {
 	bool allow_new_privs;
 	bool new_session;
 	bool no_tty_guard;
+	char pty;		/* 'y' --pty, 'n' --no-pty (the last), or 0 */
+	bool init;		/* --init */
 	const char *chroot_dir;
 	const char *chdir_dir;
 	const char *umask;

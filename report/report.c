@@ -62,7 +62,8 @@ void report_plan(const struct run_plan *p)
 		printf("securebits: %#x (noroot, no_setuid_fixup, "
 		    "no_cap_ambient_raise, all locked)\n", PRIVRUN_SECUREBITS);
 	printf("no_new_privs: %d\n", !p->o->allow_new_privs);
-	printf("tty_guard: %d\n", p->guard);
+	printf("tty_guard: %d\npty: %d\ninit: %d\n", p->guard, p->pty,
+	    p->o->init);
 	process_print_plan(p->proc);
 	resources_print_plan(p->res);
 	env_print(p->env, stdout);

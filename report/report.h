@@ -23,6 +23,7 @@ struct run_plan {
 	const struct process_plan *proc;
 	uint64_t keep;		/* --keep-caps */
 	bool guard;		/* the terminal guard will be installed */
+	bool pty;		/* --pty, asked for or by default */
 };
 
 /* What would happen, from the resolved plan; changes nothing. */

@@ -139,7 +139,17 @@ json_array() {
 	# privilege and Linux capabilities").
 	background setpriv --bounding-set=-all,+chown,+dac_override,+fsetid,+fowner,+mknod,+net_raw,+setgid,+setuid,+setfcap,+setpcap,+net_bind_service,+sys_chroot,+kill,+audit_write \
 		-- "${entry[@]}" "${cmd[@]}"
-	assert_serves "$uid" "$name" "$LAST_PID"
+	# privrun --init stays as the server's parent, with no capability,
+	# and passes it docker stop's SIGTERM.
+	wait_for pgrep -P "$LAST_PID"
+	assert_serves "$uid" "$name" "$(pgrep -P "$LAST_PID")"
+	wait_for grep -q "^NoNewPrivs:.1" "/proc/$LAST_PID/status"
+	run grep -E '^(Name|CapPrm|CapBnd):' "/proc/$LAST_PID/status"
+	assert_output $'Name:\tprivrun\nCapPrm:\t0000000000000000\nCapBnd:\t0000000000000000'
+	kill -TERM "$LAST_PID"
+	status=0
+	wait "$LAST_PID" || status=$?
+	assert_equal "$status" 143
 }
 
 @test "the Dockerfile's ENTRYPOINT with another command (docker run IMAGE CMD...) passes it the socket" {

@@ -88,8 +88,9 @@ bin=$PRIVRUN_TEST_ROOT/bin
 }
 
 @test "terminal guard: TIOCSTI fails with EPERM, plain and with upper bits set; nothing is injected" {
+	# --no-pty: the caller's own terminal, as without --pty (tests/pty.bats).
 	out=$BATS_TEST_TMPDIR/out
-	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- "$PROBE" tiocsti Z
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --no-pty -- "$PROBE" tiocsti Z
 	assert_success
 	assert_output "Master: b''"
 	run cat "$out"
@@ -100,13 +101,13 @@ bin=$PRIVRUN_TEST_ROOT/bin
 
 @test "terminal guard: it holds against CAP_SYS_ADMIN too, and --no-tty-guard shows the test can fail" {
 	out=$BATS_TEST_TMPDIR/out
-	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --keep-caps sys_admin -- "$PROBE" tiocsti Z
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --no-pty --keep-caps sys_admin -- "$PROBE" tiocsti Z
 	assert_success
 	assert_output "Master: b''"
 	run cat "$out"
 	assert_line "Tiocsti-plain: Operation not permitted"
 	assert_line "Tiocsti-high: Operation not permitted"
-	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --keep-caps sys_admin --no-tty-guard -- "$PROBE" tiocsti Z
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --no-pty --keep-caps sys_admin --no-tty-guard -- "$PROBE" tiocsti Z
 	assert_success
 	assert_output "Master: b'ZZ'"
 	run cat "$out"
@@ -119,7 +120,7 @@ bin=$PRIVRUN_TEST_ROOT/bin
 @test "terminal guard: stdio away from the terminal still gets it, since /dev/tty is the terminal" {
 	out=$BATS_TEST_TMPDIR/out
 	run "$PTYRUN" "$out" /bin/sh -c 'exec "$0" "$@" </dev/null' \
-		"$PRIVRUN" -u nobody -- "$PROBE" tiocsti-tty Z
+		"$PRIVRUN" -u nobody --no-pty -- "$PROBE" tiocsti-tty Z
 	assert_success
 	assert_output "Master: b''"
 	run cat "$out"
@@ -128,7 +129,7 @@ bin=$PRIVRUN_TEST_ROOT/bin
 	assert_line "Tiocsti-high: Operation not permitted"
 	# The control: without the guard the same program injects.
 	run "$PTYRUN" "$out" /bin/sh -c 'exec "$0" "$@" </dev/null' \
-		"$PRIVRUN" -u nobody --no-tty-guard -- "$PROBE" tiocsti-tty Z
+		"$PRIVRUN" -u nobody --no-pty --no-tty-guard -- "$PROBE" tiocsti-tty Z
 	assert_success
 	assert_output "Master: b'ZZ'"
 }

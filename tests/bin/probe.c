@@ -220,10 +220,13 @@ static int bind_port(int port)
 	struct sockaddr_in in = { .sin_family = AF_INET,
 	    .sin_port = htons((uint16_t)port),
 	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), rc;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), rc, one = 1;
 
 	if (fd < 0)
 		return -1;
+	/* A connection of an earlier test may still be in TIME_WAIT on the
+	 * port: that is not what this bind asks about. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	rc = bind(fd, (struct sockaddr *)&in, sizeof(in));
 	close(fd);
 	return rc;

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# --pty: a program run as another user from a terminal gets a new
+# pseudo-terminal, relayed by a privrun parent with no capability, so that
+# nothing it leaves behind can read the caller's terminal afterwards.
+# tests/ptyrun.py plays the user at the terminal.
+
+load helpers
+
+CONF=/etc/privrun.conf
+
+setup() {
+	out=$BATS_TEST_TMPDIR/out
+	# A directory every test user may write to.
+	shared=$PRIVRUN_TEST_ROOT/data/pty.$BATS_TEST_NUMBER
+	mkdir -p "$shared"
+	chmod 1777 "$shared"
+	# Leaves a process behind, in a session of its own, that reads fd 0
+	# once the program has ended and writes down what it got.
+	cat >"$shared/steal.py" <<'EOF'
+import os, sys, time
+if os.fork() == 0:
+    os.setsid()
+    time.sleep(0.5)
+    try:
+        msg = "read: %r\n" % os.read(0, 100)
+    except OSError as e:
+        msg = "read failed: %s\n" % e.strerror
+    with open(sys.argv[1], "w") as f:
+        f.write(msg)
+EOF
+	chmod 0755 "$shared/steal.py"
+}
+
+teardown() {
+	rm -f "$CONF"
+}
+
+# steal PRIVRUN-COMMAND...: run it on a terminal with steal.py as the
+# program; then type a "password" at the terminal, as at the next prompt.
+steal() {
+	rm -f "$shared/got"
+	run "$PTYRUN" -a 'hunter2\n' "$out" "$@" -- /usr/bin/python3 "$shared/steal.py" "$shared/got"
+	assert_success
+	wait_for test -e "$shared/got"
+	run cat "$shared/got"
+}
+
+@test "theft: what the caller types after privrun ended is not read by what the program left behind" {
+	steal "$PRIVRUN" -u nobody
+	assert_output "read: b''"
+	# The control: without the pty the left-behind process reads it.
+	steal "$PRIVRUN" -u nobody --no-pty
+	assert_output "read: b'hunter2\\n'"
+}
+
+@test "theft, setuid copy: the same for an ordinary caller running a program as another user" {
+	printf 'permit prtest-a as prtest-b cmd /usr/bin/python3\n' >"$CONF"
+	chmod 0644 "$CONF"
+	asb=(setpriv --reuid=4001 --regid=4001 --init-groups -- env ASAN_OPTIONS=detect_leaks=0)
+	steal "${asb[@]}" "$PRIVRUN_SUID" -u prtest-b
+	assert_output "read: b''"
+	steal "${asb[@]}" "$PRIVRUN_SUID" -u prtest-b --no-pty
+	assert_output "read: b'hunter2\\n'"
+}
+
+@test "on by default for another user only; --pty and --no-pty decide" {
+	# Each run prints the caller's terminal, then the program's.
+	for c in "-u nobody" "-u nobody --pty" "-u root --pty"; do
+		run "$PTYRUN" "$out" /bin/sh -c 'tty; exec "$@"' - "$PRIVRUN" $c -- tty
+		assert_success
+		run cat "$out"
+		assert_equal "${#lines[@]}" 2
+		refute_line --index 1 "${lines[0]}"
+		assert_line --index 1 --regexp '^/dev/pts/[0-9]+$'
+	done
+	for c in "-u root" "-u nobody --no-pty"; do
+		run "$PTYRUN" "$out" /bin/sh -c 'tty; exec "$@"' - "$PRIVRUN" $c -- tty
+		assert_success
+		run cat "$out"
+		assert_equal "${#lines[@]}" 2
+		assert_line --index 1 "${lines[0]}"
+	done
+	# Not on without a terminal.
+	run --separate-stderr "$PRIVRUN" -u nobody -- tty 3>&- </dev/null
+	assert_output "not a tty"
+	run --separate-stderr "$PRIVRUN" -u nobody -n -- true 3>&- </dev/null
+	assert_line "pty: 0"
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -n -- true
+	run cat "$out"
+	assert_line "pty: 1"
+}
+
+@test "--pty and --no-pty: the last one given counts" {
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --pty --no-pty -n -- true
+	run cat "$out"
+	assert_line "pty: 0"
+	run "$PTYRUN" "$out" "$PRIVRUN" -u root --no-pty --pty -n -- true
+	run cat "$out"
+	assert_line "pty: 1"
+}
+
+@test "keystrokes and output pass; the terminal's modes and window size follow, resizes too" {
+	# The program says "new" when its terminal is not the caller's ($T).
+	run "$PTYRUN" -s 30x100 -w 'first' -s 40x120 -t 'go\n' - /bin/sh -c \
+		'exec "$0" -u nobody --env T="$(tty)" -- sh -c "$1"' "$PRIVRUN" \
+		'[ "$(tty)" = "$T" ] || echo new; stty size; stty -a | grep -o " -\?icanon"; echo first; read x; stty size; echo "got $x"'
+	assert_success
+	assert_output "Master: b'new\\r\\n30 100\\r\\n icanon\\r\\nfirst\\r\\ngo\\r\\n40 120\\r\\ngot go\\r\\n'"
+}
+
+@test "exit status: the program's code, 128+N for its signal N, and forwarded signals reach it" {
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c 'exit 7'
+	assert_failure 7
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c 'kill -TERM $$'
+	assert_failure 143
+	# TERM sent to privrun reaches the program, which says so.
+	run "$PTYRUN" "$out" /bin/sh -c '"$0" -u nobody --pty -- sh -c "trap \"echo got TERM; exit 5\" TERM; echo ready; while :; do sleep 0.1; done" & sleep 1; kill -TERM $!; wait $!' "$PRIVRUN"
+	assert_failure 5
+	run cat "$out"
+	assert_output "ready
+got TERM"
+	# Ctrl-C at the terminal reaches it through the pty.
+	run "$PTYRUN" -w ready -t '\x03' - "$PRIVRUN" -u nobody -- \
+		sh -c 'trap "echo got INT; exit 6" INT; echo ready; while :; do sleep 0.1; done'
+	assert_failure 6
+	assert_output --partial 'got INT'
+}
+
+@test "Ctrl-Z stops the program and privrun for the shell; fg continues both" {
+	run "$PTYRUN" -w ready -t '\x1a' -w 'status 148' -t 'hello\n' - /bin/bash -c \
+		'set -m; "$0" -u nobody --env T="$(tty)" -- sh -c "$1"; echo "status $?"; fg; echo "after $?"' "$PRIVRUN" \
+		'[ "$(tty)" = "$T" ] || echo new; echo ready; read x; echo "got $x"; exit 4'
+	assert_success
+	assert_output --partial 'new\r\nready'
+	assert_output --partial 'Stopped'
+	assert_output --partial 'status 148'
+	assert_output --partial 'got hello\r\nafter 4\r\n'
+}
+
+@test "the relay: no capability, no_new_privs, the caller's real uid; the program cannot signal it" {
+	prog='l=$PPID; r=$(awk "/^PPid/ {print \$2}" /proc/$l/status)
+		for p in $r $l; do
+			# The parent may still be dropping when the program starts.
+			until grep -q "^NoNewPrivs:.1" /proc/$p/status; do sleep 0.05; done
+			grep -E "^(Uid|Gid|Cap...|NoNewPrivs)" /proc/$p/status
+			kill -0 $p 2>/dev/null && echo "signal: yes" || echo "signal: no"
+		done'
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c "$prog"
+	assert_success
+	run cat "$out"
+	assert_equal "$(grep -c '^Uid:	0	65534	0	65534$' "$out")" 2
+	assert_equal "$(grep -c '^Gid:	0	0	0	0$' "$out")" 2
+	assert_equal "$(grep -c '^Cap...:	0000000000000000$' "$out")" 10
+	assert_equal "$(grep -c '^NoNewPrivs:	1$' "$out")" 2
+	assert_equal "$(grep -c '^signal: no$' "$out")" 2
+	# Setuid: the caller's real uid, the target's effective one.
+	printf 'permit prtest-a as prtest-b cmd /bin/sh\n' >"$CONF"
+	chmod 0644 "$CONF"
+	run "$PTYRUN" "$out" setpriv --reuid=4001 --regid=4001 --init-groups -- \
+		env ASAN_OPTIONS=detect_leaks=0 "$PRIVRUN_SUID" -u prtest-b -- /bin/sh -c "$prog"
+	assert_success
+	run cat "$out"
+	assert_equal "$(grep -c '^Uid:	4001	4002	4001	4002$' "$out")" 2
+	assert_equal "$(grep -c '^Gid:	4001	4001	4001	4001$' "$out")" 2
+	assert_equal "$(grep -c '^Cap...:	0000000000000000$' "$out")" 10
+	assert_equal "$(grep -c '^NoNewPrivs:	1$' "$out")" 2
+	assert_equal "$(grep -c '^signal: no$' "$out")" 2
+}
+
+@test "the terminal guard still applies to the program on the pty" {
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --pty -- "$PROBE" tiocsti Z
+	assert_success
+	run cat "$out"
+	assert_line "Seccomp: 2"
+	assert_line "Tiocsti-plain: Operation not permitted"
+}
