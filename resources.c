@@ -322,6 +322,11 @@ static int bind_and_listen(struct opener *op, const struct spec *s, int fd,
 		if (errno == EADDRNOTAVAIL)
 			return FAIL(op, "%s: address not available on this "
 			    "host", s->text);
+		if (errno == EACCES && s->family != AF_UNIX)
+			return FAIL(op, "%s: permission denied: a privileged "
+			    "port needs privrun run as root, setuid-root with "
+			    "a bind rule in " PRIVRUN_CONF ", or with file "
+			    "capabilities (privrun(1))", s->text);
 		return FAIL_ERRNO(op, "%s: bind", s->text);
 	}
 	if (s->socktype == SOCK_STREAM && listen(fd, s->backlog) != 0)
@@ -489,6 +494,8 @@ static int file_type_allowed(struct opener *op, const struct spec *s, int fd)
  * O_NONBLOCK so that a FIFO or a terminal cannot block us before fstat has
  * said what it is; it is cleared again before the program gets the fd.
  */
+static enum rights rights_for(const struct resource *r);
+
 static int open_file(struct opener *op, const struct resource *r)
 {
 	const struct spec *s = &r->spec;
@@ -512,6 +519,10 @@ static int open_file(struct opener *op, const struct resource *r)
 	if (fd < 0 && errno == ELOOP && !s->follow)
 		return FAIL(op, "%s: is a symbolic link (add ,follow to "
 		    "follow it)", s->text);
+	if (fd < 0 && errno == EACCES && rights_for(r) == RIGHTS_CALLER)
+		return FAIL(op, "%s: permission denied to uid %u: an open "
+		    "rule in " PRIVRUN_CONF " can grant it", s->text,
+		    (unsigned)privs_caller_uid());
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s", s->text);
 	if (file_type_allowed(op, s, fd) != 0 ||

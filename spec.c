@@ -196,6 +196,8 @@ static bool parse_address(char *body, struct spec *s, char *err,
 		return FAIL("'%s': expected PROTOCOL:ADDRESS (tcp, udp, "
 		    "tcp4, tcp6, udp4, udp6, unix, unix-dgram)", s->text);
 	*colon = '\0';
+	if (colon == body)
+		return FAIL("'%s': missing protocol before ':'", s->text);
 	for (i = 0; i < sizeof(protos) / sizeof(*protos); i++)
 		if (strcmp(body, protos[i].name) == 0)
 			break;
@@ -251,6 +253,20 @@ static bool copy_word(char *dst, size_t size, const char *v,
 	return true;
 }
 
+/* Whether o is a socket option of any protocol (privrun(1), --bind). */
+static bool known_bind_option(const char *o)
+{
+	static const char *const names[] = { "backlog", "reuseport",
+	    "freebind", "transparent", "v6only", "rcvbuf", "sndbuf", "device",
+	    "mark", "mode", "owner", "group" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(o, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* One socket option; v is the text after '=' or NULL. */
 static bool bind_option(const char *o, const char *v, struct spec *s,
     char *err, size_t errlen)
@@ -292,6 +308,8 @@ static bool bind_option(const char *o, const char *v, struct spec *s,
 	} else if (strcmp(o, "group") == 0 && path) {
 		return copy_word(s->group, sizeof(s->group), v, s, o, err,
 		    errlen);
+	} else if (!known_bind_option(o)) {
+		return FAIL("'%s': unknown option '%s'", s->text, o);
 	} else {
 		return FAIL("'%s': option '%s%s%s' does not apply to %s",
 		    s->text, o, v ? "=" : "", v ? v : "", spec_protocol(s));
