@@ -77,7 +77,8 @@ SRCS = privrun.c privs.c proc_status.c opts.c spec.c resources.c policy.c policy
        monitor.c monitor_filter.c monitor_proto.c monitor_serve.c
 OBJS = $(SRCS:.c=.o)
 TEST_BINS = tests/probe tests/noargv tests/sdconsumer tests/privs_api \
-	    tests/noipv6 tests/monitor_client_test tests/proc_status_test
+	    tests/noipv6 tests/monitor_client_test tests/proc_status_test \
+	    tests/faultinject
 # The monitor protocol's client library (privrun_client.h).
 CLIENT_LIB = libprivrun-client.a
 CLIENT_OBJS = privrun_client.o monitor_proto.o
@@ -121,6 +122,11 @@ tests/proc_status_test: tests/proc_status_test.c proc_status.o
 
 # A kernel without IPv6, as far as one program can tell.
 tests/noipv6: tests/noipv6.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(SECCOMP_LIBS) $(LDLIBS)
+
+# One system call made to fail or to do nothing (tests/faults.bats).
+tests/faultinject: tests/faultinject.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(SECCOMP_LIBS) $(LDLIBS)
 

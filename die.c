@@ -15,15 +15,23 @@
 
 static bool verbose;	/* set once from the options, read by trace_at */
 
+/*
+ * One write(2) per message, so that the monitor's and the program's
+ * process, failing at once, never interleave theirs; the buffer is static
+ * to stay off a privileged stack.
+ */
 static void vreport(const char *step, const char *fmt, va_list ap,
     const char *reason)
 {
+	static char body[1536], msg[2048];
+	int n;
+
 	fflush(stdout);
-	fprintf(stderr, "privrun: %s: ", step);
-	vfprintf(stderr, fmt, ap);
-	if (reason != NULL)
-		fprintf(stderr, ": %s", reason);
-	fputc('\n', stderr);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	n = snprintf(msg, sizeof(msg), "privrun: %s: %s%s%s\n", step, body,
+	    reason ? ": " : "", reason ? reason : "");
+	if (n < 0 || write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		return;	/* nowhere left to report it */
 }
 
 void die_errno(const char *step, const char *fmt, ...)

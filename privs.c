@@ -227,6 +227,23 @@ static int get_permitted(uint64_t *mask)
 	return 0;
 }
 
+/*
+ * Every change of ids resets the dumpable flag to fs.suid_dumpable
+ * (prctl(2)), which an administrator may have set to 1: set it again, and
+ * read it back, since only the flag keeps the monitor from being traced
+ * by its own uid.
+ */
+static int keep_undumpable(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_DUMPABLE)");
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		errno = 0;
+		return fail("verify: still dumpable after prctl(PR_SET_DUMPABLE)");
+	}
+	return 0;
+}
+
 static bool privileged(void)
 {
 	return st.start != PRIVS_START_NONE;
@@ -267,8 +284,8 @@ int privs_init(void)
 	if (!privileged())
 		return 0;
 	/* No core dump or ptrace of a privileged privrun (prctl(2)). */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return fail("prctl(PR_SET_DUMPABLE)");
+	if (keep_undumpable() != 0)
+		return -1;
 	return set_effective(false);
 }
 
@@ -308,6 +325,17 @@ static int groups_match_target(bool *match)
 		return -1;
 	*match = same_groups(cur, n, st.groups, st.ngroups);
 	free(cur);
+	return 0;
+}
+
+static int check_target(const char *call)
+{
+	if (check_usable(call) != 0)
+		return -1;
+	if (!st.have_target) {
+		errno = 0;
+		return fail("%s before privs_setup", call);
+	}
 	return 0;
 }
 
@@ -364,14 +392,11 @@ static int set_fsids(uid_t uid, gid_t gid)
 {
 	setfsgid(gid);
 	setfsuid(uid);
-	if ((gid_t)setfsgid((gid_t)-1) != gid) {
-		errno = EPERM;
+	errno = EPERM;
+	if ((gid_t)setfsgid((gid_t)-1) != gid)
 		return fail("setfsgid(%u)", (unsigned)gid);
-	}
-	if ((uid_t)setfsuid((uid_t)-1) != uid) {
-		errno = EPERM;
+	if ((uid_t)setfsuid((uid_t)-1) != uid)
 		return fail("setfsuid(%u)", (unsigned)uid);
-	}
 	return 0;
 }
 
@@ -404,16 +429,6 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 	return 0;
 }
 
-/*
- * Every change of ids resets the dumpable flag to fs.suid_dumpable
- * (prctl(2)), which an administrator may have set to 1: set it again.
- */
-static int keep_undumpable(void)
-{
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return fail("prctl(PR_SET_DUMPABLE)");
-	return 0;
-}
 
 /*
  * Effective ids uid:gid for privs_user() and privs_caller(); the fsuid
@@ -424,18 +439,13 @@ static int keep_undumpable(void)
  */
 static int set_acting_eids(uid_t uid, gid_t gid, uint64_t caps)
 {
-	uid_t r, e, sv;
-
 	if (set_effective(true) != 0)
 		return -1;
-	if (setresgid((gid_t)-1, gid, (gid_t)-1) != 0)
+	errno = EPERM;	/* for a call that returned 0 but changed nothing */
+	if (setresgid((gid_t)-1, gid, (gid_t)-1) != 0 || getegid() != gid)
 		return fail("setresgid(-1, %u, -1)", (unsigned)gid);
-	if (setresuid((uid_t)-1, uid, (uid_t)-1) != 0)
+	if (setresuid((uid_t)-1, uid, (uid_t)-1) != 0 || geteuid() != uid)
 		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
-	if (getresuid(&r, &e, &sv) != 0 || e != uid) {
-		errno = EPERM;
-		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
-	}
 	if (keep_undumpable() != 0)
 		return -1;
 	return set_effective_mask(caps);
@@ -449,13 +459,15 @@ static int set_acting_eids(uid_t uid, gid_t gid, uint64_t caps)
  */
 static int restore_own_ids(void)
 {
-	if (st.acting == ACT_USER &&
-	    setresuid((uid_t)-1, st.euid, (uid_t)-1) != 0)
+	errno = EPERM;	/* for a call that returned 0 but changed nothing */
+	if (st.acting == ACT_USER && (setresuid((uid_t)-1, st.euid,
+	    (uid_t)-1) != 0 || geteuid() != st.euid))
 		return fail("setresuid(-1, %u, -1)", (unsigned)st.euid);
 	if (set_effective(true) != 0)
 		return -1;
-	if (st.acting == ACT_USER &&
-	    setresgid((gid_t)-1, st.egid, (gid_t)-1) != 0)
+	errno = EPERM;
+	if (st.acting == ACT_USER && (setresgid((gid_t)-1, st.egid,
+	    (gid_t)-1) != 0 || getegid() != st.egid))
 		return fail("setresgid(-1, %u, -1)", (unsigned)st.egid);
 	if (set_fsids(st.euid, st.egid) != 0 || keep_undumpable() != 0)
 		return -1;
@@ -531,12 +543,8 @@ int privs_relinquish_at(const char *file, int line)
 
 int privs_user_at(const char *file, int line)
 {
-	if (check_usable("privs_user") != 0)
+	if (check_target("privs_user") != 0)
 		return -1;
-	if (!st.have_target) {
-		errno = 0;
-		return fail("privs_user before privs_setup");
-	}
 	trace_at(file, line, "privs_user: euid %u egid %u, no capabilities",
 	    (unsigned)st.uid, (unsigned)st.gid);
 	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
@@ -626,6 +634,21 @@ static int set_sets(uint64_t eff, uint64_t prm, uint64_t inh)
 		    "inheritable %#llx)", (unsigned long long)eff,
 		    (unsigned long long)prm, (unsigned long long)inh);
 	return 0;
+}
+
+/*
+ * Steps 1 and 2: securebits (with CAP_SETPCAP raised), then groups and ids.
+ * Without privileges, nothing to drop but an inheritable set we may hold.
+ */
+static int drop_start(int securebits)
+{
+	if (!privileged())
+		return set_sets(0, 0, 0);
+	if (set_effective(true) != 0)
+		return -1;
+	if (prctl(PR_SET_SECUREBITS, securebits, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_SECUREBITS)");
+	return drop_ids();
 }
 
 /* Every capability the kernel knows but K leaves the bounding set. */
@@ -792,34 +815,19 @@ static int verify(uint64_t in_use)
 
 int privs_revoke_at(const char *file, int line)
 {
-	if (check_usable("privs_revoke") != 0)
+	if (check_target("privs_revoke") != 0)
 		return -1;
-	if (!st.have_target) {
-		errno = 0;
-		return fail("privs_revoke before privs_setup");
-	}
 	trace_at(file, line, "privs_revoke: to uid %u gid %u, %zu groups, "
 	    "no capabilities", (unsigned)st.uid, (unsigned)st.gid,
 	    st.ngroups);
 	st.revoked = true;	/* from here on, every other call fails */
-	if (privileged()) {
-		/* NO_CAP_AMBIENT_RAISE would forbid raising a kept set:
-		 * finish_kept() adds it once the ambient set is in place. */
-		int bits = st.keep ? PRIVRUN_SECUREBITS &
-		    ~(SECBIT_NO_CAP_AMBIENT_RAISE |
-		    SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) : PRIVRUN_SECUREBITS;
-		if (set_effective(true) != 0)
-			return -1;
-		if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) != 0)
-			return fail("prctl(PR_SET_SECUREBITS)");
-		if (drop_ids() != 0 || drop_capabilities() != 0 ||
-		    finish_kept() != 0)
-			return -1;
-	} else {
-		/* Nothing to drop but an inheritable set we may hold. */
-		if (set_sets(0, 0, 0) != 0)
-			return -1;
-	}
+	/* NO_CAP_AMBIENT_RAISE would forbid raising a kept set:
+	 * finish_kept() adds it once the ambient set is in place. */
+	if (drop_start(st.keep ? PRIVRUN_SECUREBITS &
+	    ~(SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) :
+	    PRIVRUN_SECUREBITS) != 0 || (privileged() &&
+	    (drop_capabilities() != 0 || finish_kept() != 0)))
+		return -1;
 	if (!st.allow_new_privs &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("prctl(PR_SET_NO_NEW_PRIVS)");
@@ -843,12 +851,8 @@ static int drop_to_permitted(void)
 
 int privs_monitor_at(const char *file, int line, uint64_t mask)
 {
-	if (check_usable("privs_monitor") != 0)
+	if (check_target("privs_monitor") != 0)
 		return -1;
-	if (!st.have_target) {
-		errno = 0;
-		return fail("privs_monitor before privs_setup");
-	}
 	trace_at(file, line, "privs_monitor: to uid %u gid %u, %zu groups, "
 	    "capabilities %#llx permitted only", (unsigned)st.uid,
 	    (unsigned)st.gid, st.ngroups, (unsigned long long)mask);
@@ -860,17 +864,9 @@ int privs_monitor_at(const char *file, int line, uint64_t mask)
 	st.monitor = true;
 	st.keep = mask;
 	st.allow_new_privs = false;
-	if (privileged()) {
-		if (set_effective(true) != 0)
-			return -1;
-		if (prctl(PR_SET_SECUREBITS, PRIVRUN_SECUREBITS, 0, 0, 0) != 0)
-			return fail("prctl(PR_SET_SECUREBITS)");
-		if (drop_ids() != 0 || drop_to_permitted() != 0)
-			return -1;
-	} else {
-		if (set_sets(0, 0, 0) != 0)
-			return -1;
-	}
+	if (drop_start(PRIVRUN_SECUREBITS) != 0 ||
+	    (privileged() && drop_to_permitted() != 0))
+		return -1;
 	/* The monitor lives on after its change of ids: not dumpable. */
 	if (keep_undumpable() != 0)
 		return -1;

@@ -494,8 +494,6 @@ static int file_type_allowed(struct opener *op, const struct spec *s, int fd)
  * O_NONBLOCK so that a FIFO or a terminal cannot block us before fstat has
  * said what it is; it is cleared again before the program gets the fd.
  */
-static enum rights rights_for(const struct resource *r);
-
 static int open_file(struct opener *op, const struct resource *r)
 {
 	const struct spec *s = &r->spec;
@@ -519,7 +517,9 @@ static int open_file(struct opener *op, const struct resource *r)
 	if (fd < 0 && errno == ELOOP && !s->follow)
 		return FAIL(op, "%s: is a symbolic link (add ,follow to "
 		    "follow it)", s->text);
-	if (fd < 0 && errno == EACCES && rights_for(r) == RIGHTS_CALLER)
+	/* Opened as the caller, since no rule granted it: say what would. */
+	if (fd < 0 && errno == EACCES && privs_untrusted_caller() &&
+	    !r->granted)
 		return FAIL(op, "%s: permission denied to uid %u: an open "
 		    "rule in " PRIVRUN_CONF " can grant it", s->text,
 		    (unsigned)privs_caller_uid());
