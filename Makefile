@@ -135,6 +135,25 @@ tests/sdconsumer: tests/sdconsumer.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$$($(PKG_CONFIG) --libs libsystemd) $(LDLIBS)
 
+# Static analysis: gcc -fanalyzer, clang's scan-build and cppcheck over
+# privrun's sources (Debian: clang-tools, cppcheck); any finding fails.
+# Each source is compiled to /dev/null: the build's objects stay as they are.
+analyze:
+	for f in $(SRCS); do \
+		$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fanalyzer -Werror \
+			-c -o /dev/null $$f || exit 1; \
+	done
+	scan-build --status-bugs -o build-analyze $(MAKE) --no-print-directory \
+		analyze-compile
+	cppcheck --enable=warning,portability --error-exitcode=1 --quiet \
+		--inline-suppr --std=c11 -D__linux__ $(ALL_CPPFLAGS) $(SRCS)
+
+# For scan-build, which analyses what $(CC) compiles.
+analyze-compile:
+	for f in $(SRCS); do \
+		$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o /dev/null $$f || exit 1; \
+	done
+
 # The test suite: as root, in private mount and network namespaces.
 check: all
 	tests/run
@@ -192,9 +211,9 @@ uninstall:
 clean:
 	rm -f privrun $(OBJS) $(TEST_BINS) $(FUZZ_BINS) $(BENCH_BINS) \
 		$(CLIENT_LIB) privrun_client.o bench/privrun-static
-	rm -rf build-static
+	rm -rf build-static build-analyze
 
-.PHONY: all check install install-setuid install-caps uninstall clean fuzz fuzz-run
+.PHONY: all analyze analyze-compile check install install-setuid install-caps uninstall clean fuzz fuzz-run
 
 # Fuzzing the parsers of untrusted input with libFuzzer (clang, and on
 # Debian its runtime libclang-rt-dev).  The sources are compiled straight
@@ -248,7 +267,7 @@ bench-build: privrun $(BENCH_BINS) bench/privrun-static
 # The static build (STATIC=1) beside the default one, for bench/run: the
 # same sources and flags, built in build-static/.  Never sanitized (static).
 bench/privrun-static: $(SRCS) $(wildcard *.h) Makefile
-	rm -rf build-static
+	rm -rf build-static build-analyze
 	mkdir build-static
 	cp $(SRCS) $(wildcard *.h) Makefile build-static/
 	$(MAKE) -C build-static STATIC=1 \

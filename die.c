@@ -24,13 +24,12 @@ static void vreport(const char *step, const char *fmt, va_list ap,
     const char *reason)
 {
 	static char body[1536], msg[2048];
-	int n;
 
 	fflush(stdout);
 	vsnprintf(body, sizeof(body), fmt, ap);
-	n = snprintf(msg, sizeof(msg), "privrun: %s: %s%s%s\n", step, body,
+	snprintf(msg, sizeof(msg), "privrun: %s: %s%s%s\n", step, body,
 	    reason ? ": " : "", reason ? reason : "");
-	if (n < 0 || write(STDERR_FILENO, msg, strlen(msg)) < 0)
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
 		return;	/* nowhere left to report it */
 }
 

@@ -44,6 +44,7 @@ void policy_log(bool allowed, const char *fmt, ...)
 {
 	char msg[4096], *tz;
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -51,13 +52,15 @@ void policy_log(bool allowed, const char *fmt, ...)
 	/* syslog(3) stamps local time, which the caller's TZ would choose:
 	 * log in the system's zone, and put TZ back for the program, which
 	 * may keep the caller's environment. */
-	tz = getenv("TZ") != NULL ? strdup(getenv("TZ")) : NULL;
+	tz = getenv("TZ");
+	tz = tz != NULL ? strdup(tz) : NULL;
 	unsetenv("TZ");
 	tzset();
 	openlog("privrun", LOG_PID, LOG_AUTHPRIV);
 	syslog(allowed ? LOG_INFO : LOG_NOTICE, "%s", msg);
 	closelog();
-	if (tz != NULL && setenv("TZ", tz, 1) != 0)
+	rc = tz != NULL ? setenv("TZ", tz, 1) : 0;
+	free(tz);	/* keeps errno (glibc) */
+	if (rc != 0)
 		die_errno("environment", "TZ");
-	free(tz);
 }

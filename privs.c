@@ -541,18 +541,24 @@ int privs_relinquish_at(const char *file, int line)
 	return set_effective(false);
 }
 
+/* privs_user() and privs_caller(); privs_relinquish() ends it (and
+ * balances it when unprivileged too). */
+static int act_as(uid_t uid, gid_t gid, uint64_t caps)
+{
+	if (privileged() && ((st.acting != ACT_SELF &&
+	    restore_own_ids() != 0) || set_acting_eids(uid, gid, caps) != 0))
+		return -1;
+	st.acting = ACT_USER;
+	return 0;
+}
+
 int privs_user_at(const char *file, int line)
 {
 	if (check_target("privs_user") != 0)
 		return -1;
 	trace_at(file, line, "privs_user: euid %u egid %u, no capabilities",
 	    (unsigned)st.uid, (unsigned)st.gid);
-	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
-		return -1;
-	if (privileged() && set_acting_eids(st.uid, st.gid, 0) != 0)
-		return -1;
-	st.acting = ACT_USER;	/* unprivileged too, so relinquish balances */
-	return 0;
+	return act_as(st.uid, st.gid, 0);
 }
 
 int privs_caller_at(const char *file, int line, uint64_t caps)
@@ -562,12 +568,7 @@ int privs_caller_at(const char *file, int line, uint64_t caps)
 	trace_at(file, line, "privs_caller: euid %u egid %u, capabilities "
 	    "%#llx", (unsigned)st.ruid, (unsigned)st.rgid,
 	    (unsigned long long)caps);
-	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
-		return -1;
-	if (privileged() && set_acting_eids(st.ruid, st.rgid, caps) != 0)
-		return -1;
-	st.acting = ACT_USER;	/* privs_relinquish() ends it */
-	return 0;
+	return act_as(st.ruid, st.rgid, caps);
 }
 
 int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
@@ -802,7 +803,7 @@ static int verify_no_regain(void)
  */
 static int verify(uint64_t in_use)
 {
-	struct proc_status ps;
+	struct proc_status ps = { 0 };	/* cppcheck: not read before it is set */
 	char err[160];
 
 	if (proc_status_read(&ps, err, sizeof(err)) != 0)
@@ -839,16 +840,6 @@ int privs_revoke_at(const char *file, int line)
 	return 0;
 }
 
-/*
- * The monitor's capability sets: the bounding set reduced to the kept set
- * (CAP_SETPCAP is still effective from before the drop), no ambient, and
- * the kept set in permitted only.
- */
-static int drop_to_permitted(void)
-{
-	return reduce_sets(true, false);
-}
-
 int privs_monitor_at(const char *file, int line, uint64_t mask)
 {
 	if (check_target("privs_monitor") != 0)
@@ -864,8 +855,10 @@ int privs_monitor_at(const char *file, int line, uint64_t mask)
 	st.monitor = true;
 	st.keep = mask;
 	st.allow_new_privs = false;
+	/* The bounding set reduced to the kept set (CAP_SETPCAP is still
+	 * effective), no ambient, the kept set in permitted only. */
 	if (drop_start(PRIVRUN_SECUREBITS) != 0 ||
-	    (privileged() && drop_to_permitted() != 0))
+	    (privileged() && reduce_sets(true, false) != 0))
 		return -1;
 	/* The monitor lives on after its change of ids: not dumpable. */
 	if (keep_undumpable() != 0)

@@ -324,9 +324,8 @@ static int bind_and_listen(struct opener *op, const struct spec *s, int fd,
 			    "host", s->text);
 		if (errno == EACCES && s->family != AF_UNIX)
 			return FAIL(op, "%s: permission denied: a privileged "
-			    "port needs privrun run as root, setuid-root with "
-			    "a bind rule in " PRIVRUN_CONF ", or with file "
-			    "capabilities (privrun(1))", s->text);
+			    "port needs privrun run as root, setuid-root with a "
+			    "bind rule, or with file capabilities", s->text);
 		return FAIL_ERRNO(op, "%s: bind", s->text);
 	}
 	if (s->socktype == SOCK_STREAM && listen(fd, s->backlog) != 0)

@@ -192,12 +192,10 @@ static bool parse_address(char *body, struct spec *s, char *err,
 	char *colon = strchr(body, ':');
 	size_t i;
 
-	if (colon == NULL)
+	if (colon == NULL || colon == body)
 		return FAIL("'%s': expected PROTOCOL:ADDRESS (tcp, udp, "
 		    "tcp4, tcp6, udp4, udp6, unix, unix-dgram)", s->text);
 	*colon = '\0';
-	if (colon == body)
-		return FAIL("'%s': missing protocol before ':'", s->text);
 	for (i = 0; i < sizeof(protos) / sizeof(*protos); i++)
 		if (strcmp(body, protos[i].name) == 0)
 			break;
@@ -256,15 +254,11 @@ static bool copy_word(char *dst, size_t size, const char *v,
 /* Whether o is a socket option of any protocol (privrun(1), --bind). */
 static bool known_bind_option(const char *o)
 {
-	static const char *const names[] = { "backlog", "reuseport",
-	    "freebind", "transparent", "v6only", "rcvbuf", "sndbuf", "device",
-	    "mark", "mode", "owner", "group" };
-	size_t i;
+	char key[16];
 
-	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (strcmp(o, names[i]) == 0)
-			return true;
-	return false;
+	return snprintf(key, sizeof(key), ",%s,", o) < (int)sizeof(key) &&
+	    strstr(",backlog,reuseport,freebind,transparent,v6only,rcvbuf,"
+	    "sndbuf,device,mark,mode,owner,group,", key) != NULL;
 }
 
 /* One socket option; v is the text after '=' or NULL. */

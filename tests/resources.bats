@@ -321,7 +321,7 @@ fd 8 name key file"
 		"$PRIVRUN" -u nobody -b tcp:80,frobnicate -- "$PROBE"
 	refuse "privrun: bind: 'tcp:80,foo=1': unknown option 'foo'" \
 		"$PRIVRUN" -u nobody -b tcp:80,foo=1 -- "$PROBE"
-	refuse "privrun: bind: ':80': missing protocol before ':'" \
+	refuse "privrun: bind: ':80': expected PROTOCOL:ADDRESS (tcp, udp, tcp4, tcp6, udp4, udp6, unix, unix-dgram)" \
 		"$PRIVRUN" -u nobody -b :80 -- "$PROBE"
 	refuse "privrun: open: '/etc/hostname,ro,rw': ro conflicts with rw, append, create and truncate" \
 		"$PRIVRUN" -u nobody -o /etc/hostname,ro,rw -- "$PROBE"
@@ -432,7 +432,7 @@ fd 4 name own inet-stream-listening"
 	run --separate-stderr as_user 4001 "$PRIVRUN" -b tcp:80 -- "$PROBE" 3>&-
 	assert_failure 125
 	assert_equal "$output" ""
-	assert_equal "$stderr" "privrun: bind: tcp:80: permission denied: a privileged port needs privrun run as root, setuid-root with a bind rule in /etc/privrun.conf, or with file capabilities (privrun(1))"
+	assert_equal "$stderr" "privrun: bind: tcp:80: permission denied: a privileged port needs privrun run as root, setuid-root with a bind rule, or with file capabilities"
 }
 
 @test "where the kernel has no IPv6, a bare port binds the IPv4 wildcard" {
