@@ -144,7 +144,7 @@ analyze:
 			-c -o /dev/null $$f || exit 1; \
 	done
 	scan-build --status-bugs -o build-analyze $(MAKE) --no-print-directory \
-		analyze-compile
+		analyze-compile && rm -rf build-analyze
 	cppcheck --enable=warning,portability --error-exitcode=1 --quiet \
 		--inline-suppr --std=c11 -D__linux__ $(ALL_CPPFLAGS) $(SRCS)
 
