@@ -160,6 +160,22 @@ static int get_permitted(uint64_t *mask)
 	return 0;
 }
 
+/*
+ * Every change of ids resets the dumpable flag to fs.suid_dumpable
+ * (prctl(2)), which an administrator may have set to 1: set it again, and
+ * read it back, since only the flag keeps privrun from being traced by its
+ * own uid.
+ */
+static int keep_undumpable(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return fail("prctl(PR_SET_DUMPABLE)");
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return failx("verify: still dumpable after "
+		    "prctl(PR_SET_DUMPABLE)");
+	return 0;
+}
+
 static bool privileged(void)
 {
 	return st.start != PRIVS_START_NONE;
@@ -196,8 +212,8 @@ int privs_init(void)
 	if (!privileged())
 		return 0;
 	/* No core dump or ptrace of a privileged privrun (prctl(2)). */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return fail("prctl(PR_SET_DUMPABLE)");
+	if (keep_undumpable() != 0)
+		return -1;
 	return set_effective(false);
 }
 
@@ -255,14 +271,11 @@ static int set_fsids(uid_t uid, gid_t gid)
 {
 	setfsgid(gid);
 	setfsuid(uid);
-	if ((gid_t)setfsgid((gid_t)-1) != gid) {
-		errno = EPERM;
+	errno = EPERM;
+	if ((gid_t)setfsgid((gid_t)-1) != gid)
 		return fail("setfsgid(%u)", (unsigned)gid);
-	}
-	if ((uid_t)setfsuid((uid_t)-1) != uid) {
-		errno = EPERM;
+	if ((uid_t)setfsuid((uid_t)-1) != uid)
 		return fail("setfsuid(%u)", (unsigned)uid);
-	}
 	return 0;
 }
 
@@ -292,16 +305,6 @@ int privs_keep_at(const char *file, int line, uint64_t mask,
 	return 0;
 }
 
-/*
- * Every change of ids resets the dumpable flag to fs.suid_dumpable
- * (prctl(2)), which an administrator may have set to 1: set it again.
- */
-static int keep_undumpable(void)
-{
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return fail("prctl(PR_SET_DUMPABLE)");
-	return 0;
-}
 
 /*
  * Effective ids uid:gid for privs_user() and privs_caller(); the fsuid
@@ -312,18 +315,13 @@ static int keep_undumpable(void)
  */
 static int set_acting_eids(uid_t uid, gid_t gid, uint64_t caps)
 {
-	uid_t r, e, sv;
-
 	if (set_effective(true) != 0)
 		return -1;
-	if (setresgid((gid_t)-1, gid, (gid_t)-1) != 0)
+	errno = EPERM;	/* for a call that returned 0 but changed nothing */
+	if (setresgid((gid_t)-1, gid, (gid_t)-1) != 0 || getegid() != gid)
 		return fail("setresgid(-1, %u, -1)", (unsigned)gid);
-	if (setresuid((uid_t)-1, uid, (uid_t)-1) != 0)
+	if (setresuid((uid_t)-1, uid, (uid_t)-1) != 0 || geteuid() != uid)
 		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
-	if (getresuid(&r, &e, &sv) != 0 || e != uid) {
-		errno = EPERM;
-		return fail("setresuid(-1, %u, -1)", (unsigned)uid);
-	}
 	if (keep_undumpable() != 0)
 		return -1;
 	return set_effective_mask(caps);
@@ -337,13 +335,15 @@ static int set_acting_eids(uid_t uid, gid_t gid, uint64_t caps)
  */
 static int restore_own_ids(void)
 {
-	if (st.acting == ACT_USER &&
-	    setresuid((uid_t)-1, st.euid, (uid_t)-1) != 0)
+	errno = EPERM;	/* for a call that returned 0 but changed nothing */
+	if (st.acting == ACT_USER && (setresuid((uid_t)-1, st.euid,
+	    (uid_t)-1) != 0 || geteuid() != st.euid))
 		return fail("setresuid(-1, %u, -1)", (unsigned)st.euid);
 	if (set_effective(true) != 0)
 		return -1;
-	if (st.acting == ACT_USER &&
-	    setresgid((gid_t)-1, st.egid, (gid_t)-1) != 0)
+	errno = EPERM;
+	if (st.acting == ACT_USER && (setresgid((gid_t)-1, st.egid,
+	    (gid_t)-1) != 0 || getegid() != st.egid))
 		return fail("setresgid(-1, %u, -1)", (unsigned)st.egid);
 	if (set_fsids(st.euid, st.egid) != 0 || keep_undumpable() != 0)
 		return -1;
@@ -418,9 +418,8 @@ int privs_relinquish_at(const char *file, int line)
 /* privs_user() and privs_caller(): privs_relinquish() ends it. */
 static int act_as(uid_t uid, gid_t gid, uint64_t caps)
 {
-	if (privileged() && st.acting != ACT_SELF && restore_own_ids() != 0)
-		return -1;
-	if (privileged() && set_acting_eids(uid, gid, caps) != 0)
+	if (privileged() && ((st.acting != ACT_SELF &&
+	    restore_own_ids() != 0) || set_acting_eids(uid, gid, caps) != 0))
 		return -1;
 	st.acting = ACT_USER;	/* unprivileged too, so relinquish balances */
 	return 0;

@@ -235,7 +235,7 @@ static int verify_no_regain(const struct privs_expect *x, char *err,
 
 int privs_verify(const struct privs_expect *x, char *err, size_t errlen)
 {
-	struct proc_status ps;
+	struct proc_status ps = { 0 };	/* cppcheck: not read before set */
 	char why[160];
 
 	if (proc_status_read(&ps, why, sizeof(why)) != 0)
@@ -357,6 +357,9 @@ int privs_drop(const struct privs_expect *x, char *err, size_t errlen)
 	 */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return FAIL("prctl(PR_SET_DUMPABLE)");
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return FAILX("verify: still dumpable after "
+		    "prctl(PR_SET_DUMPABLE)");
 	if (x->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return error_into(err, errlen, errno,
 		    "prctl(PR_SET_NO_NEW_PRIVS)");

@@ -18,10 +18,16 @@
 static bool verbose;	/* set once from the options, read by trace_at */
 die_hook *die_log_hook;
 
+/*
+ * One write(2) per message, so that the monitor's and the program's
+ * process, failing at once, never interleave theirs; the buffer is static
+ * to stay off a privileged stack.
+ */
 __attribute__((format(printf, 2, 0)))
 static void vreport(const char *step, const char *fmt, va_list ap,
     const char *reason)
 {
+	static char body[1536], msg[2048];
 	va_list copy;
 
 	if (die_log_hook != NULL) {
@@ -30,11 +36,11 @@ static void vreport(const char *step, const char *fmt, va_list ap,
 		va_end(copy);
 	}
 	fflush(stdout);
-	fprintf(stderr, "privrun: %s: ", step);
-	vfprintf(stderr, fmt, ap);
-	if (reason != NULL)
-		fprintf(stderr, ": %s", reason);
-	fputc('\n', stderr);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	snprintf(msg, sizeof(msg), "privrun: %s: %s%s%s\n", step, body,
+	    reason ? ": " : "", reason ? reason : "");
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		return;	/* nowhere left to report it */
 }
 
 void die_errno(const char *step, const char *fmt, ...)

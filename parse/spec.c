@@ -193,7 +193,7 @@ static bool parse_address(char *body, struct spec *s, char *err,
 	char *colon = strchr(body, ':');
 	size_t i;
 
-	if (colon == NULL)
+	if (colon == NULL || colon == body)
 		return FAIL("'%s': expected PROTOCOL:ADDRESS (tcp, udp, "
 		    "tcp4, tcp6, udp4, udp6, unix, unix-dgram)", s->text);
 	*colon = '\0';
@@ -252,6 +252,16 @@ static bool copy_word(char *dst, size_t size, const char *v,
 	return true;
 }
 
+/* Whether o is a socket option of any protocol (privrun(1), --bind). */
+static bool known_bind_option(const char *o)
+{
+	char key[16];
+
+	return snprintf(key, sizeof(key), ",%s,", o) < (int)sizeof(key) &&
+	    strstr(",backlog,reuseport,freebind,transparent,v6only,rcvbuf,"
+	    "sndbuf,device,mark,mode,owner,group,", key) != NULL;
+}
+
 /* One socket option; v is the text after '=' or NULL. */
 static bool bind_option(const char *o, const char *v, struct spec *s,
     char *err, size_t errlen)
@@ -293,6 +303,8 @@ static bool bind_option(const char *o, const char *v, struct spec *s,
 	} else if (strcmp(o, "group") == 0 && path) {
 		return copy_word(s->group, sizeof(s->group), v, s, o, err,
 		    errlen);
+	} else if (!known_bind_option(o)) {
+		return FAIL("'%s': unknown option '%s'", s->text, o);
 	} else {
 		return FAIL("'%s': option '%s%s%s' does not apply to %s",
 		    s->text, o, v ? "=" : "", v ? v : "", spec_protocol(s));

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "compat.h"
 #include "ids.h"
 #include "policy_parse.h"
 
@@ -284,6 +285,9 @@ static bool parse_clause(struct cursor *c, enum clause k, char **w, size_t n,
 	return syntax(c, "internal error: clause %d", (int)k);
 }
 
+/* -fanalyzer loses r->who: r is p->rule[p->n - 1], a symbolic index
+ * (policy_free() frees it). */
+ANALYZER_LEAKS_OFF
 static bool parse_who(struct cursor *c, const char *w, struct policy_rule *r)
 {
 	r->who_is_group = w[0] == ':';
@@ -293,6 +297,7 @@ static bool parse_who(struct cursor *c, const char *w, struct policy_rule *r)
 	r->who = strdup(w + r->who_is_group);
 	return r->who != NULL || syntax(c, "out of memory");
 }
+ANALYZER_LEAKS_ON
 
 /* Whoever picks the program that gets another uid or capabilities has them. */
 static bool check_rule(struct cursor *c, const struct policy_rule *r)

@@ -249,17 +249,21 @@ static __attribute__((noreturn)) void loop(struct relay *r)
 }
 
 static __attribute__((noreturn)) void stay(pid_t child, int master,
-    bool job, const sigset_t *set)
+    bool job, const sigset_t *set, int ready)
 {
-	struct relay r = { .child = child, .master = supervise_keep(master),
-	    .in = -1, .out = -1, .job = job };
+	struct relay r = { .child = child, .in = -1, .out = -1, .job = job };
+
+	/* Dropped before the child may go on (fork_to_stay()). */
+	if (privs_stay() != 0)
+		die("drop", "%s", privs_error());
+	if (write(ready, "R", 1) != 1)
+		die_errno("fork", "let the child go on");
+	r.master = supervise_keep(master);
 
 	if (master >= 0) {
 		r.in = isatty(0) && tcgetattr(0, &r.saved) == 0 ? 0 : -1;
 		r.out = isatty(1) ? 1 : isatty(2) ? 2 : r.in;
 	}
-	if (privs_stay() != 0)
-		die("drop", "%s", privs_error());
 	r.sigfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (r.sigfd < 0)
 		die_errno("signal", "signalfd");
@@ -268,17 +272,31 @@ static __attribute__((noreturn)) void stay(pid_t child, int master,
 	loop(&r);
 }
 
-/* Fork: the parent stays (and never returns), the child gets its pid. */
+/*
+ * Fork: the parent stays (and never returns), the child gets its pid once
+ * the parent has dropped: nothing the program does may ever see it
+ * privileged.
+ */
 static pid_t fork_to_stay(int master, bool job, const sigset_t *set)
 {
 	pid_t parent = getpid(), pid;
+	int ready[2];
+	char byte = 0;
 
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
+	if (pipe2(ready, O_CLOEXEC) != 0 || (pid = fork()) < 0)
 		die_errno("fork", "the parent that stays");
-	if (pid > 0)
-		stay(pid, master, job, set);
+	if (pid > 0) {
+		close(ready[0]);
+		stay(pid, master, job, set, ready[1]);
+	}
+	close(ready[1]);
+	while (read(ready[0], &byte, 1) < 0 && errno == EINTR)
+		continue;
+	if (byte != 'R')
+		die("fork", "the parent process (pid %ld) is gone",
+		    (long)parent);
+	close(ready[0]);
 	return parent;
 }
 

@@ -140,6 +140,10 @@ static int bind_and_listen(struct opener *op, const struct spec *s, int fd,
 		if (errno == EADDRNOTAVAIL)
 			return FAIL(op, "%s: address not available on this "
 			    "host", s->text);
+		if (errno == EACCES && s->family != AF_UNIX)
+			return FAIL(op, "%s: permission denied: a privileged "
+			    "port needs privrun run as root, setuid-root with a "
+			    "bind rule, or with file capabilities", s->text);
 		return FAIL_ERRNO(op, "%s: bind", s->text);
 	}
 	if (s->socktype == SOCK_STREAM && listen(fd, s->backlog) != 0)
@@ -354,6 +358,12 @@ static int open_file(struct opener *op, const struct resource *r)
 	if (fd < 0 && errno == ELOOP && !s->follow)
 		return FAIL(op, "%s: is a symbolic link (add ,follow to "
 		    "follow it)", s->text);
+	/* Opened as the caller, since no rule granted it: say what would. */
+	if (fd < 0 && errno == EACCES && privs_untrusted_caller() &&
+	    !r->granted)
+		return FAIL(op, "%s: permission denied to uid %u: an open "
+		    "rule in " PRIVRUN_CONF " can grant it", s->text,
+		    (unsigned)privs_caller_uid());
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s", s->text);
 	if (file_allowed(op, s, fd) != 0 ||

@@ -186,16 +186,16 @@ denied_by_rules() {
 		assert_dropped_to 4001 4001 "4001 4100 4101"
 	done
 	# Another access mode is not what the rule grants: opened as the caller.
-	refuse "privrun: open: $secret,rw: Permission denied" \
+	refuse "privrun: open: $secret,rw: permission denied to uid 4001: an open rule in /etc/privrun.conf can grant it" \
 		as_user 4001 "$PRIVRUN_SUID" -o "$secret,rw" -- "$PROBE"
-	refuse "privrun: open: $secret: Permission denied" \
+	refuse "privrun: open: $secret: permission denied to uid 4002: an open rule in /etc/privrun.conf can grant it" \
 		as_user 4002 "$PRIVRUN_SUID" -o "$secret" -- "$PROBE"
 	# The same file by another path is another path.
 	dir=$PRIVRUN_TEST_ROOT/data/link.$BATS_TEST_NUMBER
 	mkdir -m 0755 "$dir"
 	chown 4001 "$dir"
 	as_user 4001 ln -s "$secret" "$dir/k"
-	refuse "privrun: open: $dir/k,follow: Permission denied" \
+	refuse "privrun: open: $dir/k,follow: permission denied to uid 4001: an open rule in /etc/privrun.conf can grant it" \
 		as_user 4001 "$PRIVRUN_SUID" -o "$dir/k,follow" -- "$PROBE"
 }
 

@@ -349,8 +349,12 @@ fd 8 name key file"
 		"$PRIVRUN" -u nobody -b unix:/run/x,mode=0800 -- "$PROBE"
 	refuse "privrun: bind: 'tcp:80,,reuseport': empty option" \
 		"$PRIVRUN" -u nobody -b tcp:80,,reuseport -- "$PROBE"
-	refuse "privrun: bind: 'tcp:80,frobnicate': option 'frobnicate' does not apply to tcp" \
+	refuse "privrun: bind: 'tcp:80,frobnicate': unknown option 'frobnicate'" \
 		"$PRIVRUN" -u nobody -b tcp:80,frobnicate -- "$PROBE"
+	refuse "privrun: bind: 'tcp:80,foo=1': unknown option 'foo'" \
+		"$PRIVRUN" -u nobody -b tcp:80,foo=1 -- "$PROBE"
+	refuse "privrun: bind: ':80': expected PROTOCOL:ADDRESS (tcp, udp, tcp4, tcp6, udp4, udp6, unix, unix-dgram)" \
+		"$PRIVRUN" -u nobody -b :80 -- "$PROBE"
 	refuse "privrun: open: '/etc/hostname,ro,rw': ro conflicts with rw, append, create and truncate" \
 		"$PRIVRUN" -u nobody -o /etc/hostname,ro,rw -- "$PROBE"
 	refuse "privrun: open: '/etc/hostname,exec': unknown option 'exec' (ro, rw, append, create, truncate, follow, fifo, device)" \
@@ -456,11 +460,11 @@ fd 4 name own inet-stream-listening"
 	assert_regex "$stderr" "^privrun: pass-listen-fds: LISTEN_PID is '1', not privrun's pid [0-9]+$"
 }
 
-@test "an unprivileged plain privrun cannot bind a privileged port, and says so" {
+@test "an unprivileged plain privrun cannot bind a privileged port, and says how it could" {
 	run --separate-stderr as_user 4001 "$PRIVRUN" -b tcp:80 -- "$PROBE" 3>&-
 	assert_failure 125
 	assert_equal "$output" ""
-	assert_equal "$stderr" "privrun: bind: tcp:80: bind: Permission denied"
+	assert_equal "$stderr" "privrun: bind: tcp:80: permission denied: a privileged port needs privrun run as root, setuid-root with a bind rule, or with file capabilities"
 }
 
 @test "where the kernel has no IPv6, a bare port binds the IPv4 wildcard" {

@@ -153,12 +153,14 @@ load helpers
 	assert_line "Env: LISTEN_FDNAMES=web"
 }
 
-@test "the setuid copy opens files only as the caller could" {
+@test "the setuid copy opens files only as the caller could, and says a rule can grant more" {
 	secret=$(make_secret)
-	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" -o "$secret" -- "$PROBE" 3>&-
-	assert_failure 125
-	assert_equal "$output" ""
-	assert_equal "$stderr" "privrun: open: $secret: Permission denied"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr as_user 4001 "$copy" -o "$secret" -- "$PROBE" 3>&-
+		assert_failure 125
+		assert_equal "$output" ""
+		assert_equal "$stderr" "privrun: open: $secret: permission denied to uid 4001: an open rule in /etc/privrun.conf can grant it"
+	done
 	mine=$PRIVRUN_TEST_ROOT/data/mine.$BATS_TEST_NUMBER
 	echo mine >"$mine"
 	chown 4001:4001 "$mine"
