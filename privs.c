@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,39 +45,12 @@ static struct {
 	gid_t gid;
 	gid_t *groups;
 	size_t ngroups;
-	int last_cap;		/* the kernel's, once probed (privs_last_cap()) */
 	char error[256];
 } st;
 
-static int fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static int failx(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
 /* Record why a call failed, with errno's text (fail) or without (failx). */
-static int fail(const char *fmt, ...)
-{
-	int saved = errno;
-	char why[sizeof(st.error)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	error_into(st.error, sizeof(st.error), saved, "%s", why);
-	errno = saved;
-	return -1;
-}
-
-static int failx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(st.error, sizeof(st.error), fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail(...)	error_into(st.error, sizeof(st.error), errno, __VA_ARGS__)
+#define failx(...)	error_into(st.error, sizeof(st.error), 0, __VA_ARGS__)
 
 const char *privs_error(void)
 {

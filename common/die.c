@@ -92,6 +92,7 @@ void trace_enable(void)
 
 int error_into(char *buf, size_t len, int errnum, const char *fmt, ...)
 {
+	int saved = errno;
 	va_list ap;
 	int n;
 
@@ -100,6 +101,7 @@ int error_into(char *buf, size_t len, int errnum, const char *fmt, ...)
 	va_end(ap);
 	if (errnum != 0 && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ": %s", strerror(errnum));
+	errno = saved;
 	return -1;
 }
 

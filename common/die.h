@@ -30,7 +30,8 @@ void die_usage(const char *fmt, ...);
 /*
  * The error rule of modules that return errors (HACKING.md): "DETAIL", or
  * "DETAIL: strerror(errnum)" when errnum is not 0, written into buf.
- * Returns -1, so that "return error_into(...)" fails the call.
+ * Returns -1, so that "return error_into(...)" fails the call; errno is
+ * kept.
  */
 __attribute__((format(printf, 4, 5)))
 int error_into(char *buf, size_t len, int errnum, const char *fmt, ...);

@@ -88,24 +88,10 @@ static uint64_t open_needs(const struct monitor_allow *a)
 	    CAP_DAC_READ_SEARCH);
 }
 
-static bool same_ip(const struct sockaddr_storage *a,
-    const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
-	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
-
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return memcmp(&a6->sin6_addr, &b6->sin6_addr,
-	    sizeof(a6->sin6_addr)) == 0;
-}
-
 static bool same_address(const struct spec *a, const struct spec *b)
 {
 	return a->family == b->family && a->socktype == b->socktype &&
-	    same_ip(&a->addr, &b->addr);
+	    spec_same_ip(&a->addr, &b->addr);
 }
 
 static bool bind_allowed(const struct monitor_allow *a, const struct spec *s)
@@ -123,7 +109,7 @@ static bool address_granted(const struct spec *e,
 {
 	const struct sockaddr_in *in4 = (const void *)ss;
 
-	return same_ip(&e->addr, ss) || (e->family == SPEC_FAMILY_DUAL &&
+	return spec_same_ip(&e->addr, ss) || (e->family == SPEC_FAMILY_DUAL &&
 	    ss->ss_family == AF_INET && in4->sin_addr.s_addr == INADDR_ANY);
 }
 

@@ -76,6 +76,9 @@ bool spec_parse_range(const char *arg, struct spec *s, unsigned *lo,
 /* Whether a name is a valid sd_listen_fds name (printable ASCII, no ':'). */
 bool spec_name_valid(const char *name);
 /* The port of an internet spec, for messages and policy. */
+/* Whether two internet addresses are the same (family and address). */
+bool spec_same_ip(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b);
 unsigned spec_port(const struct spec *s);
 /* "tcp", "udp6", "unix", "unix-dgram", "file": for messages. */
 const char *spec_protocol(const struct spec *s);

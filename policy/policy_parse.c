@@ -125,20 +125,6 @@ bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
 	return true;
 }
 
-static bool same_address(const struct sockaddr_storage *a,
-    const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
-	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
-
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return memcmp(&a6->sin6_addr, &b6->sin6_addr,
-	    sizeof(a6->sin6_addr)) == 0;
-}
-
 /*
  * Whether a spec's socket takes IPv4 too: a bare port, or an IPv6 socket
  * without v6only on the wildcard or a v4-mapped address (ipv6(7)).
@@ -167,7 +153,7 @@ bool policy_bind_covers_range(const struct policy_bind *b,
 	if (b->family != s->family || (b->family == AF_INET6 &&
 	    takes_ipv4_too(s)))
 		return false;
-	return !b->has_addr || same_address(&s->addr, &b->addr);
+	return !b->has_addr || spec_same_ip(&s->addr, &b->addr);
 }
 
 bool policy_bind_covers(const struct policy_bind *b, const struct spec *s)

@@ -500,7 +500,7 @@ print("status", caller("-o", "/proc/cpuinfo", "--", "/bin/true"))
 dump_log()
 PY
 	assert_success
-	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: bind: .tcp:80,frob.: option .frob. does not apply to tcp; request: uid 4001; command line: -b tcp:80,frob -- /bin/true$'
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: bind: .tcp:80,frob.: unknown option .frob.; request: uid 4001; command line: -b tcp:80,frob -- /bin/true$'
 	assert_line --regexp "^<85>.*privrun\[[0-9]+\]: refused: privrun: user: 'no-such-user': no such user; request: uid 4001; command line: -u no-such-user -- /bin/true$"
 	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: usage: .*; request: uid 4001; command line: --frob$'
 	# After the policy step allowed it, a failure is logged as well.
