@@ -54,7 +54,7 @@ static const char *program(const struct decision *d)
 __attribute__((noreturn, format(printf, 2, 3)))
 static void deny(struct decision *d, const char *fmt, ...)
 {
-	char why[1024], reason[2048], esc[4096];
+	static char why[1024], reason[2048], esc[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -310,7 +310,7 @@ static void check_unix_owner(struct decision *d, const struct resource *res)
  */
 static void check_granted_path(struct decision *d, const struct spec *s)
 {
-	char err[1024], reason[2048], esc[4096];
+	static char err[1024], reason[2048], esc[4096];
 
 	if (policy_dirs_safe(s->path, err, sizeof(err)))
 		return;
@@ -381,6 +381,9 @@ static void check_process(struct decision *d)
 	    (d->o->keep_env || d->o->nenv > 0))
 		deny(d, "choose the environment of a program run as another "
 		    "user or with capabilities (--env, --keep-env)");
+	if (policy_resets_env(d->id, d->keep) && d->proc->nrl > 0)
+		deny(d, "set the limits of a program run as another user or "
+		    "with capabilities (--rlimit)");
 }
 
 static bool rule_monitors(const struct decision *d)

@@ -42,7 +42,7 @@ void policy_log_escape(char *dst, size_t len, const char *src)
 
 void policy_log(bool allowed, const char *fmt, ...)
 {
-	char msg[4096], *tz;
+	static char msg[4096], *tz;
 	va_list ap;
 
 	va_start(ap, fmt);

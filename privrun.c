@@ -164,6 +164,7 @@ int main(int argc, char **argv)
 	const char *path;
 	int end;
 
+	process_start();
 	refuse_malformed_start(argc, argv);
 	fds_tidy_at_start();
 	if (privs_init() != 0)
@@ -178,6 +179,7 @@ int main(int argc, char **argv)
 	policy_check(&o, &id, &res, &proc, plan.keep, &allow);
 	if (policy_resets_env(&id, 0))	/* another user, for a caller */
 		process_floor_umask(&proc, 022);
+	proc.floor_limits = policy_resets_env(&id, plan.keep);
 	if (o.pass_listen_fds)
 		resources_take_inherited(&res);
 	env_plan(&o, &id, &env, policy_resets_env(&id, plan.keep));
