@@ -154,13 +154,14 @@ static void free_all(struct options *o, struct identity *id,
 
 int main(int argc, char **argv)
 {
-	struct options o;
-	struct identity id;
-	struct env_plan env;
-	struct resources res;
-	struct process_plan proc;
-	struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false };
-	struct monitor_allowlist allow;
+	/* Static, not on the stack: process_start() checks the stack. */
+	static struct options o;
+	static struct identity id;
+	static struct env_plan env;
+	static struct resources res;
+	static struct process_plan proc;
+	static struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false };
+	static struct monitor_allowlist allow;
 	const char *path;
 	int end;
 

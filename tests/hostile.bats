@@ -244,17 +244,17 @@ NPROC='exec 3>&-; ulimit -u $0; exec "$@"'
 
 @test "sweep RLIMIT_STACK, RLIMIT_AS and RLIMIT_NPROC: the whole identity or 125" {
 	policy "permit prtest-b as prtest-a cmd ${STATUS[0]}"
-	# Below about 20 KiB (more with a large environment) the dynamic
-	# loader dies of SIGSEGV before the first instruction of any program: of a dynamic privrun, and of the
-	# program, which keeps the soft limit of a root caller.  Only a hard
-	# limit, which privrun refuses, goes lower for a static privrun.
-	low=20
-	is_static "$PRIVRUN" && low=8
+	# Below about 16 KiB (more with a large environment) the C library's
+	# start-up code (the dynamic loader, or a static build's) dies of
+	# SIGSEGV before main, in any program: in privrun, and in the program,
+	# which keeps the soft limit of a root caller.  16 to 20 KiB used to
+	# kill the setuid and file-capability copies while privileged.
+	sizes="$(seq 16 2 24) $(seq 28 4 64) 256 512"
 	for mode in $MODES; do
-		for limit in $(seq 20 4 64 | sed 's/^/-Ss /') \
-		    $(seq $low 4 64 | sed 's/^/-s /') "-Ss 256" "-s 512"; do
+		for limit in $(printf -- '-Ss_%s ' $sizes) \
+		    $(printf -- '-s_%s ' $sizes); do
 			run --separate-stderr as_caller $mode "${SMALL[@]}" bash -c \
-				"$LIMITED" "$limit" \
+				"$LIMITED" "${limit/_/ }" \
 				"$(copy_of $mode)" -u prtest-a -- "${STATUS[@]}"
 			not_partial "$mode stack $limit"
 		done
