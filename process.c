@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/param.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "die.h"
@@ -61,17 +62,20 @@ static const struct {
  * ignored the monitor never learns that the program ended, with SIGXFSZ
  * ignored a program run as another user is cut short by RLIMIT_FSIZE
  * without dying.  Every signal goes back to its default and the mask is
- * emptied.  EINVAL is for SIGKILL, SIGSTOP and the two signals glibc
- * keeps for itself.
+ * emptied.  With rt_sigaction(2) itself: glibc's sigaction(2) refuses the
+ * two signals it keeps for threads, which a caller can still leave ignored.
+ * A zeroed kernel sigaction is SIG_DFL, no flags, an empty mask, on every
+ * architecture; EINVAL is for SIGKILL and SIGSTOP.
  */
 static void reset_signals(void)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	static const unsigned long dfl[4];
 	sigset_t none;
 	int sig;
 
 	for (sig = 1; sig < NSIG; sig++)
-		if (sigaction(sig, &dfl, NULL) != 0 && errno != EINVAL)
+		if (syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8)
+		    != 0 && errno != EINVAL)
 			die_errno("start", "resetting signal %d", sig);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
