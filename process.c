@@ -65,20 +65,20 @@ static const struct {
  * emptied.  With rt_sigaction(2) itself: glibc's sigaction(2) refuses the
  * two signals it keeps for threads, which a caller can still leave ignored.
  * A zeroed kernel sigaction is SIG_DFL, no flags, an empty mask, on every
- * architecture; EINVAL is for SIGKILL and SIGSTOP.
+ * architecture, and a zeroed kernel sigset is empty; EINVAL is for SIGKILL
+ * and SIGSTOP.
  */
 static void reset_signals(void)
 {
-	static const unsigned long dfl[4];
-	sigset_t none;
+	static const unsigned long zero[4];
 	int sig;
 
 	for (sig = 1; sig < NSIG; sig++)
-		if (syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8)
+		if (syscall(SYS_rt_sigaction, sig, zero, NULL, (NSIG - 1) / 8)
 		    != 0 && errno != EINVAL)
 			die_errno("start", "resetting signal %d", sig);
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) != 0)
+	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL,
+	    (NSIG - 1) / 8) != 0)
 		die_errno("start", "emptying the signal mask");
 }
 
@@ -105,7 +105,6 @@ static __attribute__((noinline)) void touch_stack(void)
 static void ensure_stack(void)
 {
 	struct rlimit rl;
-	bool raise;
 
 	if (getrlimit(RLIMIT_STACK, &rl) != 0)
 		die_errno("start", "getrlimit(RLIMIT_STACK)");
@@ -113,12 +112,11 @@ static void ensure_stack(void)
 		die("start", "stack limit %llu bytes is below the %d privrun "
 		    "needs (ulimit -s)", (unsigned long long)rl.rlim_max,
 		    STACK_NEED);
-	raise = rl.rlim_cur < STACK_NEED;
-	if (raise && setrlimit(RLIMIT_STACK,
+	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK,
 	    &(struct rlimit){ STACK_NEED, rl.rlim_max }) != 0)
 		die_errno("start", "setrlimit(RLIMIT_STACK)");
 	touch_stack();
-	if (raise && setrlimit(RLIMIT_STACK, &rl) != 0)
+	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK, &rl) != 0)
 		die_errno("start", "setrlimit(RLIMIT_STACK)");
 }
 
