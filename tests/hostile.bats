@@ -218,6 +218,42 @@ is_asan() {
 	done
 }
 
+# The caller of the file-capability copy owns it (all its uids are the
+# caller's), so it may prlimit(2) it at any moment: this lowers its
+# RLIMIT_NOFILE to 3..40 again and again while it runs, 1000 times, and
+# fails on a run that is neither the whole identity nor privrun's refusal
+# (after a sanitizer build's own warnings, which too few fds bring).
+# Before the check against /etc/group, about 1 run in 60 lost the groups.
+RACE='import random, resource, subprocess, sys
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+bad = 0
+for i in range(1000):
+    p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    while p.poll() is None:
+        try:
+            resource.prlimit(p.pid, resource.RLIMIT_NOFILE,
+                             (random.randint(3, 40), hard))
+        except OSError:
+            break
+    out, err = p.communicate()
+    groups = [l.split()[1:] for l in out.decode().splitlines()
+              if l.startswith("Groups:")]
+    if not ((p.returncode == 0 and groups == [["4100", "4101"]]) or
+            (p.returncode == 125 and not out and b"\nprivrun: " in b"\n" + err)
+            or (p.returncode == 127 and b"shared libraries" in err)):
+        bad += 1
+        print("status", p.returncode, groups, err.decode().strip())
+sys.exit(bad != 0)'
+
+@test "file-capability copy: RLIMIT_NOFILE lowered by the caller while privrun runs gives the whole identity or 125" {
+	policy "permit prtest-b as prtest-a cmd ${STATUS[0]}"
+	run --separate-stderr as_user 4002 /usr/bin/python3 -c "$RACE" \
+		"$PRIVRUN_CAPS" -u prtest-a -- "${STATUS[@]}" 3>&-
+	assert_success
+	assert_output ""
+}
+
 # $SMALL bash -c "$LIMITED" LIMIT CMD...: CMD under "ulimit LIMIT", with
 # bats's fd 3 closed and a small environment: the environment's strings
 # are on the stack, and bats's would leave a sanitizer build's runtime too
