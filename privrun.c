@@ -178,16 +178,19 @@ static void free_all(struct options *o, struct identity *id,
 
 int main(int argc, char **argv)
 {
-	struct options o;
-	struct identity id;
-	struct env_plan env;
-	struct resources res;
-	struct process_plan proc;
-	struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false, false };
-	struct monitor_allowlist allow;
+	/* Static, not on the stack: process_start() checks the stack. */
+	static struct options o;
+	static struct identity id;
+	static struct env_plan env;
+	static struct resources res;
+	static struct process_plan proc;
+	static struct run_plan plan = { &o, &id, &env, &res, &proc, 0, false,
+		false };
+	static struct monitor_allowlist allow;
 	const char *path;
 	int end;
 
+	process_start();
 	refuse_malformed_start(argc, argv);
 	fds_tidy_at_start();
 	if (privs_init() != 0)
@@ -206,6 +209,7 @@ int main(int argc, char **argv)
 	policy_check(&o, &id, &res, &proc, plan.keep, &allow);
 	if (policy_resets_env(&id, 0))	/* another user, for a caller */
 		process_floor_umask(&proc, 022);
+	proc.floor_limits = policy_resets_env(&id, plan.keep);
 	if (o.pass_listen_fds)
 		resources_take_inherited(&res);
 	env_plan(&o, &id, &env, policy_resets_env(&id, plan.keep));

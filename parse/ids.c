@@ -237,42 +237,66 @@ bool ids_resolve_group(const char *spec, gid_t *gid, char *err, size_t errlen)
 	return rc == 0;
 }
 
-bool ids_user_groups(const struct identity *id, gid_t **groups, size_t *n,
-    char *err, size_t errlen)
-{
-	int count = 64;
-	gid_t *list = NULL;
-
-	for (;;) {
-		gid_t *p = realloc(list, (size_t)count * sizeof(*list));
-		int want = count;
-
-		if (p == NULL) {
-			free(list);
-			snprintf(err, errlen, "out of memory");
-			return false;
-		}
-		list = p;
-		if (getgrouplist(id->name, id->gid, list, &want) >= 0) {
-			*groups = list;
-			*n = ids_normalise(list, (size_t)want);
-			return true;
-		}
-		if (want <= count || want > IDS_MAX_GROUPS) {
-			free(list);
-			snprintf(err, errlen, "'%s': group list lookup failed",
-			    id->name);
-			return false;
-		}
-		count = want;
-	}
-}
-
 static int cmp_gid(const void *a, const void *b)
 {
 	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/*
+ * getgrouplist(3) reports no error, nor does getgrent(3): a service that
+ * could not be read (too few fds, no memory, a file it may not read) just
+ * leaves out its groups, and one of them may be a group that denies access.
+ * /etc/group, read here where every error is seen, must agree: each group
+ * in it that lists the user is in the sorted list, or the lookup fails.
+ */
+static int files_agree(const char *user, const gid_t *list, size_t n)
+{
+	struct lookup_buf b = { NULL, 0 };
+	struct group gr, *res;
+	FILE *f = fopen("/etc/group", "re");
+	int rc = ERANGE;
+	char **m;
+
+	if (f == NULL)
+		return errno;
+	while (rc == 0 || rc == ERANGE) {
+		if (rc == ERANGE && !grow(&b)) {
+			rc = ENOMEM;
+			break;
+		}
+		rc = fgetgrent_r(f, &gr, b.buf, b.len, &res);
+		for (m = rc == 0 ? gr.gr_mem : NULL; m && *m; m++)
+			if (strcmp(*m, user) == 0 && bsearch(&gr.gr_gid, list,
+			    n, sizeof(*list), cmp_gid) == NULL)
+				rc = -1;	/* a group was left out */
+	}
+	fclose(f);
+	free(b.buf);
+	return rc == ENOENT ? 0 : rc;
+}
+
+bool ids_user_groups(const struct identity *id, gid_t **groups, size_t *n,
+    char *err, size_t errlen)
+{
+	gid_t one;
+	int want = 0, rc = -2;
+
+	getgrouplist(id->name, id->gid, &one, &want);	/* how many */
+	*groups = want > 0 && want <= IDS_MAX_GROUPS ?
+	    malloc((size_t)want * sizeof(**groups)) : NULL;
+	/* The caller frees *groups, also on failure. */
+	if (*groups != NULL &&
+	    getgrouplist(id->name, id->gid, *groups, &want) >= 0) {
+		*n = ids_normalise(*groups, (size_t)want);
+		rc = files_agree(id->name, *groups, *n);
+	}
+	/* -2: no memory, or more groups than a moment ago */
+	snprintf(err, errlen, "'%s': group list lookup failed%s%s", id->name,
+	    rc == -2 ? "" : ": /etc/group: ", rc == -2 ? "" : rc == -1 ?
+	    "it lists a group the lookup left out" : strerror(rc));
+	return rc == 0;
 }
 
 size_t ids_normalise(gid_t *groups, size_t n)

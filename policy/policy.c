@@ -306,7 +306,8 @@ static void check_unix_owner(struct decision *d, const struct resource *res)
  */
 static void check_granted_path(struct decision *d, const struct spec *s)
 {
-	char err[1024], *reason;
+	static char err[1024];
+	char *reason;
 
 	if (policy_dirs_safe(s->path, err, sizeof(err)))
 		return;
@@ -376,6 +377,9 @@ static void check_process(struct decision *d)
 	    (d->o->keep_env || d->o->nenv > 0))
 		deny(d, "choose the environment of a program run as another "
 		    "user or with capabilities (--env, --keep-env)");
+	if (policy_resets_env(d->id, d->keep) && d->proc->nrl > 0)
+		deny(d, "set the limits of a program run as another user or "
+		    "with capabilities (--rlimit)");
 }
 
 static bool rule_monitors(const struct decision *d)

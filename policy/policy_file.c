@@ -39,7 +39,7 @@ static const char *unsafe_mode(const struct stat *st)
 static enum policy_load_result check_directories(const char *path,
     char *err, size_t errlen)
 {
-	char dir[4096];
+	static char dir[4096];
 	struct stat st;
 	const char *why;
 	char *slash;

@@ -370,7 +370,7 @@ static bool check_bytes(struct cursor *c, const char *line, size_t len)
 static bool parse_line(struct cursor *c, const char *text, size_t len,
     struct policy *p)
 {
-	char buf[POLICY_MAX_LINE], *w[POLICY_MAX_WORDS];
+	static char buf[POLICY_MAX_LINE], *w[POLICY_MAX_WORDS];
 	size_t n;
 
 	if (!check_bytes(c, text, len))

@@ -6,15 +6,22 @@
  * before, outside the new root.  The session, the working directory and the
  * umask are set after the drop, so --chdir is checked with the target's
  * permissions.  It changes no ids or capabilities: privs.c does.
+ *
+ * It also undoes, first thing, what a caller can leave in privrun's own
+ * process state for it to trip over: ignored or blocked signals, and a stack
+ * limit too small for privrun.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/param.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "die.h"
@@ -22,19 +29,107 @@
 #include "privs.h"
 #include "process.h"
 
+/* The stack privrun itself may need, with room for a sanitizer build's. */
+#define STACK_NEED (256 * 1024)
+#define INF RLIM_INFINITY
+
+/*
+ * The limits prlimit(1) knows, and the floor below which a program run as
+ * another user or with capabilities for an untrusted caller does not start:
+ * the kernel's own defaults for a process (INIT_RLIMITS), with 64 KiB of
+ * locked memory (the default before Linux 5.16) and 1024 processes and
+ * pending signals (the kernel derives its defaults from the memory size).
+ */
 static const struct {
 	const char *name;
 	int resource;
+	rlim_t floor;
 } limits[] = {
-	{ "as", RLIMIT_AS },		{ "core", RLIMIT_CORE },
-	{ "cpu", RLIMIT_CPU },		{ "data", RLIMIT_DATA },
-	{ "fsize", RLIMIT_FSIZE },	{ "locks", RLIMIT_LOCKS },
-	{ "memlock", RLIMIT_MEMLOCK },	{ "msgqueue", RLIMIT_MSGQUEUE },
-	{ "nice", RLIMIT_NICE },	{ "nofile", RLIMIT_NOFILE },
-	{ "nproc", RLIMIT_NPROC },	{ "rss", RLIMIT_RSS },
-	{ "rtprio", RLIMIT_RTPRIO },	{ "rttime", RLIMIT_RTTIME },
-	{ "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+	{ "as", RLIMIT_AS, INF },		{ "core", RLIMIT_CORE, 0 },
+	{ "cpu", RLIMIT_CPU, INF },		{ "data", RLIMIT_DATA, INF },
+	{ "fsize", RLIMIT_FSIZE, INF },		{ "locks", RLIMIT_LOCKS, INF },
+	{ "memlock", RLIMIT_MEMLOCK, 65536 },	{ "nice", RLIMIT_NICE, 0 },
+	{ "msgqueue", RLIMIT_MSGQUEUE, 819200 },
+	{ "nofile", RLIMIT_NOFILE, 1024 },	{ "nproc", RLIMIT_NPROC, 1024 },
+	{ "rss", RLIMIT_RSS, INF },		{ "rtprio", RLIMIT_RTPRIO, 0 },
+	{ "rttime", RLIMIT_RTTIME, INF },
+	{ "sigpending", RLIMIT_SIGPENDING, 1024 },
+	{ "stack", RLIMIT_STACK, 8 * 1024 * 1024 },
 };
+
+/*
+ * Signals ignored or blocked by the caller survive execve(2): with SIGCHLD
+ * ignored the monitor never learns that the program ended, with SIGXFSZ
+ * ignored a program run as another user is cut short by RLIMIT_FSIZE
+ * without dying.  Every signal goes back to its default and the mask is
+ * emptied.  With rt_sigaction(2) itself: glibc's sigaction(2) refuses the
+ * two signals it keeps for threads, which a caller can still leave ignored.
+ * A zeroed kernel sigaction is SIG_DFL, no flags, an empty mask, on every
+ * architecture, and a zeroed kernel sigset is empty; EINVAL is for SIGKILL
+ * and SIGSTOP.
+ */
+static void reset_signals(void)
+{
+	static const unsigned long zero[4];
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (syscall(SYS_rt_sigaction, sig, zero, NULL, (NSIG - 1) / 8)
+		    != 0 && errno != EINVAL)
+			die_errno("start", "resetting signal %d", sig);
+	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL,
+	    (NSIG - 1) / 8) != 0)
+		die_errno("start", "emptying the signal mask");
+}
+
+/* Touch STACK_NEED bytes of stack from the top down (noinline: a frame of
+ * its own, below main's). */
+static __attribute__((noinline)) void touch_stack(void)
+{
+	volatile char below[STACK_NEED - 16384];
+	size_t i;
+
+	for (i = sizeof(below); i > 0; i -= 1024)
+		below[i - 1] = 0;
+}
+
+/*
+ * A caller can start privrun with a stack limit so small that it dies of
+ * SIGSEGV half-way, or lower it at any moment with prlimit(2) (a
+ * file-capability privrun has the caller's uids).  Raise the soft limit to
+ * what privrun needs, map that much stack by touching it, and put the limit
+ * back: the kernel does not check the limit again for mapped stack, and the
+ * program gets the limit it would have had.  A hard limit below the need is
+ * refused.
+ */
+static void ensure_stack(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_STACK, &rl) != 0)
+		die_errno("start", "getrlimit(RLIMIT_STACK)");
+	if (rl.rlim_max < STACK_NEED)
+		die("start", "stack limit %llu bytes is below the %d privrun "
+		    "needs (ulimit -s)", (unsigned long long)rl.rlim_max,
+		    STACK_NEED);
+	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK,
+	    &(struct rlimit){ STACK_NEED, rl.rlim_max }) != 0)
+		die_errno("start", "setrlimit(RLIMIT_STACK)");
+	touch_stack();
+	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK, &rl) != 0)
+		die_errno("start", "setrlimit(RLIMIT_STACK)");
+}
+
+void process_start(void)
+{
+	static char line[1024];
+
+	/* An unbuffered stderr makes each fprintf(3) take an 8 KiB buffer
+	 * on the stack (glibc), too much at the stack limits refused here. */
+	setvbuf(stderr, line, _IOLBF, sizeof(line));
+	reset_signals();
+	ensure_stack();
+}
 
 /* A limit value: decimal, or "unlimited"/"infinity" as prlimit(1) says. */
 static bool parse_limit(const char *s, size_t len, rlim_t *out)
@@ -87,20 +182,12 @@ static void parse_rlimit(const char *arg, struct process_rlimit *r)
 
 static bool parse_umask(const char *s, mode_t *out)
 {
-	mode_t m = 0;
 	size_t n = strlen(s);
 
-	if (n == 0 || n > 4)
+	if (n == 0 || n > 4 || strspn(s, "01234567") != n)
 		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '7')
-			return false;
-		m = (mode_t)(m * 8 + (mode_t)(*s - '0'));
-	}
-	if (m > 0777)
-		return false;
-	*out = m;
-	return true;
+	*out = (mode_t)strtoul(s, NULL, 8);
+	return *out <= 0777;
 }
 
 void process_plan(const struct options *o, struct process_plan *p)
@@ -138,14 +225,40 @@ const char *process_raises_hard_limit(const struct process_plan *p)
 	return NULL;
 }
 
+/*
+ * A program run as another user or with capabilities for an untrusted
+ * caller: no limit below its floor.  The caller may have lowered its own
+ * limits to make the program fail half-way (a file cut short at
+ * RLIMIT_FSIZE); higher ones are the administrator's gift to the caller and
+ * stay.  Raising a hard limit needs CAP_SYS_RESOURCE; without it, exit 125.
+ */
+static void raise_to_floors(void)
+{
+	struct rlimit rl;
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(*limits); i++) {
+		rlim_t floor = limits[i].floor;
+
+		if (getrlimit(limits[i].resource, &rl) != 0)
+			die_errno("rlimit", "%s", limits[i].name);
+		if (rl.rlim_cur < floor && setrlimit(limits[i].resource,
+		    &(struct rlimit){ floor, MAX(floor, rl.rlim_max) }) != 0)
+			die_errno("rlimit", "%s: raising the caller's limit to "
+			    "the floor for another user", limits[i].name);
+	}
+}
+
 void process_apply_privileged(const struct process_plan *p)
 {
 	size_t i;
 
-	if (p->nrl == 0 && p->chroot_dir == NULL)
+	if (p->nrl == 0 && p->chroot_dir == NULL && !p->floor_limits)
 		return;
 	if (privs_root() != 0)
 		die("rlimit", "%s", privs_error());
+	if (p->floor_limits)
+		raise_to_floors();
 	for (i = 0; i < p->nrl; i++) {
 		if (setrlimit(p->rl[i].resource, &p->rl[i].lim) != 0)
 			die_errno("rlimit", "%s", p->rl[i].name);

@@ -28,7 +28,11 @@ struct process_plan {
 	const char *chroot_dir;
 	const char *chdir_dir;
 	bool new_session;
+	bool floor_limits;	/* no limit below the kernel's defaults */
 };
+
+/* First thing: signals to default, empty mask, enough stack; or exit 125. */
+void process_start(void);
 
 /* Parse the options into plan; dies (125) on a bad value. */
 void process_plan(const struct options *o, struct process_plan *p);
