@@ -57,7 +57,7 @@ const char *ids_source(void)
 #endif
 }
 
-bool is_numeric(const char *s)
+bool ids_is_numeric(const char *s)
 {
 	if (*s == '\0')
 		return false;
@@ -67,12 +67,12 @@ bool is_numeric(const char *s)
 	return true;
 }
 
-bool parse_decimal(const char *s, unsigned long long max,
+bool ids_parse_decimal(const char *s, unsigned long long max,
     unsigned long long *out)
 {
 	unsigned long long v = 0;
 
-	if (!is_numeric(s) || (s[0] == '0' && s[1] != '\0'))
+	if (!ids_is_numeric(s) || (s[0] == '0' && s[1] != '\0'))
 		return false;
 	for (; *s != '\0'; s++) {
 		unsigned d = (unsigned)(*s - '0');
@@ -171,11 +171,11 @@ bool ids_resolve_user(const char *spec, struct identity *id,
 	struct lookup_buf b = { NULL, 0 };
 	struct passwd pw;
 	unsigned long long n = 0;
-	bool numeric = is_numeric(spec);
+	bool numeric = ids_is_numeric(spec);
 	int rc;
 
 	memset(id, 0, sizeof(*id));
-	if (numeric && !parse_decimal(spec, ID_MAX, &n)) {
+	if (numeric && !ids_parse_decimal(spec, ID_MAX, &n)) {
 		snprintf(err, errlen, "'%s': not a valid uid (0 to %llu, "
 		    "decimal, no leading zero)", spec, ID_MAX);
 		return false;
@@ -211,8 +211,8 @@ bool ids_resolve_group(const char *spec, gid_t *gid, char *err, size_t errlen)
 	unsigned long long n;
 	int rc;
 
-	if (is_numeric(spec)) {
-		if (!parse_decimal(spec, ID_MAX, &n)) {
+	if (ids_is_numeric(spec)) {
+		if (!ids_parse_decimal(spec, ID_MAX, &n)) {
 			snprintf(err, errlen, "'%s': not a valid gid (0 to "
 			    "%llu, decimal, no leading zero)", spec, ID_MAX);
 			return false;

@@ -38,10 +38,10 @@ const char *ids_source(void);
  * leading zero (so "010" is never read as octal by one tool and decimal by
  * another).  Returns false on anything else.
  */
-bool parse_decimal(const char *s, unsigned long long max,
+bool ids_parse_decimal(const char *s, unsigned long long max,
     unsigned long long *out);
 /* True when s is all ASCII digits (so it names an id, never a name). */
-bool is_numeric(const char *s);
+bool ids_is_numeric(const char *s);
 
 /*
  * Resolve a user given as a login name or a decimal uid.  On failure returns

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * spec.c: parser for --bind and --open specs.  Strict and pure: numbers by
- * parse_decimal(), addresses by inet_pton() only (a host name would mean a
+ * ids_parse_decimal(), addresses by inet_pton() only (a host name would mean a
  * DNS lookup while privileged, and an answer an attacker may control), paths
  * absolute.  It never opens or resolves anything; the one thing it
  * allocates is the path of an --open, which spec_free() releases.
@@ -116,7 +116,7 @@ static bool parse_port(const char *p, struct spec *s, char *err,
 {
 	unsigned long long port;
 
-	if (!parse_decimal(p, 65535, &port))
+	if (!ids_parse_decimal(p, 65535, &port))
 		return FAIL("'%s': '%s' is not a port (0 to 65535)", s->text,
 		    p);
 	if (s->addr.ss_family == AF_INET)
@@ -228,7 +228,7 @@ static bool parse_number(const char *v, unsigned long long max,
     unsigned long long *out, const struct spec *s, const char *opt,
     char *err, size_t errlen)
 {
-	if (v == NULL || !parse_decimal(v, max, out))
+	if (v == NULL || !ids_parse_decimal(v, max, out))
 		return FAIL("'%s': %s needs a number from 0 to %llu", s->text,
 		    opt, max);
 	return true;
@@ -497,7 +497,7 @@ bool spec_parse_range(const char *arg, struct spec *s, unsigned *lo,
 	if (dash == NULL)
 		return true;
 	/* A bad range: the spec is freed, as after a failed spec_parse(). */
-	if (!parse_decimal(dash + 1, 65535, &n)) {
+	if (!ids_parse_decimal(dash + 1, 65535, &n)) {
 		spec_free(s);
 		return FAIL("'%s': '%s' is not a port (0 to 65535)", arg,
 		    dash + 1);

@@ -286,7 +286,7 @@ static unsigned unprivileged_port_start(void)
 			buf[strcspn(buf, "\n")] = '\0';
 		fclose(f);
 	}
-	if (!parse_decimal(buf, 65536, &v))
+	if (!ids_parse_decimal(buf, 65536, &v))
 		v = 1024;
 	return (unsigned)v;
 }

@@ -75,8 +75,8 @@ static bool valid_id_word(struct cursor *c, const char *w, const char *what)
 	unsigned long long n;
 	size_t i, len = strlen(w);
 
-	if (is_numeric(w)) {
-		if (!parse_decimal(w, ID_MAX, &n))
+	if (ids_is_numeric(w)) {
+		if (!ids_parse_decimal(w, ID_MAX, &n))
 			return syntax(c, "%s '%s' is not a valid id (0 to "
 			    "%llu, decimal, no leading zero)", what, w, ID_MAX);
 		return true;

@@ -145,7 +145,7 @@ static bool parse_limit(const char *s, size_t len, rlim_t *out)
 		*out = RLIM_INFINITY;
 		return true;
 	}
-	if (!parse_decimal(buf, (unsigned long long)RLIM_INFINITY - 1, &v))
+	if (!ids_parse_decimal(buf, (unsigned long long)RLIM_INFINITY - 1, &v))
 		return false;
 	*out = (rlim_t)v;
 	return true;
@@ -251,12 +251,14 @@ static void raise_to_floors(void)
 
 void process_apply_privileged(const struct process_plan *p)
 {
+	/* A failure to raise or lower names the step it was for. */
+	const char *step = p->nrl > 0 || p->floor_limits ? "rlimit" : "chroot";
 	size_t i;
 
 	if (p->nrl == 0 && p->chroot_dir == NULL && !p->floor_limits)
 		return;
 	if (privs_root() != 0)
-		die("rlimit", "%s", privs_error());
+		die(step, "%s", privs_error());
 	if (p->floor_limits)
 		raise_to_floors();
 	for (i = 0; i < p->nrl; i++) {
@@ -272,7 +274,7 @@ void process_apply_privileged(const struct process_plan *p)
 		trace("chroot %s", p->chroot_dir);
 	}
 	if (privs_relinquish() != 0)
-		die("rlimit", "%s", privs_error());
+		die(step, "%s", privs_error());
 }
 
 /*

@@ -159,10 +159,10 @@ void resources_take_inherited(struct resources *r)
 	if (pid == NULL || fds == NULL)
 		die("pass-listen-fds", "LISTEN_PID and LISTEN_FDS are not set: "
 		    "privrun was not started by socket activation");
-	if (!parse_decimal(pid, 4194304, &p) || p != (unsigned long long)getpid())
+	if (!ids_parse_decimal(pid, 4194304, &p) || p != (unsigned long long)getpid())
 		die("pass-listen-fds", "LISTEN_PID is '%s', not privrun's pid "
 		    "%ld", pid, (long)getpid());
-	if (!parse_decimal(fds, 65536, &n))
+	if (!ids_parse_decimal(fds, 65536, &n))
 		die("pass-listen-fds", "LISTEN_FDS '%s' is not a number", fds);
 	r->inherited_names = calloc(n + 1, sizeof(char *));
 	if (r->inherited_names == NULL)
