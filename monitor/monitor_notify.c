@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * monitor_notify.c: --intercept, the monitor performing the program's own
- * bind(2) of a low port that its allow list grants.  The child, after its
- * drop (no_new_privs set), loads a seccomp filter whose action for bind(2)
- * is a user notification (seccomp_unotify(2)), and sends the listener to
- * the monitor before it execs.  For each notification the monitor reads
- * the address from the program's memory once, takes a copy of the
- * program's own socket (pidfd_getfd(2)), checks that the call is still
- * pending, and acts on its copies only: a granted address is bound with
- * CAP_NET_BIND_SERVICE raised around bind(2) alone, so every option the
- * program set on its socket stays; another low port is refused with
- * EACCES.  Anything else continues as the program's own call, with the
- * program's own credentials, which grants nothing.  A call from another architecture
- * (i386, x32) kills the program.  Once the monitor is gone, the kernel
- * fails a notified call with ENOSYS.
+ * bind(2) of a low port that its allow list grants.  The child, after its drop
+ * (no_new_privs set), loads a seccomp filter whose action for bind(2) is a
+ * user notification (seccomp_unotify(2)), and sends the listener to the
+ * monitor before it execs.  For each notification the monitor reads the address
+ * from the program's memory once, takes a copy of the program's own socket
+ * (pidfd_getfd(2)), checks that the call is still pending, and acts on its
+ * copies only: a granted address is bound with CAP_NET_BIND_SERVICE raised
+ * around bind(2) alone, so every option the program set on its socket stays;
+ * another low port is refused with EACCES.  Anything else continues as the
+ * program's own call, with the program's own credentials, which grants
+ * nothing.  A call from another architecture (i386, x32) kills the
+ * program.  Once the monitor is gone, the kernel fails a notified call with
+ * ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -168,9 +168,9 @@ static int refuse(unsigned code, unsigned *status, char *msg, size_t msglen,
  * Everything the monitor serves, on one screen, as OpenSSH's mon_dispatch:
  * each request, the kind of allow-list entry that grants it, how a request
  * matches an entry, and the capability each such entry makes the monitor
- * keep, indexed by that kind.  A request no row names is refused.  --intercept's binds are
- * matched by address (monitor_bind_granted()) against the same bind
- * entries.
+ * keep, indexed by that kind.  A request no row names is refused.
+ * --intercept's binds are matched by address (monitor_bind_granted())
+ * against the same bind entries.
  */
 static const struct served {
 	unsigned request;	/* PRIVRUN_REQ_* */

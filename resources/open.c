@@ -378,10 +378,10 @@ static int open_file(struct opener *op, const struct resource *r)
 }
 
 /*
- * The rights a resource is opened with.  An untrusted caller gets what it
- * could open itself (privrun(1), "Start modes"): its own ids and no
- * capability, unless a policy rule granted this resource: then CAP_NET_BIND_SERVICE alone for a
- * low port (still as the caller, so SO_REUSEPORT cannot join another
+ * The rights a resource is opened with.  An untrusted caller gets what it could
+ * open itself (privrun(1), "Start modes"): its own ids and no capability,
+ * unless a policy rule granted this resource: then CAP_NET_BIND_SERVICE alone
+ * for a low port (still as the caller, so SO_REUSEPORT cannot join another
  * user's group and nothing else privileged rides along), or privrun's own
  * privileges for a file the rule names.  Otherwise, privrun's own.
  */
