@@ -241,8 +241,11 @@ static int bind_unix_node(struct opener *op, struct resource *r, int fd,
 
 static int remember_node(struct opener *op, int dirfd, const char *base)
 {
-	struct created *c = &op->created[op->ncreated];
+	struct created *c;
 
+	if (op->created == NULL)	/* resources_open_single() makes none */
+		return FAIL(op, "%s: no unix socket node here", base);
+	c = &op->created[op->ncreated];
 	c->dirfd = move_high(op, dirfd);
 	if (c->dirfd < 0)
 		return -1;

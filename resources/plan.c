@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "die.h"
 #include "fds.h"
 #include "privs.h"
@@ -149,7 +150,12 @@ void resources_parse(const struct options *o, const struct identity *id,
 		die(resources_step(o->res[r->n].kind), "%s", err);
 }
 
-/* LISTEN_FDS / LISTEN_PID as sd_listen_fds(3) reads them, strictly. */
+/*
+ * LISTEN_FDS / LISTEN_PID as sd_listen_fds(3) reads them, strictly.
+ * -fanalyzer loses the names stored at inherited_names[i], a symbolic
+ * index (resources_free() frees them).
+ */
+ANALYZER_LEAKS_OFF
 void resources_take_inherited(struct resources *r)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
@@ -159,7 +165,8 @@ void resources_take_inherited(struct resources *r)
 	if (pid == NULL || fds == NULL)
 		die("pass-listen-fds", "LISTEN_PID and LISTEN_FDS are not set: "
 		    "privrun was not started by socket activation");
-	if (!ids_parse_decimal(pid, 4194304, &p) || p != (unsigned long long)getpid())
+	if (!ids_parse_decimal(pid, 4194304, &p) ||
+	    p != (unsigned long long)getpid())
 		die("pass-listen-fds", "LISTEN_PID is '%s', not privrun's pid "
 		    "%ld", pid, (long)getpid());
 	if (!ids_parse_decimal(fds, 65536, &n))
@@ -172,18 +179,20 @@ void resources_take_inherited(struct resources *r)
 		const char *end = names ? strchr(names, ':') : NULL;
 		size_t len = names ? (end ? (size_t)(end - names) :
 		    strlen(names)) : 0;
+		char *name;
 
 		/* Open, and passed on: undo fds_tidy_at_start()'s cloexec. */
 		if (fcntl(fd, F_SETFD, 0) != 0)
 			die_errno("pass-listen-fds", "inherited fd %d", fd);
-		r->inherited_names[i] = names && len ? strndup(names, len) :
-		    strdup("unknown");
-		if (r->inherited_names[i] == NULL)
+		name = names && len ? strndup(names, len) : strdup("unknown");
+		if (name == NULL)
 			die_errno("pass-listen-fds", "strdup");
+		r->inherited_names[i] = name;
 		names = end ? end + 1 : NULL;
 	}
 	r->inherited = n;
 }
+ANALYZER_LEAKS_ON
 
 int resources_end(const struct resources *r)
 {
