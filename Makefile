@@ -50,7 +50,40 @@ endif
 # static programs: they are about those modules, which this build never
 # loads.  Not for the sanitizer builds, whose runtimes are shared objects.
 STATIC ?=
-ifeq ($(STATIC),1)
+# MUSL=1 builds privrun alone -static-pie against musl (Debian's
+# musl-tools), for container images: one file that runs in any of them,
+# from Debian to FROM scratch.  libcap-ng and libseccomp are built for it
+# from Debian's own source packages, fetched through apt into $(O)/musl
+# (tools/musl-deps).  Users and groups come from /etc/passwd and
+# /etc/group, as in the STATIC=1 build: musl loads no NSS module.  Only
+# privrun is built with musl: the client library, the test helpers and
+# the benchmarks are built with HOST_CC, as in the default build.
+MUSL ?=
+HOST_CC := $(CC)
+ifeq ($(MUSL),1)
+O ?= build-musl
+MUSL_CC ?= musl-gcc
+MUSL_DEPS = $(O)/musl
+MUSL_STAMP = $(MUSL_DEPS)/built
+MUSL_LIBDIR ?= /usr/lib/$(shell $(HOST_CC) -dumpmachine | sed 's/-gnu$$/-musl/')
+PRIVRUN_CC = $(MUSL_CC) -isystem $(MUSL_DEPS)/kernel
+PRIVRUN_LIB_CFLAGS = -isystem $(MUSL_DEPS)/prefix/include \
+		     -ffunction-sections -fdata-sections
+PRIVRUN_LIBS = $(MUSL_DEPS)/prefix/lib/libcap-ng.a \
+	       $(MUSL_DEPS)/prefix/lib/libseccomp.a
+# musl-gcc's specs know no -static-pie: its start files by hand (rcrt1.o
+# relocates the program itself).  --gc-sections drops the functions
+# nothing calls (tools/musl-deps compiles each in its own section).
+PRIVRUN_LDFLAGS = -static -nostartfiles \
+	-Wl,-pie,--no-dynamic-linker,-z,text,-z,relro,-z,now,-z,noexecstack \
+	-Wl,--gc-sections \
+	$(LDFLAGS) $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o \
+	$$($(MUSL_CC) -print-file-name=crtbeginS.o)
+PRIVRUN_LDEND = $$($(MUSL_CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+STATIC_CPPFLAGS = -DPRIVRUN_FILES_ONLY -DPRIVRUN_MUSL
+# The objects of the libraries that HOST_CC links, apart from privrun's.
+H = $(O)/host
+else ifeq ($(STATIC),1)
 O ?= build-static
 PRIVRUN_LDFLAGS = $(subst -pie,-static-pie,$(HARDEN_LDFLAGS)) $(LDFLAGS)
 PRIVRUN_LIBS = $(CAPNG_LIBS) $(SECCOMP_LIBS)
@@ -59,6 +92,9 @@ else
 O ?= build
 PRIVRUN_LDFLAGS = $(ALL_LDFLAGS)
 endif
+PRIVRUN_CC ?= $(CC)
+PRIVRUN_LIB_CFLAGS ?= $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS)
+H ?= $(O)
 
 WARN_CFLAGS   = -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
 		-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
@@ -77,6 +113,7 @@ ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) $(INCLUDES) -DPRIVRUN_VERSION='"$(VERSION)"' \
 	       -DPRIVRUN_CONF='"$(PRIVRUN_CONF)"' $(STATIC_CPPFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS) \
 	       $(CFLAGS)
+PRIVRUN_CFLAGS = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(PRIVRUN_LIB_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 # Everything a build makes goes under $(O), one directory a variant, never
@@ -88,7 +125,7 @@ OBJS = $(SRCS:%.c=$(O)/%.o)
 PRIVRUN = $(O)/privrun
 # The monitor protocol's client library (client/privrun_client.h).
 CLIENT_LIB  = $(O)/libprivrun-client.a
-CLIENT_OBJS = $(O)/client/privrun_client.o $(O)/monitor/monitor_proto.o
+CLIENT_OBJS = $(H)/client/privrun_client.o $(H)/monitor/monitor_proto.o
 # privrun's objects but main, for test helpers that drive one module.
 UNIT_LIB    = $(O)/libprivrun-units.a
 
@@ -107,29 +144,40 @@ BENCH_BINS = $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
 all: $(PRIVRUN) $(CLIENT_LIB)
 
 $(PRIVRUN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(PRIVRUN_LDFLAGS) -o $@ $(OBJS) $(PRIVRUN_LIBS) \
-		$(LDLIBS)
+	$(PRIVRUN_CC) $(PRIVRUN_CFLAGS) $(PRIVRUN_LDFLAGS) -o $@ $(OBJS) \
+		$(PRIVRUN_LIBS) $(LDLIBS) $(PRIVRUN_LDEND)
 
-$(O)/%.o: %.c $(HDRS)
+$(O)/%.o: %.c $(HDRS) | $(MUSL_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(PRIVRUN_CC) $(ALL_CPPFLAGS) $(PRIVRUN_CFLAGS) -c -o $@ $<
+
+ifeq ($(MUSL),1)
+$(H)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(filter-out -DPRIVRUN_MUSL,$(ALL_CPPFLAGS)) $(ALL_CFLAGS) \
+		-c -o $@ $<
+
+$(MUSL_STAMP): tools/musl-deps
+	tools/musl-deps $(MUSL_DEPS) "$(MUSL_CC)"
+	touch $@
+endif
 
 $(CLIENT_LIB): $(CLIENT_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(CLIENT_OBJS)
 
-$(UNIT_LIB): $(filter-out $(O)/privrun.o,$(OBJS))
+$(UNIT_LIB): $(filter-out $(H)/privrun.o,$(SRCS:%.c=$(H)/%.o))
 	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/tests/bin/%: tests/bin/%.c $(CLIENT_LIB) $(UNIT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	$(HOST_CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(TEST_LIBS) $(LDLIBS)
 
 $(O)/bench/%: bench/%.c $(CLIENT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	$(HOST_CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(CLIENT_LIB) $(LDLIBS)
 
 # One extra execve and nothing else: static, so no loader is measured.
@@ -137,7 +185,7 @@ $(O)/bench/%: bench/%.c $(CLIENT_LIB)
 # the floor must not measure them), so a sanitizer build leaves them out.
 $(O)/bench/execfloor: bench/execfloor.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) \
+	$(HOST_CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) \
 		$(filter-out -fsanitize=%,$(CFLAGS)) -static -o $@ $<
 
 # The test suite: as root, in private mount and network namespaces, on

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * compat.h: kernel constants that older userspace headers may lack.
- * Only constants live here; no logic and no per-distribution #ifdefs.
+ * compat.h: kernel constants that older userspace headers may lack, and
+ * the one system call musl (make MUSL=1) has no wrapper for.  No logic.
  */
 #ifndef PRIVRUN_COMPAT_H
 #define PRIVRUN_COMPAT_H
@@ -20,6 +20,12 @@
 #endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC		(1U << 2)
+#endif
+#ifdef PRIVRUN_MUSL
+#include <sys/syscall.h>
+#include <unistd.h>
+#define close_range(first, last, flags) \
+	syscall(SYS_close_range, (first), (last), (flags))
 #endif
 
 /* The securebits a permanent drop sets and locks (capabilities(7)). */
