@@ -59,10 +59,10 @@ STATIC ?=
 # privrun is built with musl: the client library, the test helpers and
 # the benchmarks are built with HOST_CC, as in the default build.
 MUSL ?=
+MUSL_CC ?= musl-gcc
 HOST_CC := $(CC)
 ifeq ($(MUSL),1)
 O ?= build-musl
-MUSL_CC ?= musl-gcc
 MUSL_DEPS = $(O)/musl
 MUSL_STAMP = $(MUSL_DEPS)/built
 MUSL_LIBDIR ?= /usr/lib/$(shell $(HOST_CC) -dumpmachine | sed 's/-gnu$$/-musl/')
@@ -137,8 +137,10 @@ TEST_LIBS  = $(CLIENT_LIB) $(UNIT_LIB) $(CAPNG_LIBS) $(SECCOMP_LIBS) \
 	     -Wl,--as-needed $$($(PKG_CONFIG) --libs libsystemd)
 
 # The benchmark harness, built by `make check` too (tests/build.bats runs
-# it) with the same flags.
-BENCH_BINS = $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
+# it) with the same flags.  The musl references (below) only by make bench.
+MUSL_BENCH_SRCS = bench/suexec.c bench/nop.c
+BENCH_BINS = $(patsubst %.c,$(O)/%,$(filter-out $(MUSL_BENCH_SRCS),\
+	     $(wildcard bench/*.c)))
 
 # Only what is installed.
 all: $(PRIVRUN) $(CLIENT_LIB)
@@ -293,13 +295,30 @@ fuzz-run: fuzz
 # (BENCH_ROUNDS rounds per table) and prints markdown tables.
 BENCH_ROUNDS ?= 300
 
-bench-build: $(PRIVRUN) $(BENCH_BINS) build-static/privrun
+# The musl references of bench/run, static and unhardened like the
+# programs they stand for: an su-exec (bench/suexec.c), a wrapper that
+# only execs (bench/execfloor.c) and a target that does nothing
+# (bench/nop.c).  With MUSL_CC in every variant.
+MUSL_BENCH_BINS = $(O)/bench/suexec-musl $(O)/bench/execfloor-musl \
+		  $(O)/bench/nop-musl
+$(O)/bench/%-musl: bench/%.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(WARN_CFLAGS) -O2 -static -o $@ $<
+
+bench-build: $(PRIVRUN) $(BENCH_BINS) build-static/privrun build-musl/privrun \
+	$(MUSL_BENCH_BINS)
 
 # The static build (STATIC=1) beside the default one, for bench/run: the
 # same sources and flags, in build-static/.  Never sanitized (static).
 ifneq ($(O),build-static)
 build-static/privrun: $(SRCS) $(HDRS) Makefile
 	$(MAKE) STATIC=1 O=build-static \
+		CFLAGS="$(filter-out -fsanitize=%,$(CFLAGS))" all
+endif
+# And the musl build (make MUSL=1), as build-musl/privrun.
+ifneq ($(O),build-musl)
+build-musl/privrun: $(SRCS) $(HDRS) Makefile tools/musl-deps
+	$(MAKE) MUSL=1 STATIC= O=build-musl \
 		CFLAGS="$(filter-out -fsanitize=%,$(CFLAGS))" all
 endif
 
