@@ -173,3 +173,29 @@ usr/share/zsh/site-functions/_privrun"
 monitor-table: no rows for "unpinned"'
 	refute_line --partial 'Target,'
 }
+
+# What examples/Dockerfile relies on: a static build (make MUSL=1, or
+# STATIC=1) is one file that runs in an image holding nothing else
+# (FROM scratch), given the /proc that container runtimes mount, and its
+# users in /etc/passwd and /etc/group.  A dynamic build needs its loader.
+@test "a static build runs alone in an empty root with /proc; a dynamic one finds no loader there" {
+	root=$PRIVRUN_TEST_ROOT/data/scratch.$BATS_TEST_NUMBER
+	mkdir -p "$root/bin" "$root/etc" "$root/proc"
+	cp "$PRIVRUN" "$root/bin/privrun"
+	echo 'app:x:10001:10001:app:/nonexistent:/sbin/nologin' >"$root/etc/passwd"
+	echo 'app:x:10001:' >"$root/etc/group"
+	# chroot: 127 when the program cannot be executed (no loader).
+	rc=127
+	if is_static "$PRIVRUN"; then
+		rc=0
+	fi
+	run "-$rc" --separate-stderr unshare --mount --propagation private -- sh -c '
+		mount -t proc proc "$1/proc" &&
+		exec chroot "$1" /bin/privrun -u app -b http=tcp:80 --dump -- /bin/privrun
+	' - "$root" 3>&-
+	if [ "$rc" = 0 ]; then
+		assert_line $'Uid:\t10001\t10001\t10001\t10001'
+		assert_line $'CapBnd:\t0000000000000000'
+		assert_line --regexp '^fd 3: socket:\[[0-9]+\] tcp6 \[::\]:80 listening$'
+	fi
+}
