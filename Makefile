@@ -20,7 +20,9 @@ INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR    ?= $(PREFIX)/lib
 AR        ?= ar
 CC        ?= cc
-CFLAGS    ?= -O2 -g
+# The musl build is for size: container images, and a smaller binary is
+# fewer pages to map at each start (bench/RESULTS.md).
+CFLAGS    ?= $(if $(filter 1,$(MUSL)),-Os,-O2) -g
 PKG_CONFIG ?= pkg-config
 INSTALL   ?= install
 SETCAP    ?= setcap
@@ -319,7 +321,7 @@ endif
 ifneq ($(O),build-musl)
 build-musl/privrun: $(SRCS) $(HDRS) Makefile tools/musl-deps
 	$(MAKE) MUSL=1 STATIC= O=build-musl \
-		CFLAGS="$(filter-out -fsanitize=%,$(CFLAGS))" all
+		CFLAGS="$(subst -O2,-Os,$(filter-out -fsanitize=%,$(CFLAGS)))" all
 endif
 
 bench: bench-build
