@@ -9,7 +9,8 @@
  * smaps_rollup walks the page tables, so it is exact.  As root.
  * Benchmark only.
  *
- * usage: execrss PROGRAM [ARG]...
+ * usage: execrss [-m] PROGRAM [ARG]...
+ *   -m  also each mapping's Rss, from /proc/PID/smaps, before the total.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -21,6 +22,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/ptrace.h>
+
+/* Each mapping of PID with its "Rss:", one line each. */
+static void print_maps(pid_t pid)
+{
+	char path[64], line[512], map[512] = "";
+	unsigned long lo, hi;
+	long rss;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			snprintf(map, sizeof(map), "%s", line);
+		else if (sscanf(line, "Rss: %ld", &rss) == 1)
+			printf("%6ld KiB  %s", rss, map);
+	}
+	fclose(f);
+}
 
 /* "Rss:" and "Pss:" of PID's smaps_rollup, printed on one line. */
 static int print_rss(pid_t pid)
@@ -46,9 +67,14 @@ static int print_rss(pid_t pid)
 int main(int argc, char **argv)
 {
 	struct ptrace_syscall_info info;
-	int status, execs = 0, null;
+	int status, execs = 0, null, maps = 0;
 	pid_t pid;
 
+	if (argc > 1 && strcmp(argv[1], "-m") == 0) {
+		maps = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2)
 		return 2;
 	pid = fork();
@@ -76,6 +102,8 @@ int main(int argc, char **argv)
 			continue;
 		/* The first execve is our child's own, of the wrapper. */
 		if (++execs == 2) {
+			if (maps)
+				print_maps(pid);
 			if (print_rss(pid) != 0)
 				return 1;
 			ptrace(PTRACE_DETACH, pid, NULL, NULL);
