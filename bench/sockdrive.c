@@ -8,7 +8,9 @@
  * that its own cost cancels out against the baseline "sockdrive PORT
  * /bin/true".  It retries a refused connect, yielding the CPU in between,
  * until the connect succeeds or the command has exited; it exits with the
- * command's status.  Benchmark only.
+ * command's status.  PORT must be below the ephemeral range
+ * (net.ipv4.ip_local_port_range): there, a connect can pick PORT as its own
+ * source port and connect to itself.  Benchmark only.
  *
  * usage: sockdrive PORT PROGRAM [ARG]...
  */
