@@ -20,7 +20,9 @@ INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR    ?= $(PREFIX)/lib
 AR        ?= ar
 CC        ?= cc
-CFLAGS    ?= -O2 -g
+# The musl build is for size: container images, and a smaller binary is
+# fewer pages to map at each start (bench/RESULTS.md).
+CFLAGS    ?= $(if $(filter 1,$(MUSL)),-Os,-O2) -g
 PKG_CONFIG ?= pkg-config
 INSTALL   ?= install
 SETCAP    ?= setcap
@@ -50,7 +52,40 @@ endif
 # static programs: they are about those modules, which this build never
 # loads.  Not for the sanitizer builds, whose runtimes are shared objects.
 STATIC ?=
-ifeq ($(STATIC),1)
+# MUSL=1 builds privrun alone -static-pie against musl (Debian's
+# musl-tools), for container images: one file that runs in any of them,
+# from Debian to FROM scratch.  libcap-ng and libseccomp are built for it
+# from Debian's own source packages, fetched through apt into $(O)/musl
+# (tools/musl-deps).  Users and groups come from /etc/passwd and
+# /etc/group, as in the STATIC=1 build: musl loads no NSS module.  Only
+# privrun is built with musl: the client library, the test helpers and
+# the benchmarks are built with HOST_CC, as in the default build.
+MUSL ?=
+MUSL_CC ?= musl-gcc
+HOST_CC := $(CC)
+ifeq ($(MUSL),1)
+O ?= build-musl
+MUSL_DEPS = $(O)/musl
+MUSL_STAMP = $(MUSL_DEPS)/built
+MUSL_LIBDIR ?= /usr/lib/$(shell $(HOST_CC) -dumpmachine | sed 's/-gnu$$/-musl/')
+PRIVRUN_CC = $(MUSL_CC) -isystem $(MUSL_DEPS)/kernel
+PRIVRUN_LIB_CFLAGS = -isystem $(MUSL_DEPS)/prefix/include \
+		     -ffunction-sections -fdata-sections
+PRIVRUN_LIBS = $(MUSL_DEPS)/prefix/lib/libcap-ng.a \
+	       $(MUSL_DEPS)/prefix/lib/libseccomp.a
+# musl-gcc's specs know no -static-pie: its start files by hand (rcrt1.o
+# relocates the program itself).  --gc-sections drops the functions
+# nothing calls (tools/musl-deps compiles each in its own section).
+PRIVRUN_LDFLAGS = -static -nostartfiles \
+	-Wl,-pie,--no-dynamic-linker,-z,text,-z,relro,-z,now,-z,noexecstack \
+	-Wl,--gc-sections \
+	$(LDFLAGS) $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o \
+	$$($(MUSL_CC) -print-file-name=crtbeginS.o)
+PRIVRUN_LDEND = $$($(MUSL_CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+STATIC_CPPFLAGS = -DPRIVRUN_FILES_ONLY -DPRIVRUN_MUSL
+# The objects of the libraries that HOST_CC links, apart from privrun's.
+H = $(O)/host
+else ifeq ($(STATIC),1)
 O ?= build-static
 PRIVRUN_LDFLAGS = $(subst -pie,-static-pie,$(HARDEN_LDFLAGS)) $(LDFLAGS)
 PRIVRUN_LIBS = $(CAPNG_LIBS) $(SECCOMP_LIBS)
@@ -59,6 +94,9 @@ else
 O ?= build
 PRIVRUN_LDFLAGS = $(ALL_LDFLAGS)
 endif
+PRIVRUN_CC ?= $(CC)
+PRIVRUN_LIB_CFLAGS ?= $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS)
+H ?= $(O)
 
 WARN_CFLAGS   = -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
 		-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
@@ -77,6 +115,7 @@ ALL_CPPFLAGS = $(HARDEN_CPPFLAGS) $(INCLUDES) -DPRIVRUN_VERSION='"$(VERSION)"' \
 	       -DPRIVRUN_CONF='"$(PRIVRUN_CONF)"' $(STATIC_CPPFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS) \
 	       $(CFLAGS)
+PRIVRUN_CFLAGS = $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(PRIVRUN_LIB_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 # Everything a build makes goes under $(O), one directory a variant, never
@@ -88,7 +127,7 @@ OBJS = $(SRCS:%.c=$(O)/%.o)
 PRIVRUN = $(O)/privrun
 # The monitor protocol's client library (client/privrun_client.h).
 CLIENT_LIB  = $(O)/libprivrun-client.a
-CLIENT_OBJS = $(O)/client/privrun_client.o $(O)/monitor/monitor_proto.o
+CLIENT_OBJS = $(H)/client/privrun_client.o $(H)/monitor/monitor_proto.o
 # privrun's objects but main, for test helpers that drive one module.
 UNIT_LIB    = $(O)/libprivrun-units.a
 
@@ -100,31 +139,44 @@ TEST_LIBS  = $(CLIENT_LIB) $(UNIT_LIB) $(CAPNG_LIBS) $(SECCOMP_LIBS) \
 	     -Wl,--as-needed $$($(PKG_CONFIG) --libs libsystemd)
 
 # The benchmark harness, built by `make check` too (tests/build.bats runs
-# it) with the same flags.
-BENCH_BINS = $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
+# it) with the same flags.  The musl references (below) only by make bench.
+MUSL_BENCH_SRCS = bench/suexec.c bench/nop.c
+BENCH_BINS = $(patsubst %.c,$(O)/%,$(filter-out $(MUSL_BENCH_SRCS),\
+	     $(wildcard bench/*.c)))
 
 # Only what is installed.
 all: $(PRIVRUN) $(CLIENT_LIB)
 
 $(PRIVRUN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(PRIVRUN_LDFLAGS) -o $@ $(OBJS) $(PRIVRUN_LIBS) \
-		$(LDLIBS)
+	$(PRIVRUN_CC) $(PRIVRUN_CFLAGS) $(PRIVRUN_LDFLAGS) -o $@ $(OBJS) \
+		$(PRIVRUN_LIBS) $(LDLIBS) $(PRIVRUN_LDEND)
 
-$(O)/%.o: %.c $(HDRS)
+$(O)/%.o: %.c $(HDRS) | $(MUSL_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(PRIVRUN_CC) $(ALL_CPPFLAGS) $(PRIVRUN_CFLAGS) -c -o $@ $<
+
+ifeq ($(MUSL),1)
+$(H)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(filter-out -DPRIVRUN_MUSL,$(ALL_CPPFLAGS)) $(ALL_CFLAGS) \
+		-c -o $@ $<
+
+$(MUSL_STAMP): tools/musl-deps
+	tools/musl-deps $(MUSL_DEPS) "$(MUSL_CC)"
+	touch $@
+endif
 
 $(CLIENT_LIB): $(CLIENT_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(CLIENT_OBJS)
 
-$(UNIT_LIB): $(filter-out $(O)/privrun.o,$(OBJS))
+$(UNIT_LIB): $(filter-out $(H)/privrun.o,$(SRCS:%.c=$(H)/%.o))
 	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/tests/bin/%: tests/bin/%.c $(CLIENT_LIB) $(UNIT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	$(HOST_CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(TEST_LIBS) $(LDLIBS)
 
 # A static server for --intercept: no sanitizer, no shared libc.
@@ -134,7 +186,7 @@ $(O)/tests/bin/tinyhttpd: tests/bin/tinyhttpd.c
 
 $(O)/bench/%: bench/%.c $(CLIENT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	$(HOST_CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(CLIENT_LIB) $(LDLIBS)
 
 # One extra execve and nothing else: static, so no loader is measured.
@@ -142,7 +194,7 @@ $(O)/bench/%: bench/%.c $(CLIENT_LIB)
 # the floor must not measure them), so a sanitizer build leaves them out.
 $(O)/bench/execfloor: bench/execfloor.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) \
+	$(HOST_CC) $(ALL_CPPFLAGS) $(WARN_CFLAGS) \
 		$(filter-out -fsanitize=%,$(CFLAGS)) -static -o $@ $<
 
 # Static analysis: gcc -fanalyzer, clang's scan-build and cppcheck over
@@ -269,7 +321,18 @@ fuzz-run: fuzz
 # (BENCH_ROUNDS rounds per table) and prints markdown tables.
 BENCH_ROUNDS ?= 300
 
-bench-build: $(PRIVRUN) $(BENCH_BINS) build-static/privrun
+# The musl references of bench/run, static and unhardened like the
+# programs they stand for: an su-exec (bench/suexec.c), a wrapper that
+# only execs (bench/execfloor.c) and a target that does nothing
+# (bench/nop.c).  With MUSL_CC in every variant.
+MUSL_BENCH_BINS = $(O)/bench/suexec-musl $(O)/bench/execfloor-musl \
+		  $(O)/bench/nop-musl
+$(O)/bench/%-musl: bench/%.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(WARN_CFLAGS) -O2 -static -o $@ $<
+
+bench-build: $(PRIVRUN) $(BENCH_BINS) build-static/privrun build-musl/privrun \
+	$(MUSL_BENCH_BINS)
 
 # The static build (STATIC=1) beside the default one, for bench/run: the
 # same sources and flags, in build-static/.  Never sanitized (static).
@@ -277,6 +340,12 @@ ifneq ($(O),build-static)
 build-static/privrun: $(SRCS) $(HDRS) Makefile
 	$(MAKE) STATIC=1 O=build-static \
 		CFLAGS="$(filter-out -fsanitize=%,$(CFLAGS))" all
+endif
+# And the musl build (make MUSL=1), as build-musl/privrun.
+ifneq ($(O),build-musl)
+build-musl/privrun: $(SRCS) $(HDRS) Makefile tools/musl-deps
+	$(MAKE) MUSL=1 STATIC= O=build-musl \
+		CFLAGS="$(subst -O2,-Os,$(filter-out -fsanitize=%,$(CFLAGS)))" all
 endif
 
 bench: bench-build

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * compat.h: kernel constants that older userspace headers may lack, and
- * the one compiler switch `make analyze` needs.  No logic and no
+ * the one compiler switch `make analyze` needs, and the one system call
+ * musl (make MUSL=1) has no wrapper for.  No logic and no
  * per-distribution #ifdefs.
  */
 #ifndef PRIVRUN_COMPAT_H
@@ -38,6 +39,12 @@
 #else
 #define ANALYZER_LEAKS_OFF
 #define ANALYZER_LEAKS_ON
+#endif
+#ifdef PRIVRUN_MUSL
+#include <sys/syscall.h>
+#include <unistd.h>
+#define close_range(first, last, flags) \
+	syscall(SYS_close_range, (first), (last), (flags))
 #endif
 
 /* The securebits a permanent drop sets and locks (capabilities(7)). */

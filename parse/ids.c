@@ -8,7 +8,9 @@
  */
 #include <errno.h>
 #include <grp.h>
+#ifndef PRIVRUN_MUSL
 #include <nss.h>
+#endif
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@
  */
 bool ids_init(char *err, size_t errlen)
 {
-#ifdef PRIVRUN_FILES_ONLY
+#if defined(PRIVRUN_FILES_ONLY) && !defined(PRIVRUN_MUSL)
 	static const char *const db[] = { "passwd", "group", "initgroups" };
 	size_t i;
 
@@ -50,7 +52,10 @@ bool ids_init(char *err, size_t errlen)
 
 const char *ids_source(void)
 {
-#ifdef PRIVRUN_FILES_ONLY
+#if defined(PRIVRUN_MUSL)
+	return "static, musl: users and groups from /etc/passwd and /etc/group, "
+	    "then nscd if it runs";
+#elif defined(PRIVRUN_FILES_ONLY)
 	return "static: users and groups from /etc/passwd and /etc/group only";
 #else
 	return "users and groups as nsswitch.conf says";

@@ -145,9 +145,12 @@ void opts_usage(void)
 "127 PROGRAM not found, else PROGRAM's own status.\n", stdout);
 }
 
-/* Name of the option argv[optind - 1] held, for messages. */
-static const char *current_option(char **argv, int idx)
+/* Name of the option argv[optind - 1] held, for messages.  musl leaves
+ * optind one past argc when the last option lacks its value. */
+static const char *current_option(char **argv, int argc, int idx)
 {
+	if (idx > argc)
+		idx = argc;
 	return idx > 0 ? argv[idx - 1] : "?";
 }
 
@@ -312,12 +315,12 @@ bool opts_parse(int argc, char **argv, struct options *o,
 				    optopt);
 			else
 				snprintf(err, errlen, "unknown option '%s'",
-				    current_option(argv, optind));
+				    current_option(argv, argc, optind));
 			return false;
 		}
 		if (c == ':') {
 			snprintf(err, errlen, "option '%s' needs a value",
-			    current_option(argv, optind));
+			    current_option(argv, argc, optind));
 			return false;
 		}
 		if (!parse_one(c, o, err, errlen))

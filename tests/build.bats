@@ -127,6 +127,25 @@ usr/share/zsh/site-functions/_privrun"
 	assert_line --regexp '^\| SCM_RIGHTS \+ bind, unpinned \| [0-9]+ \| [0-9]+-[0-9]+ \| [0-9.]+ \|$'
 }
 
+@test "execrss reads a wrapper's resident set at its exec; sockdrive connects once, waits, and returns the command's status; syscost prints its three costs" {
+	run --separate-stderr "$BUILD/bench/execrss" "$BUILD/bench/execfloor" /bin/true
+	assert_success
+	assert_output --regexp '^[1-9][0-9]* [1-9][0-9]*$'
+	run --separate-stderr "$BUILD/bench/execrss" /bin/true
+	assert_failure 1
+	assert_equal "$stderr" "execrss: /bin/true failed or never exec'd"
+	run "$BUILD/bench/sockdrive" 27300 /bin/sh -c 'exit 7'
+	assert_failure 7
+	# It waits for the one connection sockdrive makes, then execs ss.
+	run "$BUILD/bench/sockdrive" 27300 "$(command -v systemd-socket-activate)" \
+		-l 127.0.0.1:27300 /usr/bin/ss -Htn state established 'dport = :27300' 3>&-
+	assert_success
+	run --separate-stderr "$BUILD/bench/syscost" -n 3
+	assert_success
+	assert_line --regexp '^\| PR_CAPBSET_DROP \| [0-9.]+ \| [0-9.]+-[0-9.]+ \| 3 \|$'
+	assert_line --regexp '^\| page fault \(anonymous\) \| [0-9.]+ \| [0-9.]+-[0-9.]+ \| 3 \|$'
+}
+
 # bench/run's monitor case, small: monitor_rt must get from privrun's
 # monitor a listening socket on each port it asks for (it checks each fd),
 # label its pinning from the kernel's affinity of both processes, stop at a
@@ -156,7 +175,7 @@ usr/share/zsh/site-functions/_privrun"
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" "monitor_rt: request: tcp4:127.0.0.1:30000: not in the monitor's allow list"
-	run "$BUILD/bench/scm_rights" -n 200 -p 47300
+	run "$BUILD/bench/scm_rights" -n 200 -p 27300
 	assert_success
 	printf '%s\n' "$output" >>"$dir/rows"
 	run --separate-stderr bench/monitor-table <"$dir/rows"
@@ -172,4 +191,30 @@ usr/share/zsh/site-functions/_privrun"
 	assert_equal "$stderr" 'monitor-table: no rows for "pinned to one CPU"
 monitor-table: no rows for "unpinned"'
 	refute_line --partial 'Target,'
+}
+
+# What examples/Dockerfile relies on: a static build (make MUSL=1, or
+# STATIC=1) is one file that runs in an image holding nothing else
+# (FROM scratch), given the /proc that container runtimes mount, and its
+# users in /etc/passwd and /etc/group.  A dynamic build needs its loader.
+@test "a static build runs alone in an empty root with /proc; a dynamic one finds no loader there" {
+	root=$PRIVRUN_TEST_ROOT/data/scratch.$BATS_TEST_NUMBER
+	mkdir -p "$root/bin" "$root/etc" "$root/proc"
+	cp "$PRIVRUN" "$root/bin/privrun"
+	echo 'app:x:10001:10001:app:/nonexistent:/sbin/nologin' >"$root/etc/passwd"
+	echo 'app:x:10001:' >"$root/etc/group"
+	# chroot: 127 when the program cannot be executed (no loader).
+	rc=127
+	if is_static "$PRIVRUN"; then
+		rc=0
+	fi
+	run "-$rc" --separate-stderr unshare --mount --propagation private -- sh -c '
+		mount -t proc proc "$1/proc" &&
+		exec chroot "$1" /bin/privrun -u app -b http=tcp:80 --dump -- /bin/privrun
+	' - "$root" 3>&-
+	if [ "$rc" = 0 ]; then
+		assert_line $'Uid:\t10001\t10001\t10001\t10001'
+		assert_line $'CapBnd:\t0000000000000000'
+		assert_line --regexp '^fd 3: socket:\[[0-9]+\] tcp6 \[::\]:80 listening$'
+	fi
 }

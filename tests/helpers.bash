@@ -100,7 +100,13 @@ wait_for() {
 	"$@"
 }
 
-# is_static BINARY: linked without a dynamic loader (make STATIC=1).
+# is_static BINARY: linked without a dynamic loader (make STATIC=1 or
+# make MUSL=1).
 is_static() {
 	! readelf -lW "$1" | grep -q 'INTERP'
+}
+
+# is_musl BINARY: linked with musl (make MUSL=1): its start-up function.
+is_musl() {
+	nm "$1" 2>/dev/null | grep -qw __init_libc
 }

@@ -234,12 +234,17 @@ peer uid=4001 gid=4001"
 	# it, in a mount namespace of this test's own.  Not /etc/passwd: glibc
 	# seeks in that, which a FIFO refuses.  The caller's ids are set by
 	# plain system calls (setpriv would look the user up, and block too).
+	# musl reads no nsswitch.conf, and /etc/passwd without seeking.
+	held=/etc/nsswitch.conf
+	if is_musl "$PRIVRUN_SUID"; then
+		held=/etc/passwd
+	fi
 	fifo=$BATS_TEST_TMPDIR/nsswitch.fifo
 	mkfifo -m 0666 "$fifo"
 	chmod a+x "$BATS_TEST_TMPDIR"
-	cp /etc/nsswitch.conf "$BATS_TEST_TMPDIR/nsswitch.real"
+	cp "$held" "$BATS_TEST_TMPDIR/nsswitch.real"
 	run timeout 30 unshare --mount --propagation private -- bash -c '
-		mount --bind "$1" /etc/nsswitch.conf
+		mount --bind "$1" "$4"
 		as4001() {
 			/usr/bin/python3 -I -c "import os, sys
 os.setgroups([]); os.setresgid(4001, 4001, 4001); os.setresuid(4001, 4001, 4001)
@@ -272,7 +277,7 @@ print(\"ptrace:\", \"attached\" if r == 0 else ctypes.get_errno())
 		done &
 		wait "$pid"
 		echo "status $?"
-	' - "$fifo" "$PRIVRUN_SUID" "$BATS_TEST_TMPDIR/nsswitch.real"
+	' - "$fifo" "$PRIVRUN_SUID" "$BATS_TEST_TMPDIR/nsswitch.real" "$held"
 	assert_success
 	assert_line --regexp $'^Uid:\t4001\t0\t0\t0$'
 	assert_line --regexp '^cat: /proc/[0-9]+/environ: Permission denied$'
