@@ -6,6 +6,7 @@
  * so that "no such user" is told apart from a failed lookup.  Nothing here
  * changes privileges.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
 #ifndef PRIVRUN_MUSL
@@ -258,27 +259,27 @@ static int cmp_gid(const void *a, const void *b)
  */
 static int files_agree(const char *user, const gid_t *list, size_t n)
 {
-	struct lookup_buf b = { NULL, 0 };
-	struct group gr, *res;
 	FILE *f = fopen("/etc/group", "re");
-	int rc = ERANGE;
+	struct group *gr;
+	int rc = 0;
 	char **m;
 
 	if (f == NULL)
 		return errno;
-	while (rc == 0 || rc == ERANGE) {
-		if (rc == ERANGE && !grow(&b)) {
-			rc = ENOMEM;
-			break;
-		}
-		rc = fgetgrent_r(f, &gr, b.buf, b.len, &res);
-		for (m = rc == 0 ? gr.gr_mem : NULL; m && *m; m++)
-			if (strcmp(*m, user) == 0 && bsearch(&gr.gr_gid, list,
+	while (rc == 0) {
+		/* fgetgrent(3): NULL with errno 0 (musl) or ENOENT (glibc) at
+		 * the end, any other errno for an error. */
+		errno = 0;
+		if ((gr = fgetgrent(f)) == NULL)
+			rc = errno == 0 ? ENOENT : errno;
+		for (m = gr != NULL ? gr->gr_mem : NULL; m && *m; m++)
+			if (strcmp(*m, user) == 0 && bsearch(&gr->gr_gid, list,
 			    n, sizeof(*list), cmp_gid) == NULL)
 				rc = -1;	/* a group was left out */
 	}
+	if (rc == ENOENT && ferror(f))
+		rc = EIO;
 	fclose(f);
-	free(b.buf);
 	return rc == ENOENT ? 0 : rc;
 }
 

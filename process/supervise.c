@@ -30,6 +30,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "die.h"
 #include "privs.h"
 #include "supervise.h"

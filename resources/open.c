@@ -483,8 +483,7 @@ static int end_run(struct opener *op, const struct resources *r, size_t end)
 		return 0;
 	op->raised = false;
 	if (privs_relinquish() != 0)
-		return FAIL(op, "%s: %s", r->res[op->run_start].spec.text,
-		    privs_error());
+		return -1;	/* the caller says which, with privs_error() */
 	for (i = op->run_start; i < end; i++)
 		trace("opened %s as fd %d, name %s", r->res[i].spec.text,
 		    r->res[i].fd, r->res[i].spec.name);
@@ -506,7 +505,8 @@ static int open_in_run(struct opener *op, const struct resources *r,
 
 	if (op->raised && (!shares_raise(res) || rights != op->rights) &&
 	    end_run(op, r, i) != 0)
-		return -1;
+		return FAIL(op, "%s: %s", r->res[i - 1].spec.text,
+		    privs_error());
 	if (!op->raised) {
 		if (raise_rights(rights, res) != 0)
 			return FAIL(op, "%s: %s", res->spec.text,
@@ -526,14 +526,11 @@ static int open_in_run(struct opener *op, const struct resources *r,
 static void die_opening(struct opener *op, const struct resources *r,
     size_t i)
 {
-	char first[sizeof(op->err)];
+	size_t len = strlen(op->err);
 
-	memcpy(first, op->err, sizeof(first));
 	if (end_run(op, r, i) != 0)
-		snprintf(op->err, sizeof(op->err), "%s; then %s", first,
+		snprintf(op->err + len, sizeof(op->err) - len, "; then %s",
 		    privs_error());
-	else
-		memcpy(op->err, first, sizeof(first));
 	cleanup_and_die(op, resources_step(r->res[i].spec.kind));
 }
 
@@ -557,8 +554,10 @@ void resources_open(struct resources *r)
 			die_opening(&op, r, i);
 		res->fd = want;
 		if ((i + 1 == r->n || !shares_raise(res)) &&
-		    end_run(&op, r, i + 1) != 0)
+		    end_run(&op, r, i + 1) != 0) {
+			FAIL(&op, "%s: %s", res->spec.text, privs_error());
 			cleanup_and_die(&op, resources_step(res->spec.kind));
+		}
 	}
 	for (i = 0; i < op.ncreated; i++)
 		close(op.created[i].dirfd);
@@ -584,6 +583,7 @@ int resources_open_single(const struct spec *s, char *err, size_t errlen)
 		    "opened here", s->text);
 	one.fd = open_in_run(&op, &r, 0);
 	if (end_run(&op, &r, 1) != 0 && one.fd >= 0) {
+		FAIL(&op, "%s: %s", s->text, privs_error());
 		close(one.fd);
 		one.fd = -1;
 	}
