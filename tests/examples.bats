@@ -153,14 +153,53 @@ json_array() {
 	assert_line "Env: LISTEN_FDNAMES=http"
 }
 
+# pod_field KEY...: the value at KEY... in examples/pod.yaml's first
+# container (a number is a list index), read with a YAML parser: a list one
+# element a line, anything else as JSON.
+pod_field() {
+	/usr/bin/python3 - "$@" <<'EOF'
+import json, sys, yaml
+with open("examples/pod.yaml") as f:
+    value = yaml.safe_load(f)["spec"]["containers"][0]
+for key in sys.argv[1:]:
+    value = value[int(key) if key.isdigit() else key]
+if isinstance(value, list):
+    print("\n".join(map(str, value)))
+else:
+    print(json.dumps(value))
+EOF
+}
+
+@test "pod.yaml is one Kubernetes Pod to a YAML parser: root start, no_new_privs, the four capabilities, and the entry point's privrun line" {
+	run /usr/bin/python3 -c '
+import sys, yaml
+docs = list(yaml.safe_load_all(open("examples/pod.yaml")))
+pod = docs[0]
+print(len(docs), pod["apiVersion"], pod["kind"], len(pod["spec"]["containers"]))'
+	assert_success
+	assert_output "1 v1 Pod 1"
+	run pod_field securityContext
+	assert_success
+	assert_output '{"runAsUser": 0, "runAsNonRoot": false, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE", "SETUID", "SETGID", "SETPCAP"]}}'
+	run pod_field ports 0
+	assert_output '{"containerPort": 80, "name": "http"}'
+	# The command replaces the image's ENTRYPOINT: it is the privrun line
+	# of docker-entrypoint.sh, with the image's CMD as args.
+	mapfile -t command < <(pod_field command)
+	line=$(sed -n 's/^exec \(privrun .*\) "\$@"$/\1/p' examples/docker-entrypoint.sh)
+	[ -n "$line" ]
+	assert_equal "${command[*]}" "$line"
+	assert_equal "$(pod_field args)" "$(json_array CMD examples/Dockerfile)"
+}
+
 @test "the pod spec's command and args serve port 80 with exactly its capabilities, and not with NET_BIND_SERVICE alone" {
 	read -r name uid < <(app_user)
-	mapfile -t command < <(json_array command examples/pod.yaml)
-	mapfile -t args < <(json_array args examples/pod.yaml)
-	mapfile -t add < <(json_array add examples/pod.yaml)
+	mapfile -t command < <(pod_field command)
+	mapfile -t args < <(pod_field args)
+	mapfile -t add < <(pod_field securityContext capabilities add)
 	assert_equal "${command[0]}" privrun
 	assert_equal "${args[*]}" hello-server
-	assert_equal "$(json_array drop examples/pod.yaml)" ALL
+	assert_equal "$(pod_field securityContext capabilities drop)" ALL
 	bset=-all$(printf ',+%s' "${add[@],,}")
 	assert_equal "$bset" "-all,+net_bind_service,+setuid,+setgid,+setpcap"
 	# runAsUser: 0 with drop ALL and these added; allowPrivilegeEscalation:
@@ -176,6 +215,35 @@ json_array() {
 	assert_failure 125
 	assert_output ""
 	assert_equal "$stderr" "privrun: drop: prctl(PR_SET_SECUREBITS): Operation not permitted"
+}
+
+@test ".dockerignore lets into the image's build only the Makefile, the sources (the Makefile's SRCDIRS) and what the Dockerfile copies from examples/" {
+	run grep -v -e '^#' -e '^$' .dockerignore
+	assert_line --index 0 '*'
+	for dir in $(sed -n 's/^SRCDIRS *= *//p' Makefile); do
+		assert_line "!$dir"
+	done
+	for f in $(sed -n 's/^COPY \(examples\/[^ ]*\( examples\/[^ ]*\)*\) .*/\1/p' examples/Dockerfile); do
+		assert_line "!$f"
+	done
+	assert_line '!Makefile'
+	assert_line '!*.c'
+	assert_line '!*.h'
+	refute_line --regexp '^!(build|\.git|tests|debian)'
+}
+
+@test "the Dockerfile builds FROM \$BASE, debian:12-slim unless told, and its final stage installs nothing for privrun" {
+	run grep -E '^(ARG|FROM) ' examples/Dockerfile
+	assert_output $'ARG BASE=debian:12-slim\nFROM $BASE AS build\nFROM $BASE'
+	# The packages of the last apt-get install: privrun links libcap-ng
+	# and libseccomp statically (Makefile: STATIC_LIBS), hello-server is
+	# Python.
+	last=$(sed -e ':a' -e '/\\$/{N;s/\\\n/ /;ba}' examples/Dockerfile |
+		grep 'apt-get install' | tail -n 1)
+	run sed -e 's/[[:space:]]\+/ /g' -e 's/.*--no-install-recommends //' -e 's/ *&&.*//' <<<"$last"
+	assert_output python3
+	run grep -E '^RUN make' examples/Dockerfile
+	assert_output 'RUN make -C /src'
 }
 
 @test "privrun(1) and the README describe every file in examples/" {
