@@ -142,6 +142,31 @@ json_array() {
 	assert_serves "$uid" "$name" "$LAST_PID"
 }
 
+# As in a container without an init: the server is PID 1 of its PID
+# namespace, where the kernel drops every signal it has no handler for.
+@test "the Dockerfile's ENTRYPOINT and CMD as PID 1: SIGTERM ends the server at once, with status 143" {
+	mapfile -t entry < <(json_array ENTRYPOINT examples/Dockerfile)
+	mapfile -t cmd < <(json_array CMD examples/Dockerfile)
+	unshare --pid --fork -- "${entry[@]}" "${cmd[@]}" 3>&- >/dev/null 2>&1 &
+	outer=$!
+	wait_for curl -sf http://127.0.0.1/
+	pid1=$(pgrep -P "$outer")
+	run grep -E '^(Name|NSpid):' "/proc/$pid1/status"
+	# The server, or privrun --init in front of it.
+	assert_line --regexp $'^Name:\t(hello-server|privrun)$'
+	assert_line --regexp $'^NSpid:\t[0-9]+\t1$'
+	kill -TERM "$pid1"
+	# At once: within a second, or it is killed and the test fails.
+	for _ in $(seq 20); do
+		kill -0 "$pid1" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$pid1" 2>/dev/null && fail "hello-server ignored SIGTERM"
+	status=0
+	wait "$outer" || status=$?
+	assert_equal "$status" 143
+}
+
 @test "the Dockerfile's ENTRYPOINT with another command (docker run IMAGE CMD...) passes it the socket" {
 	read -r name uid < <(app_user)
 	mapfile -t entry < <(json_array ENTRYPOINT examples/Dockerfile)
