@@ -108,9 +108,11 @@ unit_is() {
 	[ "$(in_container systemctl show --property=ActiveState --value "$UNIT")" = "$1" ]
 }
 
-@test "systemd starts privrun-web.service: port 80 answers as www-data, from a server with every privilege dropped" {
-	run in_container systemctl start "$UNIT"
+@test "systemctl enable --now privrun-web (as the unit says): port 80 answers as www-data, from a server with every privilege dropped" {
+	run in_container systemctl enable --now privrun-web
 	assert_success
+	run in_container systemctl is-enabled "$UNIT"
+	assert_output enabled
 	retry 10 in_netns curl -sf http://127.0.0.1/
 	run in_netns curl -sf http://127.0.0.1/
 	assert_success
