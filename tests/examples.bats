@@ -60,16 +60,22 @@ teardown() {
 }
 
 # assert_serves UID NAME PID: port 80 answers from the server, which is
-# PID, and the kernel says PID runs as UID with no capability and
-# no_new_privs set.
+# PID itself (every example execs it) or a child of PID (an entry point
+# with privrun --init, which stays as PID 1), and the kernel says the
+# server runs as UID with no capability and no_new_privs set.
 assert_serves() {
+	local server
 	wait_for curl -sf http://127.0.0.1/
 	run curl -sf http://127.0.0.1/
 	assert_success
 	assert_output "hello from uid $1 ($2)"
 	run ss -Htlnp 'sport = :80'
-	assert_output --regexp "pid=$3,"
-	run grep -E '^(Name|Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/$3/status
+	assert_output --regexp 'users:\(\("hello-server",pid=[0-9]+,fd=3\)\)$'
+	server=$(sed -n 's/.*"hello-server",pid=\([0-9]*\),.*/\1/p' <<<"$output")
+	if [ "$server" != "$3" ]; then
+		assert_equal "$(awk '{ print $4 }' "/proc/$server/stat")" "$3"
+	fi
+	run grep -E '^(Name|Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/$server/status
 	assert_line --regexp '^Name:.hello-server$'
 	assert_line $'Uid:\t'"$1"$'\t'"$1"$'\t'"$1"$'\t'"$1"
 	for set in CapInh CapPrm CapEff CapBnd CapAmb; do
