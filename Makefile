@@ -221,6 +221,13 @@ analyze-compile:
 check: all $(TEST_BINS) $(BENCH_BINS)
 	PRIVRUN_BUILD=$(O) tests/run
 
+# The examples under real runtimes, as root: podman builds and runs
+# examples/Dockerfile, systemd in systemd-nspawn runs
+# examples/privrun-web.service, both on a Debian 12 root that mmdebstrap
+# makes (kept in $(O)/runtimes/).  A few minutes; CI runs it after check.
+check-runtimes: all
+	PRIVRUN_BUILD=$(O) tests/runtimes/run
+
 # Data files installed as SOURCE:DESTINATION pairs, mode 0644; add a pair
 # to one of these lists and both install and uninstall handle it.
 MAN_FILES  = man/privrun.1:$(MANDIR)/man1/privrun.1 \
@@ -274,7 +281,7 @@ uninstall:
 clean:
 	rm -rf $(O)
 
-.PHONY: all analyze analyze-compile check install install-setuid install-caps uninstall clean fuzz fuzz-run
+.PHONY: all analyze analyze-compile check check-runtimes install install-setuid install-caps uninstall clean fuzz fuzz-run
 
 # Fuzzing the parsers of untrusted input with libFuzzer (clang, and on
 # Debian its runtime libclang-rt-dev).  The sources are compiled straight

@@ -515,7 +515,7 @@ int privs_monitor_at(const char *file, int line, uint64_t mask)
 	return live_on(file, line, "privs_monitor", mask, false);
 }
 
-int privs_stay_at(const char *file, int line)
+int privs_stay_at(const char *file, int line, bool as_caller)
 {
-	return live_on(file, line, "privs_stay", 0, true);
+	return live_on(file, line, "privs_stay", 0, as_caller);
 }

@@ -89,13 +89,15 @@ int privs_revoke_at(const char *file, int line);
  */
 int privs_monitor_at(const char *file, int line, uint64_t mask);
 /*
- * The parent that stays for --pty and --init (supervise.c): the caller's
- * real and saved uid, gid and groups, the target's effective uid (so it
- * may signal the program, which may not signal it), no capability in any
- * set, securebits locked, no_new_privs, not dumpable, all verified.
+ * The parent that stays for --pty and --init (supervise.c): no capability
+ * in any set, securebits locked, no_new_privs, not dumpable, all verified.
+ * With as_caller (--pty, which holds the caller's terminal): the caller's
+ * real and saved uid, gid and groups, the target's effective uid, so it
+ * may signal the program and the program may not signal it.  Without:
+ * the target's ids and groups, as the monitor's drop keeping nothing.
  * Afterwards every call fails or, like privs_root(), changes nothing.
  */
-int privs_stay_at(const char *file, int line);
+int privs_stay_at(const char *file, int line, bool as_caller);
 /*
  * As privs_root(), but files are created owned by uid:gid (the fsuid and
  * fsgid), with the directory access of the privileges we hold: for a unix
@@ -113,7 +115,7 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid);
 #define privs_caller(caps)	privs_caller_at(__FILE__, __LINE__, (caps))
 #define privs_revoke()		privs_revoke_at(__FILE__, __LINE__)
 #define privs_monitor(mask)	privs_monitor_at(__FILE__, __LINE__, (mask))
-#define privs_stay()		privs_stay_at(__FILE__, __LINE__)
+#define privs_stay(as_caller) privs_stay_at(__FILE__, __LINE__, (as_caller))
 #define privs_create_as(uid, gid) \
 	privs_create_as_at(__FILE__, __LINE__, (uid), (gid))
 

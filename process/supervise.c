@@ -2,9 +2,11 @@
 /*
  * supervise.c: the parent that stays, for --pty and --init.  privrun forks
  * before it opens anything: the child goes on as in a direct run; the
- * parent keeps only fds 0-2 and the pty's master, drops every capability
- * (privs_stay(): the caller's real uid, so that the program cannot signal
- * or trace it) and runs one poll loop over a signalfd and the terminals:
+ * parent keeps only fds 0-2 and the pty's master, drops every privilege
+ * (privs_stay(): to the target, as tini does; with --pty, which holds the
+ * caller's terminal, keeping the caller's real uid, so that the program
+ * cannot signal or trace it) and runs one poll loop over a signalfd and
+ * the terminals:
  *   - TERM, INT, HUP, QUIT, USR1, USR2 go to the program, and WINCH and
  *     CONT too without --pty; SIGCHLD reaps every child (orphans too, as
  *     PID 1 or as the child subreaper of --init), and the program's end
@@ -255,7 +257,7 @@ static __attribute__((noreturn)) void stay(pid_t child, int master,
 	struct relay r = { .child = child, .in = -1, .out = -1, .job = job };
 
 	/* Dropped before the child may go on (fork_to_stay()). */
-	if (privs_stay() != 0)
+	if (privs_stay(job) != 0)	/* job: --pty */
 		die("drop", "%s", privs_error());
 	if (write(ready, "R", 1) != 1)
 		die_errno("fork", "let the child go on");

@@ -60,16 +60,22 @@ teardown() {
 }
 
 # assert_serves UID NAME PID: port 80 answers from the server, which is
-# PID, and the kernel says PID runs as UID with no capability and
-# no_new_privs set.
+# PID itself (every example execs it) or a child of PID (an entry point
+# with privrun --init, which stays as PID 1), and the kernel says the
+# server runs as UID with no capability and no_new_privs set.
 assert_serves() {
+	local server
 	wait_for curl -sf http://127.0.0.1/
 	run curl -sf http://127.0.0.1/
 	assert_success
 	assert_output "hello from uid $1 ($2)"
 	run ss -Htlnp 'sport = :80'
-	assert_output --regexp "pid=$3,"
-	run grep -E '^(Name|Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/$3/status
+	assert_output --regexp 'users:\(\("hello-server",pid=[0-9]+,fd=3\)\)$'
+	server=$(sed -n 's/.*"hello-server",pid=\([0-9]*\),.*/\1/p' <<<"$output")
+	if [ "$server" != "$3" ]; then
+		assert_equal "$(awk '{ print $4 }' "/proc/$server/stat")" "$3"
+	fi
+	run grep -E '^(Name|Uid|Gid|Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/$server/status
 	assert_line --regexp '^Name:.hello-server$'
 	assert_line $'Uid:\t'"$1"$'\t'"$1"$'\t'"$1"$'\t'"$1"
 	for set in CapInh CapPrm CapEff CapBnd CapAmb; do
@@ -152,6 +158,31 @@ json_array() {
 	assert_equal "$status" 143
 }
 
+# As in a container without an init: the server is PID 1 of its PID
+# namespace, where the kernel drops every signal it has no handler for.
+@test "the Dockerfile's ENTRYPOINT and CMD as PID 1: SIGTERM ends the server at once, with status 143" {
+	mapfile -t entry < <(json_array ENTRYPOINT examples/Dockerfile)
+	mapfile -t cmd < <(json_array CMD examples/Dockerfile)
+	unshare --pid --fork -- "${entry[@]}" "${cmd[@]}" 3>&- >/dev/null 2>&1 &
+	outer=$!
+	wait_for curl -sf http://127.0.0.1/
+	pid1=$(pgrep -P "$outer")
+	run grep -E '^(Name|NSpid):' "/proc/$pid1/status"
+	# The server, or privrun --init in front of it.
+	assert_line --regexp $'^Name:\t(hello-server|privrun)$'
+	assert_line --regexp $'^NSpid:\t[0-9]+\t1$'
+	kill -TERM "$pid1"
+	# At once: within a second, or it is killed and the test fails.
+	for _ in $(seq 20); do
+		kill -0 "$pid1" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$pid1" 2>/dev/null && fail "hello-server ignored SIGTERM"
+	status=0
+	wait "$outer" || status=$?
+	assert_equal "$status" 143
+}
+
 @test "the Dockerfile's ENTRYPOINT with another command (docker run IMAGE CMD...) passes it the socket" {
 	read -r name uid < <(app_user)
 	mapfile -t entry < <(json_array ENTRYPOINT examples/Dockerfile)
@@ -163,14 +194,46 @@ json_array() {
 	assert_line "Env: LISTEN_FDNAMES=http"
 }
 
-@test "the pod spec's command and args serve port 80 with exactly its capabilities, and not with NET_BIND_SERVICE alone" {
+# pod_field KEY...: the value at KEY... in examples/pod.yaml's first
+# container (a number is a list index), read with a YAML parser: a list one
+# element a line, anything else as JSON.
+pod_field() {
+	/usr/bin/python3 - "$@" <<'EOF'
+import json, sys, yaml
+with open("examples/pod.yaml") as f:
+    value = yaml.safe_load(f)["spec"]["containers"][0]
+for key in sys.argv[1:]:
+    value = value[int(key) if key.isdigit() else key]
+if isinstance(value, list):
+    print("\n".join(map(str, value)))
+else:
+    print(json.dumps(value))
+EOF
+}
+
+@test "pod.yaml is one Kubernetes Pod to a YAML parser: the image's entry point, a root start, no_new_privs and the four capabilities" {
+	run /usr/bin/python3 -c '
+import yaml
+docs = list(yaml.safe_load_all(open("examples/pod.yaml")))
+pod = docs[0]
+print(len(docs), pod["apiVersion"], pod["kind"], len(pod["spec"]["containers"]))
+print(" ".join(sorted(pod["spec"]["containers"][0])))'
+	assert_success
+	# No command or args: the image's ENTRYPOINT and CMD run.
+	assert_output $'1 v1 Pod 1\nimage name ports securityContext'
+	run pod_field securityContext
+	assert_success
+	assert_output '{"runAsUser": 0, "runAsNonRoot": false, "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE", "SETUID", "SETGID", "SETPCAP"]}}'
+	run pod_field ports 0
+	assert_output '{"containerPort": 80, "name": "http"}'
+}
+
+@test "the pod's container (the image's ENTRYPOINT and CMD) serves port 80 with exactly its capabilities, and not with NET_BIND_SERVICE alone" {
 	read -r name uid < <(app_user)
-	mapfile -t command < <(json_array command examples/pod.yaml)
-	mapfile -t args < <(json_array args examples/pod.yaml)
-	mapfile -t add < <(json_array add examples/pod.yaml)
-	assert_equal "${command[0]}" privrun
-	assert_equal "${args[*]}" hello-server
-	assert_equal "$(json_array drop examples/pod.yaml)" ALL
+	mapfile -t command < <(json_array ENTRYPOINT examples/Dockerfile)
+	mapfile -t args < <(json_array CMD examples/Dockerfile)
+	mapfile -t add < <(pod_field securityContext capabilities add)
+	assert_equal "$(pod_field securityContext capabilities drop)" ALL
 	bset=-all$(printf ',+%s' "${add[@],,}")
 	assert_equal "$bset" "-all,+net_bind_service,+setuid,+setgid,+setpcap"
 	# runAsUser: 0 with drop ALL and these added; allowPrivilegeEscalation:
@@ -185,7 +248,40 @@ json_array() {
 		-- "${command[@]}" "$PROBE" 3>&-
 	assert_failure 125
 	assert_output ""
-	assert_equal "$stderr" "privrun: drop: prctl(PR_SET_SECUREBITS): Operation not permitted"
+	# The parent that stays (--init) fails its drop first; its child,
+	# waiting for it, says it is gone and runs nothing.
+	assert_equal "$(head -n 1 <<<"$stderr")" "privrun: drop: prctl(PR_SET_SECUREBITS): Operation not permitted"
+	assert_equal "$(sed 1d <<<"$stderr" | sed 's/pid [0-9]*/pid N/')" \
+		"privrun: fork: the parent process (pid N) is gone"
+}
+
+@test ".dockerignore lets into the image's build only the Makefile, the sources (the Makefile's SRCDIRS) and what the Dockerfile copies from examples/" {
+	run grep -v -e '^#' -e '^$' .dockerignore
+	assert_line --index 0 '*'
+	for dir in $(sed -n 's/^SRCDIRS *= *//p' Makefile); do
+		assert_line "!$dir"
+	done
+	for f in $(sed -n 's/^COPY \(examples\/[^ ]*\( examples\/[^ ]*\)*\) .*/\1/p' examples/Dockerfile); do
+		assert_line "!$f"
+	done
+	assert_line '!Makefile'
+	assert_line '!*.c'
+	assert_line '!*.h'
+	assert_line '!tools'	# the musl build's tools/musl-deps
+	refute_line --regexp '^!(build|\.git|tests|debian)'
+}
+
+@test "the Dockerfile builds FROM \$BASE, debian:12-slim unless told, and its final stage installs nothing for privrun" {
+	run grep -E '^(ARG|FROM) ' examples/Dockerfile
+	assert_output $'ARG BASE=debian:12-slim\nFROM $BASE AS build\nFROM $BASE'
+	# The packages of the last apt-get install: privrun is the static
+	# musl build (one file), hello-server is Python.
+	last=$(sed -e ':a' -e '/\\$/{N;s/\\\n/ /;ba}' examples/Dockerfile |
+		grep 'apt-get install' | tail -n 1)
+	run sed -e 's/[[:space:]]\+/ /g' -e 's/.*--no-install-recommends //' -e 's/ *&&.*//' <<<"$last"
+	assert_output python3
+	run grep -E '^RUN make' examples/Dockerfile
+	assert_output 'RUN make -C /src MUSL=1 O=/build && strip /build/privrun'
 }
 
 @test "privrun(1) and the README describe every file in examples/" {

@@ -90,19 +90,20 @@ pid1() {
 	done
 }
 
-@test "PID 1: privrun holds no capability, no_new_privs, the caller's real uid and the target's effective one" {
+@test "PID 1: privrun holds no privilege at all: the target's ids, no capability, no_new_privs, not dumpable" {
 	run in_pid_ns "$PRIVRUN" --init -u 4001 -- \
 		sh -c 'until grep -q "^NoNewPrivs:.1" /proc/1/status; do sleep 0.05; done
 			grep -E "^(Uid|Gid|Cap...|NoNewPrivs):" /proc/1/status
-			kill -0 1 2>/dev/null || echo "signal: no"' 3>&-
+			cat /proc/1/environ 2>/dev/null || echo "environ: unreadable"' 3>&-
 	assert_success
-	assert_line "Uid:	0	4001	0	4001"
-	assert_line "Gid:	0	0	0	0"
+	assert_line "Uid:	4001	4001	4001	4001"
+	assert_line "Gid:	4001	4001	4001	4001"
 	for set in CapInh CapPrm CapEff CapBnd CapAmb; do
 		assert_line "$set:	0000000000000000"
 	done
 	assert_line "NoNewPrivs:	1"
-	assert_line "signal: no"
+	# Not dumpable: the program, as the same user, cannot read or trace it.
+	assert_line "environ: unreadable"
 }
 
 @test "not PID 1: privrun is the child subreaper, and reaps the orphans" {
@@ -119,7 +120,7 @@ orphan: gone"
 	background "$PRIVRUN" --init -u 4001 -- sleep 30
 	wait_for grep -q "^NoNewPrivs:.1" "/proc/$LAST_PID/status"
 	run grep -E "^(Uid|CapEff|CapBnd|NoNewPrivs):" "/proc/$LAST_PID/status"
-	assert_output "Uid:	0	4001	0	4001
+	assert_output "Uid:	4001	4001	4001	4001
 CapEff:	0000000000000000
 CapBnd:	0000000000000000
 NoNewPrivs:	1"
@@ -128,7 +129,7 @@ NoNewPrivs:	1"
 	assert_equal "$status" 143
 }
 
-@test "--init with the setuid and file-capability copies: the same parent, as the caller's real uid" {
+@test "--init with the setuid and file-capability copies: the same parent, as the target" {
 	printf 'permit prtest-a as prtest-b cmd /bin/sh\n' >/etc/privrun.conf
 	chmod 0644 /etc/privrun.conf
 	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
@@ -136,7 +137,7 @@ NoNewPrivs:	1"
 			/bin/sh -c 'until grep -q "^NoNewPrivs:.1" /proc/$PPID/status; do sleep 0.05; done
 				grep -E "^(Uid|CapPrm|CapBnd|NoNewPrivs):" /proc/$PPID/status; exit 9' 3>&-
 		assert_failure 9
-		assert_output "Uid:	4001	4002	4001	4002
+		assert_output "Uid:	4002	4002	4002	4002
 CapPrm:	0000000000000000
 CapBnd:	0000000000000000
 NoNewPrivs:	1"
