@@ -374,8 +374,13 @@ SIGTERM"
 	if nm "$dest/lib/libprivrun-client.a" | grep -q __asan; then
 		san=-fsanitize=address,undefined
 	fi
+	# A coverage build's (make coverage) needs libgcov, after it.
+	gcov=
+	if nm "$dest/lib/libprivrun-client.a" | grep -q __gcov_; then
+		gcov=-lgcov
+	fi
 	cc $san -o "$RUN/client" tests/bin/monitor_client.c \
-		$(PKG_CONFIG_PATH="$dest/lib/pkgconfig" pkg-config --cflags --libs privrun-client)
+		$(PKG_CONFIG_PATH="$dest/lib/pkgconfig" pkg-config --cflags --libs privrun-client) $gcov
 	chmod 0755 "$RUN/client"
 	run "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:81 -- "$RUN/client" bind:tcp:81 3>&-
 	assert_success
