@@ -27,16 +27,16 @@ run_row() {
 	rm -f "$D/ran" "$D/s.sock"
 	case $mode in
 	root) run --separate-stderr "$FAULTINJECT" "$sys" "$3" "${filter[@]}" -- \
-		"$PRIVRUN" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
+		"${VALGRIND[@]}" "$PRIVRUN" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
 	ambient) run --separate-stderr "$FAULTINJECT" "$sys" "$3" "${filter[@]}" -- \
 		/usr/bin/setpriv --inh-caps +net_raw --ambient-caps +net_raw -- \
-		"$PRIVRUN" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
+		"${VALGRIND[@]}" "$PRIVRUN" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
 	suid) run --separate-stderr "$FAULTINJECT" -u 4001 "$sys" "$3" "${filter[@]}" -- \
 		"$PRIVRUN_SUID" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
 	caps) run --separate-stderr "$FAULTINJECT" -u 4001 "$sys" "$3" "${filter[@]}" -- \
 		"$PRIVRUN_CAPS" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
 	api) run --separate-stderr "$FAULTINJECT" "$sys" "$3" "${filter[@]}" -- \
-		"$PRIVS_API" 4001 4001 3>&- ;;
+		"${VALGRIND[@]}" "$PRIVS_API" 4001 4001 3>&- ;;
 	*) status=-1 stderr="faults.tsv: unknown mode $mode" ;;
 	esac
 }

@@ -15,6 +15,13 @@ if [ -z "${PRIVRUN_TEST_ROOT:-}" ]; then
 	exit 1
 fi
 
+# make check-valgrind: the command (valgrind and its options) that
+# tests/privs.bats and tests/faults.bats put before privrun and the privs
+# API helpers they start as root or as a plain user; empty otherwise.
+# valgrind is not setuid: the setuid and file-capability copies run as they
+# are.
+read -ra VALGRIND <<<"${PRIVRUN_TEST_VALGRIND:-}"
+
 # The five capability sets of a fully dropped process, as the probe prints.
 assert_no_capabilities() {
 	local set

@@ -13,7 +13,7 @@ full_caps() {
 
 @test "started as root: raise, nested raise, only the outer relinquish lowers" {
 	full=$(full_caps)
-	run "$PRIVS_API" 4001 4001
+	run "${VALGRIND[@]}" "$PRIVS_API" 4001 4001
 	assert_success
 	assert_line "init rc=0 capeff=0000000000000000 uid=0	0	0	0"
 	assert_line "root rc=0 capeff=$full uid=0	0	0	0"
@@ -25,7 +25,7 @@ full_caps() {
 
 @test "started as root: user switches the effective uid, create_as the fsuid; relinquish switches back" {
 	full=$(full_caps)
-	run "$PRIVS_API" 4001 4001
+	run "${VALGRIND[@]}" "$PRIVS_API" 4001 4001
 	assert_line "user rc=0 capeff=0000000000000000 uid=0	4001	0	4001"
 	assert_line "relinquish-user rc=0 capeff=0000000000000000 uid=0	0	0	0"
 	assert_line "create_as rc=0 capeff=$full uid=0	0	0	4001"
@@ -33,7 +33,7 @@ full_caps() {
 }
 
 @test "started as root: revoke drops for good, and every call after it fails" {
-	run "$PRIVS_API" 4001 4001
+	run "${VALGRIND[@]}" "$PRIVS_API" 4001 4001
 	assert_line "revoke rc=0 capeff=0000000000000000 uid=4001	4001	4001	4001"
 	assert_line "root-after-revoke rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=privs_root: privileges already revoked"
 	assert_line "revoke-again rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=privs_revoke: privileges already revoked"
@@ -41,7 +41,7 @@ full_caps() {
 
 @test "a raise that fails does not count: the next raise fails again instead of passing as nested, and no relinquish balances it" {
 	# tests/bin/privs_api makes capset(2) fail with a seccomp filter.
-	run "$PRIVS_API" 4001 4001 capset-fails
+	run "${VALGRIND[@]}" "$PRIVS_API" 4001 4001 capset-fails
 	assert_success
 	err="error=capset: raise effective capabilities: Operation not permitted"
 	assert_line "root-fails rc=-1 capeff=0000000000000000 uid=0	0	0	0 $err"
@@ -57,7 +57,7 @@ no_privileges() {
 }
 
 @test "started without privileges: every call is a no-op that succeeds" {
-	run no_privileges "$PRIVS_API" 4001 4001
+	run no_privileges "${VALGRIND[@]}" "$PRIVS_API" 4001 4001
 	assert_success
 	for step in init setup root root-nested relinquish-inner relinquish-outer \
 		user relinquish-user create_as relinquish-create revoke; do
@@ -66,13 +66,13 @@ no_privileges() {
 }
 
 @test "started without privileges: a target that is not the caller is an error" {
-	run no_privileges "$PRIVS_API" 4002 4002
+	run no_privileges "${VALGRIND[@]}" "$PRIVS_API" 4002 4002
 	assert_line "setup rc=-1 capeff=0000000000000000 uid=4001	4001	4001	4001 error=cannot switch to uid 4002 gid 4002: privrun has no privileges (start it as root, setuid-root or with file capabilities)"
 }
 
 # The verification after a drop reads /proc/self/status (proc_status.c).
 @test "the reader of /proc/self/status agrees with the kernel's own calls, dropped or not, and refuses broken texts" {
-	run "$PROC_STATUS_TEST"
+	run "${VALGRIND[@]}" "$PROC_STATUS_TEST"
 	assert_success
 	refute_line --partial FAIL
 	assert_line "ok bounding"
@@ -80,10 +80,10 @@ no_privileges() {
 	assert_line "ok a Uid line twice"
 	assert_equal "$(grep -c '^ok ' <<<"$output")" 21
 	# Dropped, and with a kept capability in all five sets.
-	run "$PRIVRUN" -u 4001:4001 --groups= "$PROC_STATUS_TEST" 3>&-
+	run "${VALGRIND[@]}" "$PRIVRUN" -u 4001:4001 --groups= "$PROC_STATUS_TEST" 3>&-
 	assert_success
 	assert_equal "$(grep -c '^ok ' <<<"$output")" 21
-	run "$PRIVRUN" -u 4001:4001 --groups= --keep-caps net_bind_service \
+	run "${VALGRIND[@]}" "$PRIVRUN" -u 4001:4001 --groups= --keep-caps net_bind_service \
 		"$PROC_STATUS_TEST" 3>&-
 	assert_success
 	assert_equal "$(grep -c '^ok ' <<<"$output")" 21
@@ -91,7 +91,7 @@ no_privileges() {
 
 @test "a drop to 2,000 supplementary groups is verified: the long Groups line before the capability lines is read past" {
 	groups=$(seq -s, 20000 21999)
-	run --separate-stderr "$PRIVRUN" -u 4001:4001 --groups="$groups" \
+	run --separate-stderr "${VALGRIND[@]}" "$PRIVRUN" -u 4001:4001 --groups="$groups" \
 		sh -c 'grep "^Groups:" /proc/self/status | wc -w; grep "^Cap" /proc/self/status' 3>&-
 	assert_success
 	assert_equal "$stderr" ""
