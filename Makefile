@@ -173,7 +173,8 @@ check: all $(TEST_BINS) $(BENCH_BINS)
 # the privs API helpers under valgrind's memcheck (Debian: valgrind): any
 # error or leak fails (exit 99).  Where they start as root or a plain user
 # only: valgrind cannot run the setuid or file-capability copy as such.
-VALGRIND ?= valgrind --error-exitcode=99 --leak-check=full -q
+# No vgdb: its pipes in /tmp, made as root, cannot be removed after a drop.
+VALGRIND ?= valgrind --error-exitcode=99 --leak-check=full --vgdb=no -q
 check-valgrind: all $(TEST_BINS) $(BENCH_BINS)
 	PRIVRUN_BUILD=$(O) PRIVRUN_TEST_VALGRIND="$(VALGRIND)" \
 		tests/run tests/privs.bats tests/faults.bats

@@ -20,7 +20,9 @@ fi
 # API helpers they start as root or as a plain user; empty otherwise.
 # valgrind is not setuid: the setuid and file-capability copies run as they
 # are.
+# (faultinject runs it without a PATH search.)
 read -ra VALGRIND <<<"${PRIVRUN_TEST_VALGRIND:-}"
+[ ${#VALGRIND[@]} -eq 0 ] || VALGRIND[0]=$(command -v "${VALGRIND[0]}")
 
 # The five capability sets of a fully dropped process, as the probe prints.
 assert_no_capabilities() {
