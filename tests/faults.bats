@@ -34,11 +34,15 @@ run_row() {
 	ambient) run --separate-stderr "$FAULTINJECT" "$sys" "$3" "${filter[@]}" -- \
 		/usr/bin/setpriv --inh-caps +net_raw --ambient-caps +net_raw -- \
 		"${VALGRIND[@]}" "$PRIVRUN" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
+	user) run --separate-stderr "$FAULTINJECT" -u 4001 "$sys" "$3" "${filter[@]}" -- \
+		"${VALGRIND[@]}" "$PRIVRUN" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
 	suid) run --separate-stderr "$FAULTINJECT" -u 4001 "$sys" "$3" "${filter[@]}" -- \
 		"$PRIVRUN_SUID" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
 	caps) run --separate-stderr "$FAULTINJECT" -u 4001 "$sys" "$3" "${filter[@]}" -- \
 		"$PRIVRUN_CAPS" "${opts[@]}" -- "${PROGRAM[@]}" "$D/ran" 3>&- ;;
 	api) run --separate-stderr "$FAULTINJECT" "$sys" "$3" "${filter[@]}" -- \
+		"${VALGRIND[@]}" "$PRIVS_API" 4001 4001 3>&- ;;
+	apiuser) run --separate-stderr "$FAULTINJECT" -u 4001 "$sys" "$3" "${filter[@]}" -- \
 		"${VALGRIND[@]}" "$PRIVS_API" 4001 4001 3>&- ;;
 	*) status=-1 stderr="faults.tsv: unknown mode $mode" ;;
 	esac
@@ -48,7 +52,7 @@ run_row() {
 # why not.
 check_row() {
 	local expect=${2//@D@/$D} set line
-	if [ "$1" = api ]; then
+	if [ "$1" = api ] || [ "$1" = apiuser ]; then
 		while read -r line; do
 			[[ $line == "${expect%% *} rc=-1 "*" ${expect#* }" ]] && return
 		done <<<"$output"
