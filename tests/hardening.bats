@@ -117,6 +117,18 @@ bin=$PRIVRUN_TEST_ROOT/bin
 	assert_line "Tiocsti-high: ok"
 }
 
+@test "terminal guard: with --allow-new-privs too, loaded while privileged since no_new_privs is not set" {
+	out=$BATS_TEST_TMPDIR/out
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --no-pty --allow-new-privs -- "$PROBE" tiocsti Z
+	assert_success
+	assert_output "Master: b''"
+	run cat "$out"
+	assert_line "NoNewPrivs: 0"
+	assert_line "Seccomp: 2"
+	assert_line "Tiocsti-plain: Operation not permitted"
+	assert_line "Tiocsti-high: Operation not permitted"
+}
+
 @test "terminal guard: stdio away from the terminal still gets it, since /dev/tty is the terminal" {
 	out=$BATS_TEST_TMPDIR/out
 	run "$PTYRUN" "$out" /bin/sh -c 'exec "$0" "$@" </dev/null' \

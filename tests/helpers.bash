@@ -91,6 +91,26 @@ background() {
 	LAST_PID=$!
 }
 
+# end_gently PID...: SIGTERM, then SIGKILL to any not gone within 2 seconds.
+# A monitor forwards SIGTERM and ends through _exit(2), where a coverage
+# build writes its counts (HACKING.md, "Coverage"); SIGKILL would lose them.
+end_gently() {
+	local p _ left
+	kill "$@" 2>/dev/null || true
+	for _ in $(seq 40); do
+		left=0
+		for p in "$@"; do
+			case $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) in
+			'' | Z*) ;;
+			*) left=1 ;;
+			esac
+		done
+		[ "$left" = 0 ] && break
+		sleep 0.05
+	done
+	kill -KILL "$@" 2>/dev/null || true
+}
+
 stop_background() {
 	local p
 	for p in "${BG_PIDS[@]}"; do

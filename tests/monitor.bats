@@ -15,10 +15,7 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in "${BG_PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null || true
-	done
+	[ ${#BG_PIDS[@]} -eq 0 ] || end_gently "${BG_PIDS[@]}"
 }
 
 # background CMD...: start CMD with fd 3 closed; its pid is LAST_PID.
