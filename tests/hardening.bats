@@ -272,7 +272,7 @@ Cwd: /bin"
 
 @test "--dry-run shows the kept set, no_new_privs, the guard and the process set-up" {
 	run --separate-stderr "$PRIVRUN" -n -u nobody --keep-caps net_bind_service --allow-new-privs \
-		--rlimit nofile=10:20 --umask 027 --chdir /tmp -- /bin/true 3>&-
+		--rlimit nofile=10:20 --umask 027 --chdir /tmp --chroot / --new-session -- /bin/true 3>&-
 	assert_success
 	assert_line "mode: keep-caps"
 	assert_line "cap_ambient: cap_net_bind_service"
@@ -282,4 +282,13 @@ Cwd: /bin"
 	assert_line "rlimit: nofile 10 20"
 	assert_line "umask: 0027"
 	assert_line "chdir: /tmp"
+	assert_line "chroot: /"
+	assert_line "new_session: 1"
+}
+
+@test "--new-session outside a terminal: the program leads a new session of its own" {
+	run --separate-stderr "$PRIVRUN" -u nobody --new-session -- /bin/sh -c \
+		'sed "s/.*) //" /proc/$$/stat | cut -d" " -f4; echo $$' 3>&-
+	assert_success
+	assert_equal "${lines[0]}" "${lines[1]}"
 }
