@@ -88,7 +88,7 @@ int privs_capsets_get(struct capsets *c)
 {
 	struct __user_cap_header_struct head = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = { 0 };
 
 	if (syscall(SYS_capget, &head, d) != 0)
 		return -1;

@@ -112,6 +112,18 @@ PY
 	assert_output '["prtest-a",4001,4001,[4100,4101],"keep-caps",["cap_net_bind_service"],["cap_net_bind_service"],207,true,false,[{"name":"nofile","soft":10,"hard":20}],"0027",[[3,"http","bind","http=tcp:80"],[4,"hostname","open","/etc/hostname"]],[{"op":"set","name":"HOME","value":"/home/prtest-a"},{"op":"set","name":"Q","value":"a\"b\\c"}],["/bin/echo","x y"]]'
 }
 
+@test "--dry-run --json without privileges: no bounding set or securebits promised; inherited fds, a cleared environment, control characters escaped" {
+	run --separate-stderr as_user 4001 sh -c 'LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=inh \
+		exec "$0" -n --json --pass-listen-fds --clear-env --env "X=a	b" -- /bin/true 3</dev/null' \
+		"$PRIVRUN"
+	assert_success
+	assert_output --partial '"value":"a\u0009b"'
+	run jq -c '[.start, .capabilities.bounding, .securebits, .resources,
+		.environment[0], (.environment[] | select(.name == "X") | .value)]' <<<"$output"
+	assert_success
+	assert_output '["unprivileged",null,null,[{"fd":3,"name":"inh","kind":"inherited","spec":null}],{"op":"clear"},"a\tb"]'
+}
+
 @test "--dump --json is one JSON object with the state read from the kernel" {
 	run --separate-stderr "$PRIVRUN" --dump --json -u prtest-b -b web=tcp4:127.0.0.1:80 3>&-
 	assert_success

@@ -104,6 +104,17 @@ load helpers
 		"$PRIVRUN" -u nobody --env PRIVRUN_CAPS=all -- "$PROBE"
 }
 
+@test "limits of the command line: a --user value too long, more than 1024 --env" {
+	local args=() i
+	refuse "privrun: usage: --user: value too long" \
+		"$PRIVRUN" -u "$(printf 'a%.0s' $(seq 300))" -- "$PROBE"
+	for i in $(seq 1025); do
+		args+=(--env "V$i=x")
+	done
+	refuse "privrun: usage: --env: more than 1024 variables" \
+		"$PRIVRUN" -u nobody "${args[@]}" -- "$PROBE"
+}
+
 @test "an unprivileged privrun cannot switch users, and says why" {
 	run --separate-stderr as_user 4001 "$PRIVRUN" -u prtest-b -- "$PROBE" 3>&-
 	assert_failure 125

@@ -117,6 +117,18 @@ bin=$PRIVRUN_TEST_ROOT/bin
 	assert_line "Tiocsti-high: ok"
 }
 
+@test "terminal guard: with --allow-new-privs too, loaded while privileged since no_new_privs is not set" {
+	out=$BATS_TEST_TMPDIR/out
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody --no-pty --allow-new-privs -- "$PROBE" tiocsti Z
+	assert_success
+	assert_output "Master: b''"
+	run cat "$out"
+	assert_line "NoNewPrivs: 0"
+	assert_line "Seccomp: 2"
+	assert_line "Tiocsti-plain: Operation not permitted"
+	assert_line "Tiocsti-high: Operation not permitted"
+}
+
 @test "terminal guard: stdio away from the terminal still gets it, since /dev/tty is the terminal" {
 	out=$BATS_TEST_TMPDIR/out
 	run "$PTYRUN" "$out" /bin/sh -c 'exec "$0" "$@" </dev/null' \
@@ -260,7 +272,7 @@ Cwd: /bin"
 
 @test "--dry-run shows the kept set, no_new_privs, the guard and the process set-up" {
 	run --separate-stderr "$PRIVRUN" -n -u nobody --keep-caps net_bind_service --allow-new-privs \
-		--rlimit nofile=10:20 --umask 027 --chdir /tmp -- /bin/true 3>&-
+		--rlimit nofile=10:20 --umask 027 --chdir /tmp --chroot / --new-session -- /bin/true 3>&-
 	assert_success
 	assert_line "mode: keep-caps"
 	assert_line "cap_ambient: cap_net_bind_service"
@@ -270,4 +282,13 @@ Cwd: /bin"
 	assert_line "rlimit: nofile 10 20"
 	assert_line "umask: 0027"
 	assert_line "chdir: /tmp"
+	assert_line "chroot: /"
+	assert_line "new_session: 1"
+}
+
+@test "--new-session outside a terminal: the program leads a new session of its own" {
+	run --separate-stderr "$PRIVRUN" -u nobody --new-session -- /bin/sh -c \
+		'sed "s/.*) //" /proc/$$/stat | cut -d" " -f4; echo $$' 3>&-
+	assert_success
+	assert_equal "${lines[0]}" "${lines[1]}"
 }

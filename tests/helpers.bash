@@ -15,6 +15,15 @@ if [ -z "${PRIVRUN_TEST_ROOT:-}" ]; then
 	exit 1
 fi
 
+# make check-valgrind: the command (valgrind and its options) that
+# tests/privs.bats and tests/faults.bats put before privrun and the privs
+# API helpers they start as root or as a plain user; empty otherwise.
+# valgrind is not setuid: the setuid and file-capability copies run as they
+# are.
+# (faultinject runs it without a PATH search.)
+read -ra VALGRIND <<<"${PRIVRUN_TEST_VALGRIND:-}"
+[ ${#VALGRIND[@]} -eq 0 ] || VALGRIND[0]=$(command -v "${VALGRIND[0]}")
+
 # The five capability sets of a fully dropped process, as the probe prints.
 assert_no_capabilities() {
 	local set
@@ -80,6 +89,26 @@ background() {
 	"$@" 3>&- >/dev/null 2>&1 &
 	BG_PIDS+=($!)
 	LAST_PID=$!
+}
+
+# end_gently PID...: SIGTERM, then SIGKILL to any not gone within 2 seconds.
+# A monitor forwards SIGTERM and ends through _exit(2), where a coverage
+# build writes its counts (HACKING.md, "Coverage"); SIGKILL would lose them.
+end_gently() {
+	local p _ left
+	kill "$@" 2>/dev/null || true
+	for _ in $(seq 40); do
+		left=0
+		for p in "$@"; do
+			case $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) in
+			'' | Z*) ;;
+			*) left=1 ;;
+			esac
+		done
+		[ "$left" = 0 ] && break
+		sleep 0.05
+	done
+	kill -KILL "$@" 2>/dev/null || true
 }
 
 stop_background() {

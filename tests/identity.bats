@@ -35,6 +35,23 @@ load helpers
 	assert_dropped_to 4001 4001 "4100 4101"
 }
 
+@test "a user in 100 groups, more than privrun's first guess of 64, gets all of them" {
+	local g want
+	cp /etc/passwd "$BATS_TEST_TMPDIR/passwd"
+	cp /etc/group "$BATS_TEST_TMPDIR/group"
+	echo "prtest-many:x:4010:4010::/:/bin/sh" >>/etc/passwd
+	for g in $(seq 5000 5099); do
+		echo "many$g:x:$g:prtest-many" >>/etc/group
+	done
+	run --separate-stderr "$PRIVRUN" -u prtest-many -- "$PROBE" 3>&-
+	cp "$BATS_TEST_TMPDIR/passwd" /etc/passwd
+	cp "$BATS_TEST_TMPDIR/group" /etc/group
+	assert_success
+	want=$(seq -s ' ' 5000 5099)
+	assert_line "Groups: $want"
+	assert_line "Uid: 4010 4010 4010 4010"
+}
+
 @test "-u USER:GROUP sets the primary group" {
 	run --separate-stderr "$PRIVRUN" -u prtest-a:prtest-shared -- "$PROBE" 3>&-
 	assert_success

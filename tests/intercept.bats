@@ -32,6 +32,7 @@ teardown() {
 	for p in "${BG_PIDS[@]}"; do
 		all+=($(tree "$p"))
 	done
+	[ ${#BG_PIDS[@]} -eq 0 ] || end_gently "${BG_PIDS[@]}"
 	kill -KILL "${all[@]}" 2>/dev/null || true
 	for p in "${all[@]}"; do
 		wait_for test ! -d "/proc/$p/fd/0" || true

@@ -363,6 +363,34 @@ fd 8 name key file"
 		"$PRIVRUN" -u nobody -b unix:$RUN/x.sock,owner=no-such-user -- "$PROBE"
 }
 
+@test "more malformed specs: a directory, an abstract name too long, modes, values, names, lengths" {
+	local abs long
+	abs=$(printf 'a%.0s' $(seq 108))
+	long=$(printf 'a%.0s' $(seq 256))
+	refuse "privrun: bind: 'unix:/tmp/': unix socket path names a directory" \
+		"$PRIVRUN" -u nobody -b unix:/tmp/ -- "$PROBE"
+	refuse "privrun: bind: 'unix:@$abs': abstract name must be 1 to 107 bytes" \
+		"$PRIVRUN" -u nobody -b "unix:@$abs" -- "$PROBE"
+	refuse "privrun: bind: 'unix:/run/x,mode=01777': mode needs an octal number up to 0777" \
+		"$PRIVRUN" -u nobody -b unix:/run/x,mode=01777 -- "$PROBE"
+	refuse "privrun: bind: 'unix:/run/x,mode=9': mode needs an octal number up to 0777" \
+		"$PRIVRUN" -u nobody -b unix:/run/x,mode=9 -- "$PROBE"
+	refuse "privrun: bind: 'tcp:[::1]': expected [IPV6]:PORT" \
+		"$PRIVRUN" -u nobody -b 'tcp:[::1]' -- "$PROBE"
+	refuse "privrun: bind: 'tcp:80,device=': device needs a value of 1 to 15 bytes" \
+		"$PRIVRUN" -u nobody -b tcp:80,device= -- "$PROBE"
+	refuse "privrun: bind: 'é=tcp:80': name must be printable ASCII without ':'" \
+		"$PRIVRUN" -u nobody -b 'é=tcp:80' -- "$PROBE"
+	refuse "privrun: open: '/etc/hostname,ro=1': option 'ro' takes no value" \
+		"$PRIVRUN" -u nobody -o /etc/hostname,ro=1 -- "$PROBE"
+	refuse "privrun: open: '/tmp/ééé': no valid default name: give NAME=" \
+		"$PRIVRUN" -u nobody -o /tmp/ééé -- "$PROBE"
+	refuse "privrun: open: '/tmp/$long': default name too long: give NAME=" \
+		"$PRIVRUN" -u nobody -o "/tmp/$long" -- "$PROBE"
+	refuse "privrun: open: '/tmp/${long:0:35}...': longer than 511 bytes" \
+		"$PRIVRUN" -u nobody -o "/tmp/$long$long" -- "$PROBE"
+}
+
 @test "names: valid sd_listen_fds names only, at most 255 bytes, never twice" {
 	name=$(printf 'n%.0s' $(seq 256))
 	refuse "privrun: bind: '$name=tcp:80': name longer than 255 bytes" \

@@ -41,7 +41,7 @@ static void against_kernel(void)
 {
 	struct __user_cap_header_struct head = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
 	struct proc_status ps;
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
