@@ -114,7 +114,10 @@ static void allow_notify(scmp_filter_ctx ctx)
 	size_t i;
 
 	for (i = 0; i < sizeof(ioctls) / sizeof(*ioctls); i++)
-		ALLOW_IF(ctx, ioctl, SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+		/* The kernel reads the request as 32 bits; musl passes an
+		 * int, which a negative request sign-extends. */
+		ALLOW_IF(ctx, ioctl, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL,
+		    ioctls[i]));
 	ALLOW(ctx, pidfd_open);
 	ALLOW(ctx, pidfd_getfd);
 	ALLOW(ctx, process_vm_readv);

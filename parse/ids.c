@@ -289,6 +289,7 @@ bool ids_user_groups(const struct identity *id, gid_t **groups, size_t *n,
 	gid_t one;
 	int want = 0, rc = -2;
 
+	errno = 0;	/* musl's getgrouplist(3) fails with it set */
 	getgrouplist(id->name, id->gid, &one, &want);	/* how many */
 	*groups = want > 0 && want <= IDS_MAX_GROUPS ?
 	    malloc((size_t)want * sizeof(**groups)) : NULL;
@@ -298,10 +299,15 @@ bool ids_user_groups(const struct identity *id, gid_t **groups, size_t *n,
 		*n = ids_normalise(*groups, (size_t)want);
 		rc = files_agree(id->name, *groups, *n);
 	}
-	/* -2: no memory, or more groups than a moment ago */
-	snprintf(err, errlen, "'%s': group list lookup failed%s%s", id->name,
-	    rc == -2 ? "" : ": /etc/group: ", rc == -2 ? "" : rc == -1 ?
-	    "it lists a group the lookup left out" : strerror(rc));
+	/* -2: the lookup failed, no memory, or more groups than a moment
+	 * ago; else what /etc/group said. */
+	if (rc == -2)
+		snprintf(err, errlen, "'%s': group list lookup failed%s%s",
+		    id->name, errno ? ": " : "", errno ? strerror(errno) : "");
+	else
+		snprintf(err, errlen, "'%s': group list lookup failed: "
+		    "/etc/group: %s", id->name, rc == -1 ? "it lists a group "
+		    "the lookup left out" : strerror(rc));
 	return rc == 0;
 }
 
