@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/param.h>
 #include <syslog.h>
 
 #include "die.h"
@@ -27,6 +28,7 @@
 
 #define CUT "...[cut]"
 #define COMMAND_MAX 1024	/* the escaped command line, CUT and NUL too */
+#define MUSL_ROOM 960		/* the line, for musl's syslog(3) */
 
 static char **saved_argv;	/* privrun's own, NULL-terminated */
 
@@ -64,6 +66,12 @@ void policy_log(bool allowed, const char *fmt, ...)
 		die_errno("log", "out of memory");
 	va_end(ap);
 	escape(line, len, &used, raw);
+#ifdef PRIVRUN_MUSL
+	/* musl's syslog(3) cuts a message at 1024 bytes, its header of about
+	 * 40 included: the command line gets what the rest leaves of 960. */
+	room = used + 16 + strlen(CUT) < MUSL_ROOM ? MIN(room, MUSL_ROOM -
+	    used - 16 - strlen(CUT)) : 1;
+#endif
 	used = 0;
 	command[0] = '\0';
 	for (i = 1; saved_argv != NULL && saved_argv[i] != NULL; i++)

@@ -231,8 +231,11 @@ const char *process_raises_hard_limit(const struct process_plan *p)
  * limits to make the program fail half-way (a file cut short at
  * RLIMIT_FSIZE); higher ones are the administrator's gift to the caller and
  * stay.  Raising a hard limit needs CAP_SYS_RESOURCE; without it, exit 125.
+ * After the drop (raise false) they are checked again: a file-capability
+ * privrun has the caller's uids until then, and the caller may prlimit(2)
+ * it while it runs.
  */
-static void raise_to_floors(void)
+static void floors(bool raise)
 {
 	struct rlimit rl;
 	size_t i;
@@ -242,7 +245,12 @@ static void raise_to_floors(void)
 
 		if (getrlimit(limits[i].resource, &rl) != 0)
 			die_errno("rlimit", "%s", limits[i].name);
-		if (rl.rlim_cur < floor && setrlimit(limits[i].resource,
+		if (rl.rlim_cur >= floor)
+			continue;
+		if (!raise)
+			die("rlimit", "%s: lowered below its floor while privrun "
+			    "ran", limits[i].name);
+		if (setrlimit(limits[i].resource,
 		    &(struct rlimit){ floor, MAX(floor, rl.rlim_max) }) != 0)
 			die_errno("rlimit", "%s: raising the caller's limit to "
 			    "the floor for another user", limits[i].name);
@@ -260,7 +268,7 @@ void process_apply_privileged(const struct process_plan *p)
 	if (privs_root() != 0)
 		die(step, "%s", privs_error());
 	if (p->floor_limits)
-		raise_to_floors();
+		floors(true);
 	for (i = 0; i < p->nrl; i++) {
 		if (setrlimit(p->rl[i].resource, &p->rl[i].lim) != 0)
 			die_errno("rlimit", "%s", p->rl[i].name);
@@ -306,6 +314,8 @@ static void detach_terminal(void)
 
 void process_apply_unprivileged(const struct process_plan *p)
 {
+	if (p->floor_limits)
+		floors(false);
 	if (p->new_session)
 		detach_terminal();
 	if (p->chdir_dir != NULL && chdir(p->chdir_dir) != 0)

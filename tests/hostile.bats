@@ -208,6 +208,27 @@ is_asan() {
 	done
 }
 
+# A file-capability privrun has all of the caller's uids until the drop,
+# so the caller may stop it after the floors are raised, lower a limit
+# again with prlimit(2) and let it go on.  privrun reads every limit again
+# after the drop; here the floor's own setrlimit(2) is made to do nothing,
+# which leaves the limit as such a caller would (deterministic, no race).
+@test "file capabilities: a limit lowered again while privrun runs is found after the drop, 125" {
+	policy "permit prtest-b as prtest-a cmd $PROBE"
+	# (4096 bytes: the message itself goes to a file under that limit.)
+	run --separate-stderr prlimit --fsize=4096:unlimited \
+		"$FAULTINJECT" -u 4002 prlimit64 noop a0=0 a1=RLIMIT_FSIZE 'a2!=0' -- \
+		"$PRIVRUN_CAPS" -u prtest-a -- "$PROBE" 3>&-
+	assert_failure 125
+	assert_output ""
+	assert_equal "$stderr" "privrun: rlimit: fsize: lowered below its floor while privrun ran"
+	# The same run without the fault: the floor holds, the program runs.
+	run --separate-stderr as_user 4002 prlimit --fsize=4096:unlimited \
+		"$PRIVRUN_CAPS" -u prtest-a -- "$PROBE" 3>&-
+	assert_success
+	assert_line "Uid: 4001 4001 4001 4001"
+}
+
 @test "a group database privrun cannot read: exit 125, never a shorter group list" {
 	policy "permit prtest-b as prtest-a cmd $PROBE"
 	chown 65534 /etc/group

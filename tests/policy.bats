@@ -483,11 +483,17 @@ PY
 	assert_line "status 125"
 	assert_line --regexp "^<86>.*privrun\[[0-9]+\]: allowed by /etc/privrun.conf line 1; request: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\); bind tcp:80; open $secret; command line: -b tcp:80 -o $secret -- /bin/true x+\.\.\.\[cut\]\$"
 	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: denied: uid 4001 \(prtest-a\) may not bind tcp:81 \(ports below 1024 are privileged\): no rule in /etc/privrun.conf grants it; request: uid 4001 \(prtest-a\) as uid 4001 \(prtest-a\); bind tcp:81; command line: -b tcp:81 -- /bin/true (\\x0a)+\.\.\.\[cut\]$'
-	# Each command line is cut to 1023 bytes, the marker included.
+	# Each command line is cut to 1023 bytes, the marker included; with
+	# musl, whose syslog(3) cuts at 1024 with its header, the whole line
+	# stays within 960.
 	run grep -o 'command line: .*' <<<"$output"
 	assert_equal "${#lines[@]}" 2
 	for line in "${lines[@]}"; do
-		assert_equal "$(( ${#line} - 14 ))" 1023
+		if is_musl "$PRIVRUN"; then
+			[ "$(( ${#line} - 14 ))" -lt 960 ]
+		else
+			assert_equal "$(( ${#line} - 14 ))" 1023
+		fi
 	done
 }
 

@@ -18,11 +18,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static const struct {
@@ -30,6 +32,7 @@ static const struct {
 	unsigned long value;
 } names[] = {
 	{ "PR_SET_PDEATHSIG", PR_SET_PDEATHSIG },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
 	{ "PR_SET_CHILD_SUBREAPER", PR_SET_CHILD_SUBREAPER },
 	{ "PR_SET_DUMPABLE", PR_SET_DUMPABLE },
 	{ "PR_CAPBSET_DROP", PR_CAPBSET_DROP },
@@ -43,8 +46,8 @@ static const struct {
 
 static void usage(void)
 {
-	fputs("usage: faultinject [-u ID] SYSCALL fail|noop [aN=VALUE]... -- "
-	    "PROGRAM [ARG]...\n", stderr);
+	fputs("usage: faultinject [-u ID] SYSCALL fail|noop "
+	    "[aN=VALUE|aN!=VALUE]... -- PROGRAM [ARG]...\n", stderr);
 	exit(2);
 }
 
@@ -90,10 +93,16 @@ int main(int argc, char **argv)
 	    (strcmp(argv[2], "fail") != 0 && strcmp(argv[2], "noop") != 0))
 		usage();
 	for (i = 3; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		/* aN=VALUE (low 32 bits), or aN!=VALUE (all 64: a2!=0 is
+		 * "argument 2 is not a NULL pointer"). */
+		bool ne = argv[i][0] == 'a' && strncmp(argv[i] + 2, "!=", 2) == 0;
 		if (ncmp == 6 || argv[i][0] != 'a' || argv[i][1] < '0' ||
-		    argv[i][1] > '5' || argv[i][2] != '=')
+		    argv[i][1] > '5' || (argv[i][2] != '=' && !ne))
 			usage();
-		cmp[ncmp++] = (struct scmp_arg_cmp){
+		cmp[ncmp++] = ne ? (struct scmp_arg_cmp){
+			.arg = (unsigned)(argv[i][1] - '0'), .op = SCMP_CMP_NE,
+			.datum_a = value_of(argv[i] + 4) } :
+		    (struct scmp_arg_cmp){
 			.arg = (unsigned)(argv[i][1] - '0'),
 			.op = SCMP_CMP_MASKED_EQ, .datum_a = 0xffffffff,
 			.datum_b = value_of(argv[i] + 3) & 0xffffffff };
