@@ -176,8 +176,11 @@ void notify_serve(const struct monitor_allowlist *allow, int listener)
 	memset(&req_buf, 0, sizeof(req_buf));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0)
 		return;		/* ENOENT: the caller was interrupted */
-	/* bind(2) is the only call the filter notifies. */
-	verdict = answer_bind(n, allow, listener);
+	/* bind(2) of the native architecture is all the filter notifies;
+	 * anything else (socketcall(2) elsewhere) goes on as the program's. */
+	verdict = n->data.nr == SCMP_SYS(bind) &&
+	    n->data.arch == seccomp_arch_native() ?
+	    answer_bind(n, allow, listener) : CONTINUE;
 	if (verdict == ANSWERED)
 		return;
 	memset(&resp_buf, 0, sizeof(resp_buf));

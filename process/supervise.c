@@ -242,12 +242,14 @@ static __attribute__((noreturn)) void loop(struct relay *r)
 		p[2].fd = r->raw ? r->in : -1;
 		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			die_errno("pty", "poll");
+		/* Signals first: once the program has ended, no keystroke
+		 * may go on to the master for what it left behind. */
+		if (p[0].revents)
+			handle_signals(r);
 		if (p[1].revents)
 			copy_out(r);
 		if (p[2].revents)
 			copy_in(r);
-		if (p[0].revents)
-			handle_signals(r);
 	}
 }
 
@@ -259,6 +261,7 @@ static __attribute__((noreturn)) void stay(pid_t child, int master,
 	/* Dropped before the child may go on (fork_to_stay()). */
 	if (privs_stay(job) != 0)	/* job: --pty */
 		die("drop", "%s", privs_error());
+	die_log_hook = NULL;	/* an allowed run: not a refusal from here */
 	if (write(ready, "R", 1) != 1)
 		die_errno("fork", "let the child go on");
 	r.master = supervise_keep(master);
