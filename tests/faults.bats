@@ -15,6 +15,10 @@ setup() {
 	chmod 1777 "$D"
 }
 
+# A sanitizer build's runtime sets RLIMIT_CORE itself at start unless told
+# not to, and would meet the fault meant for the monitor's.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0"
+
 # The program: it writes the kernel's view of itself to $D/ran.
 PROGRAM=(/bin/sh -c 'grep -E "^(Uid|Gid|Cap[A-Za-z]+|NoNewPrivs):" /proc/self/status >"$0"')
 
