@@ -394,7 +394,7 @@ coverage:
 		tests/coverage/report $(COVERAGE_O) && exit $$rc
 
 ifeq ($(COVERAGE),1)
-$(OBJS): ALL_CFLAGS += --coverage
+$(OBJS): PRIVRUN_CFLAGS += --coverage
 LDLIBS += -lgcov
 $(PRIVRUN): $(O)/tests/coverage/flush.o
 $(PRIVRUN): LDLIBS += $(O)/tests/coverage/flush.o \

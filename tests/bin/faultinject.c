@@ -46,7 +46,7 @@ static const struct {
 
 static void usage(void)
 {
-	fputs("usage: faultinject [-u ID] SYSCALL fail|noop "
+	fputs("usage: faultinject [-u ID] SYSCALL[,SYSCALL] fail|noop "
 	    "[aN=VALUE|aN!=VALUE]... -- PROGRAM [ARG]...\n", stderr);
 	exit(2);
 }
@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 	struct scmp_arg_cmp cmp[6];
 	unsigned ncmp = 0;
 	scmp_filter_ctx ctx;
-	int sys, i;
+	int sys, second = -1, i;
+	char *comma;
 	long id = -1;
 	gid_t g;
 
@@ -88,6 +89,14 @@ int main(int argc, char **argv)
 	}
 	if (argc < 5)
 		usage();
+	/* SYSCALL,SYSCALL: one call that C libraries make differently
+	 * (glibc's fork(2) is clone(2), musl's is fork). */
+	if ((comma = strchr(argv[1], ',')) != NULL) {
+		*comma = '\0';
+		second = seccomp_syscall_resolve_name(comma + 1);
+		if (second == __NR_SCMP_ERROR)
+			usage();
+	}
 	sys = seccomp_syscall_resolve_name(argv[1]);
 	if (sys == __NR_SCMP_ERROR ||
 	    (strcmp(argv[2], "fail") != 0 && strcmp(argv[2], "noop") != 0))
@@ -112,7 +121,9 @@ int main(int argc, char **argv)
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (ctx == NULL || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) != 0 ||
 	    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(argv[2][0] == 'f' ?
-	    EPERM : 0), sys, ncmp, cmp) != 0 || seccomp_load(ctx) != 0) {
+	    EPERM : 0), sys, ncmp, cmp) != 0 || (second >= 0 &&
+	    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(argv[2][0] == 'f' ?
+	    EPERM : 0), second, ncmp, cmp) != 0) || seccomp_load(ctx) != 0) {
 		fputs("faultinject: cannot load the seccomp filter\n", stderr);
 		return 2;
 	}
