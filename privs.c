@@ -132,20 +132,10 @@ static int get_permitted(uint64_t *mask)
 	return 0;
 }
 
-/*
- * Every change of ids resets the dumpable flag to fs.suid_dumpable
- * (prctl(2)), which an administrator may have set to 1: set it again, and
- * read it back, since only the flag keeps privrun from being traced by its
- * own uid.
- */
+/* After any change of ids (privs_drop.c's privs_undumpable()). */
 static int keep_undumpable(void)
 {
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return fail("prctl(PR_SET_DUMPABLE)");
-	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return failx("verify: still dumpable after "
-		    "prctl(PR_SET_DUMPABLE)");
-	return 0;
+	return privs_undumpable(st.error, sizeof(st.error));
 }
 
 static bool privileged(void)

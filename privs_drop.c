@@ -340,6 +340,22 @@ static int finish_kept(const struct privs_expect *x, char *err, size_t errlen)
 	return set_sets(x->keep, x->keep, x->keep, err, errlen);
 }
 
+/*
+ * Every change of ids resets the dumpable flag to fs.suid_dumpable
+ * (prctl(2)), which an administrator may have set to 1: set it again, and
+ * read it back, since only the flag keeps privrun from being traced by its
+ * own uid.
+ */
+int privs_undumpable(char *err, size_t errlen)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return FAIL("prctl(PR_SET_DUMPABLE)");
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return FAILX("verify: still dumpable after "
+		    "prctl(PR_SET_DUMPABLE)");
+	return 0;
+}
+
 int privs_drop(const struct privs_expect *x, char *err, size_t errlen)
 {
 	if (x->privileged) {
@@ -351,15 +367,8 @@ int privs_drop(const struct privs_expect *x, char *err, size_t errlen)
 	} else if (set_sets(0, 0, 0, err, errlen) != 0) {
 		return -1;	/* nothing else to drop: an inheritable set */
 	}
-	/*
-	 * Every change of ids resets the dumpable flag to fs.suid_dumpable
-	 * (prctl(2)), which an administrator may have set to 1: set it again.
-	 */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return FAIL("prctl(PR_SET_DUMPABLE)");
-	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return FAILX("verify: still dumpable after "
-		    "prctl(PR_SET_DUMPABLE)");
+	if (privs_undumpable(err, errlen) != 0)
+		return -1;
 	if (x->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return error_into(err, errlen, errno,
 		    "prctl(PR_SET_NO_NEW_PRIVS)");

@@ -22,6 +22,8 @@ int privs_capsets_get(struct capsets *c);
 int privs_capsets_set(const struct capsets *c);
 /* The highest capability the kernel knows. */
 int privs_last_cap(void);
+/* Not dumpable, read back. */
+int privs_undumpable(char *err, size_t errlen);
 
 /* What the process must be after the drop. */
 struct privs_expect {
