@@ -74,6 +74,13 @@ void die_status(int status, const char *step, const char *fmt, ...)
 	_exit(status);
 }
 
+void *must_alloc(void *p)
+{
+	if (p == NULL)
+		die("memory", "out of memory");
+	return p;
+}
+
 void die_usage(const char *fmt, ...)
 {
 	va_list ap;

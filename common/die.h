@@ -28,6 +28,12 @@ __attribute__((noreturn, format(printf, 1, 2)))
 void die_usage(const char *fmt, ...);
 
 /*
+ * p itself, or "privrun: memory: out of memory", exit 125, when p is NULL:
+ * for an allocation whose failure can only end privrun.
+ */
+void *must_alloc(void *p);
+
+/*
  * The error rule of modules that return errors (HACKING.md): "DETAIL", or
  * "DETAIL: strerror(errnum)" when errnum is not 0, written into buf.
  * Returns -1, so that "return error_into(...)" fails the call; errno is
