@@ -84,74 +84,31 @@ void opts_usage(void)
 	fputs(
 "Usage: privrun [OPTION]... [--] PROGRAM [ARG]...\n"
 "Open privileged resources, drop privileges for good, exec PROGRAM.\n"
+"privrun(1) describes every option.\n"
 "\n"
-"Identity:\n"
-"  -u, --user USER[:GROUP]  run as USER (login name or decimal uid)\n"
-"  -g, --group GROUP        primary group (name or decimal gid)\n"
-"  -G, --groups LIST        supplementary groups, comma separated; '' clears\n"
-"      --keep-env           leave HOME, USER, LOGNAME and SHELL as they are\n"
-"      --clear-env          start PROGRAM with an empty environment\n"
-"      --env NAME=VALUE     add one variable to PROGRAM's environment\n"
-"\n"
-"Resources, opened while privileged, passed as fds 3, 4, ... (sd_listen_fds):\n"
-"  -b, --bind [NAME=]SPEC[,OPTION]...\n"
-"                           listen on tcp:[ADDR:]PORT, udp:..., tcp4:, tcp6:,\n"
-"                           udp4:, udp6:, unix:PATH, unix:@NAME, unix-dgram:PATH\n"
-"  -o, --open [NAME=]PATH[,ro|rw|append|create|truncate|follow|fifo|device]\n"
-"                           open a file with privrun's privileges\n"
-"      --pass-listen-fds    pass on the fds privrun got by socket activation\n"
-"\n"
-"After the drop (one of):\n"
-"      --revoke             drop every privilege for good (the default)\n"
-"      --keep-caps CAP[,CAP]...\n"
-"                           keep these capabilities (permitted, inheritable,\n"
-"                           ambient); PROGRAM may lower and raise them\n"
-"      --monitor            privilege separation: keep a monitor process that\n"
-"                           opens what --allow-bind/--allow-open permit when\n"
-"                           PROGRAM asks on the socket in PRIVRUN_MONITOR_FD\n"
-"      --intercept          --monitor, and the monitor also performs\n"
-"                           PROGRAM's own bind(2) of an allowed low port\n"
-"      --allow-bind SPEC    the monitor may bind SPEC (tcp:, udp:, ... with\n"
-"                           a port or a port range, e.g. tcp:8000-8099)\n"
-"      --allow-open PATH[,FLAG]...\n"
-"                           the monitor may open PATH (at most as FLAGs say)\n"
-"\n"
-"Hardening and process set-up:\n"
-"      --allow-new-privs    do not set no_new_privs\n"
-"      --new-session        detach from the terminal with setsid()\n"
-"      --no-tty-guard       do not block TIOCSTI/TIOCLINUX on a terminal\n"
-"      --pty, --no-pty      PROGRAM on a new pseudo-terminal (default: on a\n"
-"                           terminal, as another user), or not\n"
-"      --init               stay as PROGRAM's parent (a container's PID 1)\n"
-"      --chroot DIR         change the root directory (users resolved first)\n"
-"      --chdir DIR          change directory, as the target user\n"
-"      --umask MODE         set the umask (octal)\n"
-"      --rlimit NAME=SOFT[:HARD]\n"
-"                           set a resource limit (nofile, core, nproc, ...)\n"
-"\n"
-"Diagnostics:\n"
-"  -n, --dry-run            print the plan; open and change nothing\n"
-"      --dump               do everything, then print the resulting state\n"
-"                           instead of running PROGRAM\n"
-"      --json               --dry-run or --dump output as one JSON object\n"
-"  -v, --verbose            trace each privilege transition to stderr\n"
-"      --check-policy [FILE]\n"
-"                           check the policy file (or FILE) and print its\n"
-"                           rules; runs nothing\n"
-"  -h, --help               print this help\n"
-"  -V, --version            print the version\n"
+"Identity:    -u, --user USER[:GROUP]  -g, --group GROUP  -G, --groups LIST\n"
+"             --keep-env  --clear-env  --env NAME=VALUE\n"
+"Resources:   -b, --bind [NAME=]SPEC[,OPTION]...  --pass-listen-fds\n"
+"             -o, --open [NAME=]PATH[,FLAG]...\n"
+"Privileges:  --revoke (the default)  --keep-caps CAP[,CAP]...\n"
+"             --allow-new-privs\n"
+"Monitor:     --monitor  --intercept  --allow-bind SPEC\n"
+"             --allow-open PATH[,FLAG]...\n"
+"Process:     --new-session  --no-tty-guard  --pty  --no-pty  --init\n"
+"             --chroot DIR  --chdir DIR  --umask MODE  --rlimit NAME=SOFT[:HARD]\n"
+"Diagnostics: -n, --dry-run  --dump  --json  -v, --verbose  -h, --help\n"
+"             -V, --version  --check-policy [FILE]\n"
 "\n"
 "Exit status: 125 privrun failed, 126 PROGRAM not executable,\n"
 "127 PROGRAM not found, else PROGRAM's own status.\n", stdout);
 }
 
-/* Name of the option argv[optind - 1] held, for messages.  musl leaves
- * optind one past argc when the last option lacks its value. */
-static const char *current_option(char **argv, int argc, int idx)
+/* The option argv[optind - 1] held, for messages (optind is at least 1
+ * then).  musl leaves optind one past argc when the last option lacks its
+ * value. */
+static const char *current_option(char **argv, int argc)
 {
-	if (idx > argc)
-		idx = argc;
-	return idx > 0 ? argv[idx - 1] : "?";
+	return argv[(optind > argc ? argc : optind) - 1];
 }
 
 static bool set_user(struct options *o, const char *arg, char *err,
@@ -274,37 +231,32 @@ static bool parse_one(int c, struct options *o, char *err, size_t errlen)
 	case OPT_INTERCEPT:	/* --intercept is a kind of --monitor */
 		o->monitor = o->intercept = true;
 		return true;
-	case OPT_ALLOW_BIND:
-	case OPT_ALLOW_OPEN:
+	default:	/* OPT_ALLOW_BIND, OPT_ALLOW_OPEN: getopt_long()
+			 * returns no value but long_opts' and '?', ':' */
 		o->allow[o->nallow].kind = c == OPT_ALLOW_BIND ? SPEC_BIND :
 		    SPEC_OPEN;
 		o->allow[o->nallow++].arg = optarg;
 		return true;
 	}
-	snprintf(err, errlen, "internal error: option %d", c);
-	return false;
 }
 
 bool opts_parse(int argc, char **argv, struct options *o,
     char *err, size_t errlen)
 {
+	size_t n = (size_t)(argc > 0 ? argc : 1);
 	int c;
 
+	/* At most one entry per argument in each list: no limit to check
+	 * later.  One block holds the four lists; opts_free() frees it. */
 	memset(o, 0, sizeof(*o));
-	/* At most one resource per argument: no limit to check later. */
-	o->res = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->res));
-	o->rlimits = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
-	o->allow = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o->allow));
-	o->env = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
-	if (o->res == NULL || o->rlimits == NULL || o->allow == NULL ||
-	    o->env == NULL) {
-		free(o->res);
-		free(o->rlimits);
-		free(o->allow);
-		free(o->env);
+	o->res = calloc(n, 2 * sizeof(*o->res) + 2 * sizeof(char *));
+	if (o->res == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
+	o->allow = o->res + n;
+	o->rlimits = (const char **)(o->allow + n);
+	o->env = o->rlimits + n;
 	opterr = 0;
 	optind = 0;	/* full reinitialisation, so a second parse works */
 	while ((c = getopt_long(argc, argv, short_opts, long_opts,
@@ -315,12 +267,12 @@ bool opts_parse(int argc, char **argv, struct options *o,
 				    optopt);
 			else
 				snprintf(err, errlen, "unknown option '%s'",
-				    current_option(argv, argc, optind));
+				    current_option(argv, argc));
 			return false;
 		}
 		if (c == ':') {
 			snprintf(err, errlen, "option '%s' needs a value",
-			    current_option(argv, argc, optind));
+			    current_option(argv, argc));
 			return false;
 		}
 		if (!parse_one(c, o, err, errlen))
@@ -334,33 +286,7 @@ bool opts_parse(int argc, char **argv, struct options *o,
 void opts_free(struct options *o)
 {
 	free(o->res);
-	free(o->rlimits);
-	free(o->allow);
-	free(o->env);
-	o->res = NULL;
-	o->rlimits = NULL;
-	o->allow = NULL;
-	o->env = NULL;
-	o->nres = 0;
-	o->nrlimits = 0;
-	o->nallow = 0;
-	o->nenv = 0;
-}
-
-/* --monitor needs something to allow, and the allow list needs --monitor. */
-static bool monitor_valid(const struct options *o, char *err, size_t errlen)
-{
-	if (o->monitor && o->nallow == 0) {
-		snprintf(err, errlen, "--monitor needs at least one "
-		    "--allow-bind or --allow-open");
-		return false;
-	}
-	if (!o->monitor && o->nallow > 0) {
-		snprintf(err, errlen, "--allow-bind and --allow-open need "
-		    "--monitor");
-		return false;
-	}
-	return true;
+	memset(o, 0, sizeof(*o));
 }
 
 bool opts_validate(const struct options *o, char *err, size_t errlen)
@@ -379,25 +305,23 @@ bool opts_validate(const struct options *o, char *err, size_t errlen)
 		conflict = "--monitor and --keep-caps";
 	else if (o->intercept && o->allow_new_privs)
 		conflict = "--intercept and --allow-new-privs";
-	if (conflict != NULL) {
+	if (conflict != NULL)
 		snprintf(err, errlen, "%s are mutually exclusive", conflict);
-		return false;
-	}
-	if (o->check_policy) {
-		if (o->argc > 1)
-			snprintf(err, errlen, "--check-policy takes at most "
-			    "one FILE");
-		return o->argc <= 1;
-	}
-	if (!monitor_valid(o, err, errlen))
-		return false;
-	if (o->json && !o->dry_run && !o->dump) {
+	else if (o->check_policy && o->argc > 1)
+		snprintf(err, errlen, "--check-policy takes at most one FILE");
+	else if (o->check_policy)
+		return true;	/* it runs nothing: the rest does not apply */
+	else if (o->monitor && o->nallow == 0)	/* nothing to allow */
+		snprintf(err, errlen, "--monitor needs at least one "
+		    "--allow-bind or --allow-open");
+	else if (!o->monitor && o->nallow > 0)
+		snprintf(err, errlen, "--allow-bind and --allow-open need "
+		    "--monitor");
+	else if (o->json && !o->dry_run && !o->dump)
 		snprintf(err, errlen, "--json needs --dry-run or --dump");
-		return false;
-	}
-	if (o->argc == 0 && !o->dump) {
+	else if (o->argc == 0 && !o->dump)
 		snprintf(err, errlen, "no PROGRAM given");
-		return false;
-	}
-	return true;
+	else
+		return true;
+	return false;
 }
