@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "ids.h"
 
 /* uid_t and gid_t are 32-bit; (id_t)-1 means "unchanged" to the kernel. */
@@ -92,13 +93,7 @@ bool ids_parse_decimal(const char *s, unsigned long long max,
 
 static char *xstrdup(const char *s)
 {
-	char *p = strdup(s);
-
-	if (p == NULL) {
-		perror("privrun: strdup");
-		_exit(125);
-	}
-	return p;
+	return must_alloc(strdup(s));
 }
 
 /* A buffer for the _r functions, grown on ERANGE. */
@@ -107,19 +102,14 @@ struct lookup_buf {
 	size_t len;
 };
 
-static bool grow(struct lookup_buf *b)
+/* 0, or ENOMEM past 1 MiB: no sane entry is that long. */
+static int grow(struct lookup_buf *b)
 {
-	size_t len = b->len ? b->len * 2 : 1024;
-	char *p;
-
-	if (len > (1U << 20))
-		return false;
-	p = realloc(b->buf, len);
-	if (p == NULL)
-		return false;
-	b->buf = p;
-	b->len = len;
-	return true;
+	b->len = b->len ? b->len * 2 : 1024;
+	if (b->len > (1U << 20))
+		return ENOMEM;
+	b->buf = must_alloc(realloc(b->buf, b->len));
+	return 0;
 }
 
 /* getpwnam_r/getpwuid_r: 0 found, ENOENT none, else errno of the lookup. */
@@ -127,38 +117,24 @@ static int lookup_passwd(const char *name, uid_t uid, struct passwd *pw,
     struct lookup_buf *b)
 {
 	struct passwd *res = NULL;
-	int rc;
+	int rc = ERANGE;
 
-	do {
-		if (!grow(b))
-			return ENOMEM;
-		if (name != NULL)
-			rc = getpwnam_r(name, pw, b->buf, b->len, &res);
-		else
-			rc = getpwuid_r(uid, pw, b->buf, b->len, &res);
-	} while (rc == ERANGE);
-	if (rc != 0)
-		return rc;
-	return res != NULL ? 0 : ENOENT;
+	while (rc == ERANGE && (rc = grow(b)) == 0)
+		rc = name != NULL ? getpwnam_r(name, pw, b->buf, b->len, &res) :
+		    getpwuid_r(uid, pw, b->buf, b->len, &res);
+	return rc != 0 ? rc : res != NULL ? 0 : ENOENT;
 }
 
-static int lookup_group(const char *name, gid_t gid, struct group *gr,
+/* getgrnam_r: the same. */
+static int lookup_group(const char *name, struct group *gr,
     struct lookup_buf *b)
 {
 	struct group *res = NULL;
-	int rc;
+	int rc = ERANGE;
 
-	do {
-		if (!grow(b))
-			return ENOMEM;
-		if (name != NULL)
-			rc = getgrnam_r(name, gr, b->buf, b->len, &res);
-		else
-			rc = getgrgid_r(gid, gr, b->buf, b->len, &res);
-	} while (rc == ERANGE);
-	if (rc != 0)
-		return rc;
-	return res != NULL ? 0 : ENOENT;
+	while (rc == ERANGE && (rc = grow(b)) == 0)
+		rc = getgrnam_r(name, gr, b->buf, b->len, &res);
+	return rc != 0 ? rc : res != NULL ? 0 : ENOENT;
 }
 
 static void fill_from_passwd(struct identity *id, const struct passwd *pw)
@@ -231,7 +207,7 @@ bool ids_resolve_group(const char *spec, gid_t *gid, char *err, size_t errlen)
 		snprintf(err, errlen, "empty group name");
 		return false;
 	}
-	rc = lookup_group(spec, 0, &gr, &b);
+	rc = lookup_group(spec, &gr, &b);
 	if (rc == 0)
 		*gid = gr.gr_gid;
 	else if (rc == ENOENT)
@@ -277,10 +253,10 @@ static int files_agree(const char *user, const gid_t *list, size_t n)
 			    n, sizeof(*list), cmp_gid) == NULL)
 				rc = -1;	/* a group was left out */
 	}
-	if (rc == ENOENT && ferror(f))
-		rc = EIO;
+	if (rc == ENOENT)	/* the end, unless a read failed */
+		rc = ferror(f) ? EIO : 0;
 	fclose(f);
-	return rc == ENOENT ? 0 : rc;
+	return rc;
 }
 
 bool ids_user_groups(const struct identity *id, gid_t **groups, size_t *n,

@@ -50,17 +50,13 @@ static void resolve_group(const struct options *o, struct identity *id)
 
 static void resolve_group_list(const char *list, struct identity *id)
 {
-	char *copy = strdup(list), *save = NULL, *tok;
+	char *copy = must_alloc(strdup(list)), *save = NULL, *tok;
 	char err[256];
-	size_t n = 0, cap = 1;
+	size_t n = 0;
 
-	if (copy == NULL)
-		die_errno("groups", "strdup");
-	for (tok = copy; *tok; tok++)
-		cap += *tok == ',';
-	id->groups = calloc(cap, sizeof(*id->groups));
-	if (id->groups == NULL)
-		die_errno("groups", "calloc");
+	/* Each group takes a byte and a comma at least. */
+	id->groups = must_alloc(calloc(strlen(list) / 2 + 1,
+	    sizeof(*id->groups)));
 	if (list[0] != '\0' && (list[0] == ',' || list[strlen(list) - 1] == ','
 	    || strstr(list, ",,") != NULL))
 		die("groups", "'%s': empty group name in list", list);
@@ -80,9 +76,7 @@ void target_current_groups(struct identity *id)
 
 	if (n < 0)
 		die_errno("groups", "getgroups");
-	id->groups = calloc((size_t)n + 1, sizeof(*id->groups));
-	if (id->groups == NULL)
-		die_errno("groups", "calloc");
+	id->groups = must_alloc(calloc((size_t)n + 1, sizeof(*id->groups)));
 	n = getgroups(n, id->groups);
 	if (n < 0)
 		die_errno("groups", "getgroups");
@@ -119,7 +113,5 @@ void target_resolve(const struct options *o, struct identity *id)
 	else if (id->has_passwd)
 		database_group_list(id);
 	else
-		id->groups = calloc(1, sizeof(*id->groups));
-	if (id->groups == NULL)
-		die_errno("groups", "calloc");
+		id->groups = must_alloc(calloc(1, sizeof(*id->groups)));
 }
