@@ -234,25 +234,15 @@ static bool parse_number(const char *v, unsigned long long max,
 	return true;
 }
 
+/* One to four octal digits, at most 0777. */
 static bool parse_mode(const char *v, struct spec *s, char *err,
     size_t errlen)
 {
-	int mode = 0;
-	const char *p = v;
-
-	if (v == NULL || *v == '\0' || strlen(v) > 4)
+	if (v == NULL || *v == '\0' || strlen(v) > 4 ||
+	    v[strspn(v, "01234567")] != '\0' || strtol(v, NULL, 8) > 0777)
 		return FAIL("'%s': mode needs an octal number up to 0777",
 		    s->text);
-	for (; *p; p++) {
-		if (*p < '0' || *p > '7')
-			return FAIL("'%s': mode needs an octal number up to "
-			    "0777", s->text);
-		mode = mode * 8 + (*p - '0');
-	}
-	if (mode > 0777)
-		return FAIL("'%s': mode needs an octal number up to 0777",
-		    s->text);
-	s->mode = mode;
+	s->mode = (int)strtol(v, NULL, 8);
 	return true;
 }
 
