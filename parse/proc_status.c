@@ -111,14 +111,12 @@ static bool parse_field(struct parser *p, enum field f, const char *s,
 	case F_CAPEFF:	return one_number(s, end, 16, &ps->cap_eff);
 	case F_CAPBND:	return one_number(s, end, 16, &ps->cap_bnd);
 	case F_CAPAMB:	return one_number(s, end, 16, &ps->cap_amb);
-	case F_NNP:
+	default:	/* F_NNP: feed_line() passes no F_COUNT */
 		if (!one_number(s, end, 10, &nnp) || nnp > 1)
 			return false;
 		ps->no_new_privs = (int)nnp;
 		return true;
-	case F_COUNT:	break;
 	}
-	return false;
 }
 
 /* Which field a line holds, F_COUNT for none. */
@@ -153,13 +151,6 @@ static int feed_line(struct parser *p, const char *line, size_t len)
 	return 0;
 }
 
-static int check_complete(struct parser *p)
-{
-	if (!complete(p))
-		return parse_fail(p, "ids, capabilities or NoNewPrivs missing");
-	return 0;
-}
-
 int proc_status_parse(const char *text, size_t len, struct proc_status *ps,
     char *err, size_t errlen)
 {
@@ -174,7 +165,9 @@ int proc_status_parse(const char *text, size_t len, struct proc_status *ps,
 			return -1;
 		text = nl ? nl + 1 : end;
 	}
-	return check_complete(&p);
+	if (!complete(&p))
+		return parse_fail(&p, "ids, capabilities or NoNewPrivs missing");
+	return 0;
 }
 
 static int read_fail(char *err, size_t errlen, const char *what)
