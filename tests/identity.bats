@@ -194,3 +194,43 @@ with_nsswitch() {
 		unreadable setpriv --reuid=4001 --regid=4001 --clear-groups -- \
 		"$PRIVRUN_SUID" -- "$PROBE"
 }
+
+@test "a failed group lookup fails closed: exit 125 with its reason, for -g, -u USER:GROUP and -G" {
+	# As for the user lookup above: /etc/group unreadable, files only.
+	cp /etc/group "$BATS_TEST_TMPDIR/group"
+	chmod 000 "$BATS_TEST_TMPDIR/group"
+	unreadable() {
+		ASAN_OPTIONS=detect_leaks=0 with_nsswitch files sh -c 'mount --bind "$0" /etc/group && exec "$@"' \
+			"$BATS_TEST_TMPDIR/group" "$@"
+	}
+	refuse "privrun: group: 'prtest-b': group lookup failed: Permission denied" \
+		unreadable "$PRIVRUN" -u 4001 -g prtest-b -- "$PROBE"
+	refuse "privrun: group: 'prtest-b': group lookup failed: Permission denied" \
+		unreadable "$PRIVRUN" -u 4001:prtest-b -- "$PROBE"
+	refuse "privrun: groups: 'prtest-b': group lookup failed: Permission denied" \
+		unreadable "$PRIVRUN" -u 4001 -g 4001 -G 4100,prtest-b -- "$PROBE"
+}
+
+# huge_entry FILE START END CMD...: a copy of /etc/FILE with one more entry,
+# START, 1.2 MiB of a comma list, END, bind-mounted over it for CMD.
+huge_entry() {
+	local file=$1 start=$2 end=$3
+	shift 3
+	cp "/etc/$file" "$BATS_TEST_TMPDIR/$file"
+	python3 -c 'import sys; print(sys.argv[1] + ",".join("m%07d" % i for i in range(140000)) + sys.argv[2])' \
+		"$start" "$end" >>"$BATS_TEST_TMPDIR/$file"
+	with_nsswitch files sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' \
+		"$BATS_TEST_TMPDIR/$file" "/etc/$file" "$@"
+}
+
+@test "a passwd or group entry over 1 MiB is a failed lookup with its reason, never a missing entry" {
+	nomem="Cannot allocate memory"
+	if is_musl "$PRIVRUN"; then
+		nomem="Out of memory"
+	fi
+	# A lookup buffer grows from 1 KiB to 1 MiB and no further.
+	refuse "privrun: group: 'prtest-huge': group lookup failed: $nomem" \
+		huge_entry group "prtest-huge:x:4020:" "" "$PRIVRUN" -u prtest-a -g prtest-huge -- "$PROBE"
+	refuse "privrun: user: 'prtest-huge': user lookup failed: $nomem" \
+		huge_entry passwd "prtest-huge:x:4020:4020:" ":/:/bin/sh" "$PRIVRUN" -u prtest-huge -- "$PROBE"
+}
