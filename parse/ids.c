@@ -102,12 +102,12 @@ struct lookup_buf {
 	size_t len;
 };
 
-/* 0, or ENOMEM past 1 MiB: no sane entry is that long. */
+/* 0, or ENOMEM once the buffer is 1 MiB: no sane entry is longer. */
 static int grow(struct lookup_buf *b)
 {
-	b->len = b->len ? b->len * 2 : 1024;
-	if (b->len > (1U << 20))
+	if (b->len >= (1U << 20))
 		return ENOMEM;
+	b->len = b->len ? b->len * 2 : 1024;
 	b->buf = must_alloc(realloc(b->buf, b->len));
 	return 0;
 }
