@@ -8,8 +8,9 @@
  * an accepted spec goes through spec_parse() as the monitor would, and that
  * the reply encoder and decoder agree.  With bit 2 of the first byte set,
  * the rest is instead what --intercept reads from the program's memory,
- * given to privrun_proto_sockaddr(), which must accept only a whole
- * address of the family.  Pure: no sockets, no files.
+ * given to privrun_proto_sockaddr() and privrun_proto_path(), which must
+ * accept only a whole address of the family and an absolute,
+ * NUL-terminated path.  Pure: no sockets, no files.
  *
  * Input format: the first byte sets what recvmsg(2) would have reported
  * (bit 0 MSG_TRUNC, bit 1 control data); the rest is the datagram.  The
@@ -67,6 +68,7 @@ static void check_notification(const uint8_t *buf, size_t len)
 	struct sockaddr_storage ss;
 	sa_family_t family;
 	int port = privrun_proto_sockaddr(buf, len, &ss);
+	int n = privrun_proto_path((const char *)buf, len);
 
 	if (port >= 0) {
 		memcpy(&family, buf, sizeof(family));
@@ -74,6 +76,10 @@ static void check_notification(const uint8_t *buf, size_t len)
 		CHECK(len >= (family == AF_INET ? sizeof(struct sockaddr_in) :
 		    24));
 		CHECK(port == ntohs(((struct sockaddr_in *)&ss)->sin_port));
+	}
+	if (n >= 0) {
+		CHECK((size_t)n < len && buf[0] == '/' && buf[n] == '\0');
+		CHECK(memchr(buf, '\0', (size_t)n) == NULL);
 	}
 }
 

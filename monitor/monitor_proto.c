@@ -138,3 +138,12 @@ int privrun_proto_sockaddr(const unsigned char *buf, size_t len,
 	memcpy(ss, buf, len < size ? len : size);
 	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
+
+int privrun_proto_path(const char *buf, size_t size)
+{
+	const char *end = memchr(buf, '\0', size);
+
+	if (end == NULL || buf[0] != '/')
+		return -1;
+	return (int)(end - buf);
+}

@@ -60,4 +60,11 @@ int privrun_proto_reply(const unsigned char *buf, size_t len,
 int privrun_proto_sockaddr(const unsigned char *buf, size_t len,
     struct sockaddr_storage *ss);
 
+/*
+ * --intercept: the path of an open(2), as up to size bytes read from the
+ * program: its length if it is absolute and NUL-terminated within them,
+ * else -1.
+ */
+int privrun_proto_path(const char *buf, size_t size);
+
 #endif

@@ -315,6 +315,52 @@ print("\n".join(l for l in status if l.split(":")[0] in ("Uid", "CapEff", "CapPr
 	done
 }
 
+@test "open: a granted root-only file is opened by the monitor and installed in the program, O_CLOEXEC honoured; the rest is the program's own" {
+	key=$(make_secret)
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$key" -- python3 -c '
+import fcntl, os, sys
+key = sys.argv[1]
+with open(key) as f:
+	print("read", f.read().strip(), "cloexec", fcntl.fcntl(f.fileno(), fcntl.F_GETFD))
+for path, mode in ((key, "w"), (key, "a"), ("/etc/shadow", "r"), (key + ".none", "r")):
+	try:
+		open(path, mode)
+		print(path, mode, "opened")
+	except OSError as e:
+		print(path, mode, os.strerror(e.errno))
+os.chdir(os.path.dirname(key))
+try:
+	open(os.path.basename(key))
+except OSError as e:
+	print("relative", os.strerror(e.errno))
+' "$key" 3>&-
+	assert_success
+	assert_line "read secret cloexec 1"
+	assert_line "$key w Permission denied"
+	assert_line "$key a Permission denied"
+	assert_line "/etc/shadow r Permission denied"
+	assert_line "$key.none r No such file or directory"
+	assert_line "relative Permission denied"
+	# A shell's redirection has no O_CLOEXEC: the fd survives exec.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$key" -- sh -c 'exec 5<"$1"; exec cat <&5 /proc/self/fdinfo/5 -' sh "$key" 3>&-
+	assert_success
+	assert_line "secret"
+	# fdinfo shows O_CLOEXEC (02000000) only for a close-on-exec fd.
+	assert_line --regexp "^flags:[[:space:]]+0[0-7]{6}$"
+	# Write access only as granted: an append-only entry.
+	log=$PRIVRUN_TEST_ROOT/data/append.$BATS_TEST_NUMBER
+	: >"$log"
+	chmod 0600 "$log"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,append" -- sh -c 'echo line >>"$1" && echo appended; cat "$1" || true' sh "$log" 3>&-
+	assert_success
+	assert_line "appended"
+	assert_equal "$(cat "$log")" "line"
+	assert_equal "$stderr" "cat: $log: Permission denied"
+}
+
 @test "setuid-root and file capabilities: --intercept needs a policy rule for the monitor and the port" {
 	for bin in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
 		refuse "privrun: policy: uid 4001 (prtest-a) may not use --monitor: denied by default (no rule grants it)" \
