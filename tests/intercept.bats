@@ -317,18 +317,33 @@ print("\n".join(l for l in status if l.split(":")[0] in ("Uid", "CapEff", "CapPr
 
 @test "open: a granted root-only file is opened by the monitor and installed in the program, O_CLOEXEC honoured; the rest is the program's own" {
 	key=$(make_secret)
-	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
-		--allow-open "$key" -- python3 -c '
-import fcntl, os, sys
+	# A bind entry first: an open is matched against open entries only.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 \
+		--allow-open "$key" --allow-open /proc/self/status -- python3 -c '
+import ctypes, fcntl, os, struct, sys
 key = sys.argv[1]
 with open(key) as f:
 	print("read", f.read().strip(), "cloexec", fcntl.fcntl(f.fileno(), fcntl.F_GETFD))
-for path, mode in ((key, "w"), (key, "a"), ("/etc/shadow", "r"), (key + ".none", "r")):
+for path, mode in ((key, "w"), (key, "a"), ("/etc/shadow", "r"), (key + ".none", "r"),
+		("/proc/self/status", "r")):
 	try:
 		open(path, mode)
 		print(path, mode, "opened")
 	except OSError as e:
 		print(path, mode, os.strerror(e.errno))
+libc = ctypes.CDLL(None, use_errno=True)
+# openat2(2) (437): served without RESOLVE_ flags and with the open_how
+# size the monitor knows; else the program own call.
+for name, resolve, size in (("plain", 0, 24), ("resolve", 4, 24), ("size32", 0, 32)):
+	how = ctypes.create_string_buffer(struct.pack("QQQQ", os.O_RDONLY, 0, resolve, 0))
+	fd = libc.syscall(437, -100, key.encode(), how, ctypes.c_size_t(size))
+	print("openat2", name, os.read(fd, 6).decode() if fd >= 0 else os.strerror(ctypes.get_errno()))
+# O_PATH is the program own call: the fd reads nothing.
+fd = os.open(key, os.O_PATH)
+try:
+	os.read(fd, 6)
+except OSError as e:
+	print("O_PATH", os.strerror(e.errno))
 os.chdir(os.path.dirname(key))
 try:
 	open(os.path.basename(key))
@@ -341,6 +356,12 @@ except OSError as e:
 	assert_line "$key a Permission denied"
 	assert_line "/etc/shadow r Permission denied"
 	assert_line "$key.none r No such file or directory"
+	# The checks of a request: never a file of privrun's own /proc/PID.
+	assert_line "/proc/self/status r Permission denied"
+	assert_line "openat2 plain secret"
+	assert_line "openat2 resolve Permission denied"
+	assert_line "openat2 size32 Permission denied"
+	assert_line "O_PATH Bad file descriptor"
 	assert_line "relative Permission denied"
 	# A shell's redirection has no O_CLOEXEC: the fd survives exec.
 	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
