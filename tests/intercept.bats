@@ -83,6 +83,43 @@ listeners() {
 	ss -Htlnp "sport = :$1" | grep -o 'pid=[0-9]*' | sort -u | tr '\n' ' '
 }
 
+# assert_no_caps NAME PID...: each PID of server NAME holds no capability
+# in any of its five sets, with no_new_privs set (NAME names a failure).
+assert_no_caps() {
+	local name=$1 p set
+	shift
+	for p in "$@"; do
+		for set in CapInh CapPrm CapEff CapBnd CapAmb; do
+			[ "$(status_field "$p" $set)" = 0000000000000000 ] ||
+				fail "$name: pid $p: $set $(status_field "$p" $set)"
+		done
+		[ "$(status_field "$p" NoNewPrivs)" = 1 ] ||
+			fail "$name: pid $p: no_new_privs not set"
+	done
+}
+
+# nginx_conf LISTEN...: $RUN/nginx/nginx.conf, one server with these
+# listen directives (a directive's text, "443 ssl"), serving $RUN.
+nginx_conf() {
+	local l
+	mkdir -p "$RUN/nginx"
+	{
+		printf 'daemon off;\nmaster_process on;\nworker_processes 2;\n'
+		printf 'pid %s;\nerror_log stderr;\nevents {}\nhttp {\n' "$RUN/nginx/nginx.pid"
+		printf '\taccess_log off;\n'
+		for l in client_body proxy fastcgi uwsgi scgi; do
+			printf '\t%s_temp_path %s;\n' $l "$RUN/nginx"
+		done
+		printf '\tserver {\n\t\troot %s;\n' "$RUN"
+		[ -z "${CERT:-}" ] || printf '\t\tssl_certificate %s;\n\t\tssl_certificate_key %s;\n' "$CERT" "$KEY"
+		for l in "$@"; do
+			printf '\t\tlisten %s;\n' "$l"
+		done
+		printf '\t}\n}\n'
+	} >"$RUN/nginx/nginx.conf"
+	chown -R 4001:4001 "$RUN/nginx"
+}
+
 @test "python3 -m http.server 80, unchanged: bound by the monitor, served with no capability, as prtest-a" {
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
 		python3 -m http.server -d "$RUN" 80
@@ -105,30 +142,64 @@ listeners() {
 }
 
 @test "nginx with 'listen 80;', unchanged, its master as prtest-a" {
-	mkdir -p "$RUN/nginx"
-	cat >"$RUN/nginx/nginx.conf" <<-CONF
-	daemon off;
-	master_process on;
-	worker_processes 2;
-	pid $RUN/nginx/nginx.pid;
-	error_log stderr;
-	events {}
-	http {
-		access_log off;
-		client_body_temp_path $RUN/nginx;
-		proxy_temp_path $RUN/nginx;
-		fastcgi_temp_path $RUN/nginx;
-		uwsgi_temp_path $RUN/nginx;
-		scgi_temp_path $RUN/nginx;
-		server { listen 80; root $RUN; }
-	}
-	CONF
-	chown -R 4001:4001 "$RUN/nginx"
+	nginx_conf 80
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
 		nginx -c "$RUN/nginx/nginx.conf" -e stderr
 	mon=$LAST_PID
 	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
 	assert_served "$(child_of "$mon")" http://127.0.0.1:80/index.html "a page"
+}
+
+@test "nginx 'listen [::]:443 ssl' with a root-only key and certificate opened through interception, then 'nginx -s reload' onto a new granted port; root and setuid-root" {
+	KEY=$PRIVRUN_TEST_ROOT/data/tls.$BATS_TEST_NUMBER.key
+	CERT=$PRIVRUN_TEST_ROOT/data/tls.$BATS_TEST_NUMBER.crt
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -days 1 -subj /CN=localhost -keyout "$KEY" -out "$CERT" 2>/dev/null
+	chmod 0600 "$KEY" "$CERT"
+	printf 'permit prtest-a monitor bind tcp:443 tcp:444 open %s %s\n' \
+		"$KEY" "$CERT" >/etc/privrun.conf
+	for mode in root setuid; do
+		rm -f "$RUN/nginx/nginx.pid"
+		nginx_conf "443 ssl" "[::]:443 ssl"
+		start=("$PRIVRUN" -u prtest-a)
+		[ $mode = root ] || start=(as_user 4001 "$PRIVRUN_SUID")
+		BG_PIDS=()
+		background "${start[@]}" --intercept --allow-bind tcp:443 \
+			--allow-bind tcp:444 --allow-open "$KEY" --allow-open "$CERT" -- \
+			nginx -c "$RUN/nginx/nginx.conf" -e stderr
+		mon=$LAST_PID
+		wait_for curl -sSk -o /dev/null 'https://[::1]:443/'
+		master=$(cat "$RUN/nginx/nginx.pid")
+		for url in 'https://[::1]:443/index.html' https://127.0.0.1:443/index.html; do
+			run curl -sSk --max-time 5 "$url"
+			assert_success
+			assert_output "a page"
+		done
+		assert_equal "$(status_field "$master" Uid | tr -s '\t' ' ')" "4001 4001 4001 4001"
+		# The master and its two workers.
+		pids=($(tree "$master"))
+		assert_equal "${#pids[@]}" 3
+		assert_no_caps "nginx ($mode)" "${pids[@]}"
+		# The program could not read the key itself.
+		run as_user 4001 cat "$KEY"
+		assert_failure
+		# A reload re-reads the key and binds the new port.
+		run curl -sSk --max-time 5 -o /dev/null https://127.0.0.1:444/
+		assert_failure 7	# not listening
+		nginx_conf "443 ssl" "[::]:443 ssl" "444 ssl"
+		run nginx -c "$RUN/nginx/nginx.conf" -e stderr -s reload
+		assert_success
+		wait_for curl -sSk -o /dev/null https://127.0.0.1:444/
+		run curl -sSk --max-time 5 https://127.0.0.1:444/index.html
+		assert_output "a page"
+		# The master holds the new socket (and hands it to new workers).
+		run listeners 444
+		assert_output --partial "pid=$master "
+		assert_no_caps "nginx ($mode, reloaded)" $(listeners 444 | sed 's/pid=//g')
+		end_gently "$master"
+		wait "$mon" || true
+		wait_for port_free 443
+	done
 }
 
 @test "a static C binary (no shared libc) binds 0.0.0.0:80 itself" {
