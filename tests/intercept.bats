@@ -98,6 +98,17 @@ assert_no_caps() {
 	done
 }
 
+# go_httpd: tests/bin/gohttpd.go, built once a run; its path.
+go_httpd() {
+	local bin=$PRIVRUN_TEST_ROOT/gohttpd
+	if [ ! -x "$bin" ]; then
+		GOCACHE=$PRIVRUN_TEST_ROOT/gocache GOPATH=$PRIVRUN_TEST_ROOT/go \
+			go build -o "$bin" "$BATS_TEST_DIRNAME/bin/gohttpd.go" >&2
+		chmod 0755 "$bin"
+	fi
+	echo "$bin"
+}
+
 # nginx_conf LISTEN...: $RUN/nginx/nginx.conf, one server with these
 # listen directives (a directive's text, "443 ssl"), serving $RUN.
 nginx_conf() {
@@ -211,18 +222,16 @@ nginx_conf() {
 }
 
 @test "a Go program (net/http on :80), unchanged" {
-	export GOCACHE=$BATS_TEST_TMPDIR/gocache GOPATH=$BATS_TEST_TMPDIR/go
-	go build -o "$RUN/gohttpd" tests/bin/gohttpd.go
-	chmod 0755 "$RUN/gohttpd"
+	gohttpd=$(go_httpd)
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
-		"$RUN/gohttpd" 80
+		"$gohttpd" 80
 	mon=$LAST_PID
 	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
 	assert_served "$(child_of "$mon")" http://127.0.0.1:80/ "go 80"
 	run curl -sS 'http://[::1]:80/'
 	assert_output "go 80"
 	run "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:81 -- \
-		"$RUN/gohttpd" 80 3>&-
+		"$gohttpd" 80 3>&-
 	assert_failure 1
 	assert_output "listen tcp :80: bind: permission denied"
 }
@@ -474,6 +483,57 @@ except OSError as e:
 		wait "$mon" || true
 		wait_for port_free 80
 	done
+}
+
+# listening_procs PORT N: N processes listen on tcp PORT (for wait_for).
+listening_procs() {
+	test "$(listeners "$1" | wc -w)" = "$2"
+}
+
+# suid_serves NAME PROCS PATH BODY CMD...: CMD, started through the setuid
+# copy by prtest-a, binds port 80 itself; PROCS processes listen there,
+# each as prtest-a with no capability, and GET PATH answers BODY.  Every
+# failure names the server.
+suid_serves() {
+	local name=$1 procs=$2 path=$3 body=$4 p pids all
+	shift 4
+	rm -f "$RUN/log"
+	BG_PIDS=()
+	background as_user 4001 "$PRIVRUN_SUID" --intercept --allow-bind tcp:80 -- "$@"
+	wait_for listening_procs 80 "$procs" ||
+		fail "$name: not $procs processes listening on port 80: $(listeners 80); $(cat "$RUN/bg.err")"
+	run curl -sS --max-time 5 "http://127.0.0.1:80$path"
+	[ "$status" = 0 ] && [ "$output" = "$body" ] ||
+		fail "$name: curl: status $status: $output"
+	pids=$(listeners 80 | sed 's/pid=//g')
+	for p in $pids; do
+		[ "$(status_field "$p" Uid | tr -s '\t' ' ')" = "4001 4001 4001 4001" ] ||
+			fail "$name: pid $p: Uid $(status_field "$p" Uid)"
+	done
+	assert_no_caps "$name" $pids
+	all=$(tree "$LAST_PID")
+	end_gently $all
+	wait "$LAST_PID" || true
+	wait_for port_free 80 || fail "$name: port 80 still bound after it ended"
+}
+
+@test "setuid-root: every server binds port 80 itself through the setuid copy, as prtest-a under a policy rule, with no capability" {
+	printf 'permit prtest-a monitor bind tcp:80\n' >/etc/privrun.conf
+	gohttpd=$(go_httpd)
+	nginx_conf 80
+	suid_serves "python3 -m http.server" 1 /index.html "a page" \
+		python3 -m http.server -d "$RUN" 80
+	suid_serves "busybox httpd" 1 /index.html "a page" \
+		busybox httpd -f -p 80 -h "$RUN"
+	# The master and its two workers share the socket.
+	suid_serves "nginx" 3 /index.html "a page" \
+		nginx -c "$RUN/nginx/nginx.conf" -e stderr
+	suid_serves "threaded server" 1 / "threaded 80" \
+		"$INTERCEPT_SERVER" threaded "$RUN/log" 80
+	suid_serves "SO_REUSEPORT workers" 3 / "worker 80" \
+		"$INTERCEPT_SERVER" workers "$RUN/log" 80 3
+	suid_serves "static C binary" 1 / "tiny 80" "$TINYHTTPD" 80
+	suid_serves "Go net/http" 1 / "go 80" "$gohttpd" 80
 }
 
 @test "a kernel without what --intercept needs: exit 125 naming it, nothing run" {
