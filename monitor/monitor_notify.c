@@ -39,9 +39,6 @@
 
 #define CONTINUE (-1)	/* the verdict: the program's own call goes on */
 #define ANSWERED (-2)	/* answered already, or no longer pending */
-/* The bits of open(2)'s flags that a grant is about; without O_CREAT, an
- * intercepted open opens a file that exists, and never creates one. */
-#define OPEN_GRANT_FLAGS (O_ACCMODE | O_APPEND | O_TRUNC)
 
 /* Static, not on the stack of privileged code; room for a newer kernel's
  * larger structures (SECCOMP_GET_NOTIF_SIZES says). */
@@ -201,22 +198,23 @@ static bool read_path(pid_t tid, uint64_t addr)
 	return n > 0 && privrun_proto_path(path, (size_t)n) >= 0;
 }
 
-/* The path's address and the flags of open, openat or openat2; false for
- * a call to leave alone (O_PATH, openat2's RESOLVE_ flags). */
+/* The path's address and the flags of open, openat or openat2 (an int
+ * for the first two, as the kernel reads it); false for openat2 with
+ * RESOLVE_ flags or an open_how of another size. */
 static bool open_args(const struct seccomp_notif *n, uint64_t *addr,
-    int *flags)
+    uint64_t *flags)
 {
 	const __u64 *arg = n->data.args;
 	struct open_how how = { 0 };
 
 	*addr = n->data.nr == SCMP_SYS(open) ? arg[0] : arg[1];
-	*flags = (int)(n->data.nr == SCMP_SYS(open) ? arg[1] : arg[2]);
+	*flags = (unsigned)(n->data.nr == SCMP_SYS(open) ? arg[1] : arg[2]);
 	if (n->data.nr == SCMP_SYS(openat2) && (arg[3] != sizeof(how) ||
 	    !read_memory((pid_t)n->pid, arg[2], &how, sizeof(how)) ||
 	    how.resolve != 0))
 		return false;
-	*flags = n->data.nr == SCMP_SYS(openat2) ? (int)how.flags : *flags;
-	return (*flags & O_PATH) == 0;
+	*flags = n->data.nr == SCMP_SYS(openat2) ? how.flags : *flags;
+	return true;
 }
 
 /* A granted file, opened by the monitor, goes into the program as the
@@ -226,15 +224,17 @@ static int answer_open(const struct seccomp_notif *n,
 {
 	struct seccomp_notif_addfd add = { .id = n->id,
 	    .flags = SECCOMP_ADDFD_FLAG_SEND };
-	uint64_t addr;
-	int flags, fd, verdict;
+	uint64_t addr, flags;
+	int grant, fd, verdict;
 
-	if (!open_args(n, &addr, &flags) || !read_path((pid_t)n->pid, addr))
+	if (!open_args(n, &addr, &flags) ||
+	    (grant = privrun_proto_open_flags(flags)) < 0 ||
+	    !read_path((pid_t)n->pid, addr))
 		return CONTINUE;
 	/* Still pending: the path is the one this call named. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		return ANSWERED;
-	fd = monitor_open_for(allow, path, flags & OPEN_GRANT_FLAGS);
+	fd = monitor_open_for(allow, path, grant);
 	if (fd < 0)
 		return fd == -2 ? CONTINUE : errno;
 	add.srcfd = (unsigned)fd;
@@ -250,7 +250,7 @@ void notify_serve(const struct monitor_allowlist *allow, int listener)
 {
 	struct seccomp_notif *n = &req_buf.n;
 	struct seccomp_notif_resp *r = &resp_buf.r;
-	int verdict = CONTINUE;
+	int verdict;
 
 	memset(&req_buf, 0, sizeof(req_buf));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0)
@@ -258,12 +258,9 @@ void notify_serve(const struct monitor_allowlist *allow, int listener)
 	/* The filter notifies bind(2), and with --allow-open the open
 	 * family, of the native architecture; anything else (socketcall(2)
 	 * elsewhere) goes on as the program's. */
-	if (n->data.arch != seccomp_arch_native())
-		verdict = CONTINUE;
-	else if (n->data.nr == SCMP_SYS(bind))
-		verdict = answer_bind(n, allow, listener);
-	else
-		verdict = answer_open(n, allow, listener);
+	verdict = n->data.arch != seccomp_arch_native() ? CONTINUE :
+	    n->data.nr == SCMP_SYS(bind) ? answer_bind(n, allow, listener) :
+	    answer_open(n, allow, listener);
 	if (verdict == ANSWERED)
 		return;
 	memset(&resp_buf, 0, sizeof(resp_buf));

@@ -9,7 +9,9 @@
  * that the spec is text, and it never allocates.  Everything here is pure;
  * what is allowed is monitor_serve.c's business.
  */
+#define _GNU_SOURCE	/* O_PATH */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -146,4 +148,11 @@ int privrun_proto_path(const char *buf, size_t size)
 	if (end == NULL || buf[0] != '/')
 		return -1;
 	return (int)(end - buf);
+}
+
+int privrun_proto_open_flags(uint64_t flags)
+{
+	if (flags > UINT32_MAX || (flags & O_PATH) != 0)
+		return -1;
+	return (int)flags & (O_ACCMODE | O_APPEND | O_TRUNC);
 }

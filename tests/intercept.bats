@@ -412,10 +412,11 @@ for path, mode in ((key, "w"), (key, "a"), ("/etc/shadow", "r"), (key + ".none",
 	except OSError as e:
 		print(path, mode, os.strerror(e.errno))
 libc = ctypes.CDLL(None, use_errno=True)
-# openat2(2) (437): served without RESOLVE_ flags and with the open_how
-# size the monitor knows; else the program own call.
-for name, resolve, size in (("plain", 0, 24), ("resolve", 4, 24), ("size32", 0, 32)):
-	how = ctypes.create_string_buffer(struct.pack("QQQQ", os.O_RDONLY, 0, resolve, 0))
+# openat2(2) (437): served without RESOLVE_ flags, with the open_how
+# size the monitor knows and flags that fit an int; else the program own.
+for name, flags, resolve, size in (("plain", 0, 0, 24), ("resolve", 0, 4, 24),
+		("size32", 0, 0, 32), ("flag40", 1 << 40, 0, 24)):
+	how = ctypes.create_string_buffer(struct.pack("QQQQ", flags, 0, resolve, 0))
 	fd = libc.syscall(437, -100, key.encode(), how, ctypes.c_size_t(size))
 	print("openat2", name, os.read(fd, 6).decode() if fd >= 0 else os.strerror(ctypes.get_errno()))
 # O_PATH is the program own call: the fd reads nothing.
@@ -441,6 +442,7 @@ except OSError as e:
 	assert_line "openat2 plain secret"
 	assert_line "openat2 resolve Permission denied"
 	assert_line "openat2 size32 Permission denied"
+	assert_line "openat2 flag40 Invalid argument"
 	assert_line "O_PATH Bad file descriptor"
 	assert_line "relative Permission denied"
 	# A shell's redirection has no O_CLOEXEC: the fd survives exec.
@@ -460,6 +462,21 @@ except OSError as e:
 	assert_line "appended"
 	assert_equal "$(cat "$log")" "line"
 	assert_equal "$stderr" "cat: $log: Permission denied"
+	# A read-write entry: read-write when asked, else read-only.
+	: >"$log"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,rw" -- python3 -c '
+import os, sys
+with open(sys.argv[1], "r+") as f:
+	f.write("rw\n")
+try:
+	os.write(os.open(sys.argv[1], os.O_RDONLY), b"no")
+except OSError as e:
+	print("read-only", os.strerror(e.errno))
+' "$log" 3>&-
+	assert_success
+	assert_output "read-only Bad file descriptor"
+	assert_equal "$(cat "$log")" "rw"
 }
 
 @test "setuid-root and file capabilities: --intercept needs a policy rule for the monitor and the port" {
