@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
-# --intercept: unmodified servers bind their own low ports through the
-# monitor, hold no capability while they serve, and are refused what the
-# allow list does not grant; the program's filter, a dead monitor, the
-# order of the monitor's drop and the program's start, SO_REUSEPORT with a
-# start socket, the policy in setuid and file-capability installs, and the
-# kernel features it needs.
+# --intercept: unmodified servers bind their own low ports, and open their
+# root-only files, through the monitor, hold no capability while they
+# serve, and are refused what the allow list does not grant; started as
+# root and setuid-root under a policy; the program's filter, a dead
+# monitor, the order of the monitor's drop and the program's start,
+# SO_REUSEPORT with a start socket, the policy in setuid and
+# file-capability installs, and the kernel features it needs.
 
 load helpers
 
@@ -479,7 +480,7 @@ except OSError as e:
 	assert_equal "$(cat "$log")" "rw"
 }
 
-@test "setuid-root and file capabilities: --intercept needs a policy rule for the monitor and the port" {
+@test "setuid-root and file capabilities: --intercept needs a policy rule for the monitor, the port and the file" {
 	for bin in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
 		refuse "privrun: policy: uid 4001 (prtest-a) may not use --monitor: denied by default (no rule grants it)" \
 			as_user 4001 "$bin" --intercept --allow-bind tcp:80 -- true
@@ -488,6 +489,8 @@ except OSError as e:
 	for bin in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
 		refuse "privrun: policy: uid 4001 (prtest-a) may not let the monitor bind tcp:81 (ports below 1024 are privileged): no rule in /etc/privrun.conf grants it" \
 			as_user 4001 "$bin" --intercept --allow-bind tcp:81 -- true
+		refuse "privrun: policy: uid 4001 (prtest-a) may not let the monitor open /etc/shadow: no rule in /etc/privrun.conf grants it" \
+			as_user 4001 "$bin" --intercept --allow-bind tcp:80 --allow-open /etc/shadow -- true
 		rm -f "$RUN/log"
 		BG_PIDS=()
 		background as_user 4001 "$bin" --intercept --allow-bind tcp:80 -- \
