@@ -400,13 +400,14 @@ print("\n".join(l for l in status if l.split(":")[0] in ("Uid", "CapEff", "CapPr
 	key=$(make_secret)
 	# A bind entry first: an open is matched against open entries only.
 	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 \
-		--allow-open "$key" --allow-open /proc/self/status -- python3 -c '
+		--allow-open "$key" --allow-open /proc/self/status \
+		--allow-open "$key.gone" -- python3 -c '
 import ctypes, fcntl, os, struct, sys
 key = sys.argv[1]
 with open(key) as f:
 	print("read", f.read().strip(), "cloexec", fcntl.fcntl(f.fileno(), fcntl.F_GETFD))
 for path, mode in ((key, "w"), (key, "a"), ("/etc/shadow", "r"), (key + ".none", "r"),
-		("/proc/self/status", "r")):
+		("/proc/self/status", "r"), (key + ".gone", "r")):
 	try:
 		open(path, mode)
 		print(path, mode, "opened")
@@ -426,11 +427,24 @@ try:
 	os.read(fd, 6)
 except OSError as e:
 	print("O_PATH", os.strerror(e.errno))
+# An address the monitor cannot read: the kernel fails the call.
+how = ctypes.create_string_buffer(struct.pack("QQQQ", 0, 0, 0, 0))
+libc.syscall(437, -100, ctypes.c_void_p(8), how, ctypes.c_size_t(24))
+print("unreadable", os.strerror(ctypes.get_errno()))
 os.chdir(os.path.dirname(key))
 try:
 	open(os.path.basename(key))
 except OSError as e:
 	print("relative", os.strerror(e.errno))
+# No free fd under RLIMIT_NOFILE: the monitor cannot install its fd.
+import resource
+free = os.open("/dev/null", os.O_RDONLY)
+os.close(free)
+resource.setrlimit(resource.RLIMIT_NOFILE, (free, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+try:
+	os.open(key, os.O_RDONLY)
+except OSError as e:
+	print("no free fd", os.strerror(e.errno))
 ' "$key" 3>&-
 	assert_success
 	assert_line "read secret cloexec 1"
@@ -440,12 +454,16 @@ except OSError as e:
 	assert_line "$key.none r No such file or directory"
 	# The checks of a request: never a file of privrun's own /proc/PID.
 	assert_line "/proc/self/status r Permission denied"
+	# A granted file the monitor fails to open: its error.
+	assert_line "$key.gone r No such file or directory"
 	assert_line "openat2 plain secret"
 	assert_line "openat2 resolve Permission denied"
 	assert_line "openat2 size32 Permission denied"
 	assert_line "openat2 flag40 Invalid argument"
 	assert_line "O_PATH Bad file descriptor"
+	assert_line "unreadable Bad address"
 	assert_line "relative Permission denied"
+	assert_line "no free fd Too many open files"
 	# A shell's redirection has no O_CLOEXEC: the fd survives exec.
 	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
 		--allow-open "$key" -- sh -c 'exec 5<"$1"; exec cat <&5 /proc/self/fdinfo/5 -' sh "$key" 3>&-
