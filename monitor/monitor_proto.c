@@ -9,7 +9,7 @@
  * that the spec is text, and it never allocates.  Everything here is pure;
  * what is allowed is monitor_serve.c's business.
  */
-#define _GNU_SOURCE	/* O_PATH */
+#define _GNU_SOURCE	/* O_PATH, O_TMPFILE */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -152,7 +152,7 @@ int privrun_proto_path(const char *buf, size_t size)
 
 int privrun_proto_open_flags(uint64_t flags)
 {
-	if (flags > UINT32_MAX || (flags & O_PATH) != 0)
+	if (flags > UINT32_MAX || (flags & (O_PATH | O_EXCL | O_TMPFILE)) != 0)
 		return -1;
 	return (int)flags & (O_ACCMODE | O_APPEND | O_TRUNC);
 }

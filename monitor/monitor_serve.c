@@ -151,7 +151,7 @@ int monitor_open_for(const struct monitor_allowlist *l, char *path,
 	struct spec s = { .kind = SPEC_OPEN, .path = path, .oflags = oflags };
 	char err[256];
 	size_t i;
-	int fd;
+	int fd, saved;
 
 	for (i = 0; i < l->n && (l->a[i].spec.kind != SPEC_OPEN ||
 	    !open_allowed(&l->a[i], &s)); i++)
@@ -162,9 +162,11 @@ int monitor_open_for(const struct monitor_allowlist *l, char *path,
 	s.oflags = oflags;	/* O_RDONLY, or the entry's own flags */
 	errno = 0;
 	fd = resources_open_single(&s, err, sizeof(err));
-	if (fd < 0 && errno == 0)
-		errno = EACCES;		/* a type the entry does not allow */
+	/* EACCES for a type the entry does not allow; kept past the trace,
+	 * whose stdio may set errno. */
+	saved = errno != 0 ? errno : EACCES;
 	trace("monitor: open %s: %s", path, fd >= 0 ? "ok" : err);
+	errno = saved;
 	return fd;
 }
 

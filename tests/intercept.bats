@@ -427,6 +427,12 @@ try:
 	os.read(fd, 6)
 except OSError as e:
 	print("O_PATH", os.strerror(e.errno))
+# So are O_EXCL and O_DIRECTORY: the kernel fails both.
+for name, flags in (("O_EXCL", os.O_CREAT | os.O_EXCL), ("O_DIRECTORY", os.O_DIRECTORY)):
+	try:
+		os.open(key, flags)
+	except OSError as e:
+		print(name, os.strerror(e.errno))
 # An address the monitor cannot read: the kernel fails the call.
 how = ctypes.create_string_buffer(struct.pack("QQQQ", 0, 0, 0, 0))
 libc.syscall(437, -100, ctypes.c_void_p(8), how, ctypes.c_size_t(24))
@@ -461,6 +467,8 @@ except OSError as e:
 	assert_line "openat2 size32 Permission denied"
 	assert_line "openat2 flag40 Invalid argument"
 	assert_line "O_PATH Bad file descriptor"
+	assert_line "O_EXCL File exists"
+	assert_line "O_DIRECTORY Not a directory"
 	assert_line "unreadable Bad address"
 	assert_line "relative Permission denied"
 	assert_line "no free fd Too many open files"
