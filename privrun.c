@@ -148,7 +148,7 @@ static void open_and_drop(const struct run_plan *p,
 		guard_install();
 	if (monitor != 0)
 		monitor_child_attach(monitor, resources_end(p->res),
-		    p->o->intercept);
+		    p->o->intercept ? allow : NULL);
 	else if (parent != 0)
 		supervise_attach(p->pty ? "pty" : "init", parent);
 }

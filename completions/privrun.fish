@@ -142,7 +142,7 @@ complete -c privrun -n __privrun_in_options -l keep-caps -x \
 complete -c privrun -n __privrun_in_options -l monitor \
     -d 'keep a monitor that opens what the allow list permits'
 complete -c privrun -n __privrun_in_options -l intercept \
-    -d 'monitor that also serves the program\'s own bind'
+    -d 'monitor that also serves the program\'s own bind and open'
 complete -c privrun -n __privrun_in_options -l allow-bind -x \
     -a '(__privrun_bind)' -d 'the monitor may bind SPEC'
 complete -c privrun -n __privrun_in_options -l allow-open -x \

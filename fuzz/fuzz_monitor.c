@@ -8,14 +8,21 @@
  * an accepted spec goes through spec_parse() as the monitor would, and that
  * the reply encoder and decoder agree.  With bit 2 of the first byte set,
  * the rest is instead what --intercept reads from the program's memory,
- * given to privrun_proto_sockaddr(), which must accept only a whole
- * address of the family.  Pure: no sockets, no files.
+ * given to privrun_proto_sockaddr() and privrun_proto_path(), which must
+ * accept only a whole address of the family and an absolute,
+ * NUL-terminated path, and its first 8 bytes are the flags of an open
+ * given to privrun_proto_open_flags(), which must leave O_PATH, O_EXCL,
+ * O_DIRECTORY and bits beyond an int to the program and never ask for
+ * O_CREAT.  Pure: no
+ * sockets, no files.
  *
  * Input format: the first byte sets what recvmsg(2) would have reported
  * (bit 0 MSG_TRUNC, bit 1 control data); the rest is the datagram.  The
  * seeds in fuzz/corpus/monitor start with 0x00, or 0x04 for --intercept.
  */
+#define _GNU_SOURCE	/* O_PATH, O_TMPFILE */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -67,13 +74,32 @@ static void check_notification(const uint8_t *buf, size_t len)
 	struct sockaddr_storage ss;
 	sa_family_t family;
 	int port = privrun_proto_sockaddr(buf, len, &ss);
+	int n = privrun_proto_path((const char *)buf, len);
+	uint64_t flags = 0;
+	int grant;
 
+	memcpy(&flags, buf, len < sizeof(flags) ? len : sizeof(flags));
+	grant = privrun_proto_open_flags(flags);
+	if (grant >= 0) {
+		CHECK(flags <= UINT32_MAX &&
+		    !(flags & (O_PATH | O_EXCL | O_DIRECTORY)));
+		CHECK((grant & ~(O_ACCMODE | O_APPEND | O_TRUNC)) == 0);
+		CHECK((uint64_t)grant == (flags & (O_ACCMODE | O_APPEND |
+		    O_TRUNC)));
+	} else {
+		CHECK(flags > UINT32_MAX ||
+		    (flags & (O_PATH | O_EXCL | O_TMPFILE)));
+	}
 	if (port >= 0) {
 		memcpy(&family, buf, sizeof(family));
 		CHECK(ss.ss_family == family);
 		CHECK(len >= (family == AF_INET ? sizeof(struct sockaddr_in) :
 		    24));
 		CHECK(port == ntohs(((struct sockaddr_in *)&ss)->sin_port));
+	}
+	if (n >= 0) {
+		CHECK((size_t)n < len && buf[0] == '/' && buf[n] == '\0');
+		CHECK(memchr(buf, '\0', (size_t)n) == NULL);
 	}
 }
 

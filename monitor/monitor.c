@@ -97,7 +97,8 @@ static void place_child_end(int sv[2], int child_fd)
 		close(sv[1]);
 }
 
-void monitor_child_attach(pid_t monitor, int fd, bool intercept)
+void monitor_child_attach(pid_t monitor, int fd,
+    const struct monitor_allowlist *intercept)
 {
 	char ready = 0;
 	ssize_t n;
@@ -110,8 +111,8 @@ void monitor_child_attach(pid_t monitor, int fd, bool intercept)
 	if (n != 1 || ready != 'R')
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
-	if (intercept) {
-		int listener = notify_install();
+	if (intercept != NULL) {
+		int listener = notify_install(intercept);
 		if (send_with_fd(fd, "L", 1, listener, 0) != 1)
 			die_errno("intercept", "send the filter to the monitor");
 		close(listener);

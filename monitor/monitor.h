@@ -24,10 +24,11 @@ pid_t monitor_fork(const struct monitor_allowlist *allow, int child_fd,
 /*
  * In the child, after its drop (which clears the parent-death signal):
  * die with the monitor, wait until it has dropped too (else exit 125),
- * and with intercept load the program's filter and hand the monitor its
- * listener over fd.
+ * and for --intercept (intercept not NULL) load the program's filter and
+ * hand the monitor its listener over fd.
  */
-void monitor_child_attach(pid_t monitor, int fd, bool intercept);
+void monitor_child_attach(pid_t monitor, int fd,
+    const struct monitor_allowlist *intercept);
 /* PRIVRUN_MONITOR_FD=fd for the program. */
 void monitor_export(int fd);
 
@@ -36,7 +37,7 @@ void monitor_filter_install(pid_t child, bool intercept);
 
 /* --intercept (monitor_notify.c); each dies (125) on failure. */
 void notify_check_kernel(void);		/* what it needs, before the fork */
-int notify_install(void);		/* the child's filter: its listener */
+int notify_install(const struct monitor_allowlist *allow); /* listener */
 void notify_prepare(void);		/* the monitor, before its filter */
 void notify_serve(const struct monitor_allowlist *allow, int listener);
 

@@ -110,7 +110,8 @@ static void allow_serving(scmp_filter_ctx ctx)
 static void allow_notify(scmp_filter_ctx ctx)
 {
 	const scmp_datum_t ioctls[] = { SECCOMP_IOCTL_NOTIF_RECV,
-	    SECCOMP_IOCTL_NOTIF_SEND, SECCOMP_IOCTL_NOTIF_ID_VALID };
+	    SECCOMP_IOCTL_NOTIF_SEND, SECCOMP_IOCTL_NOTIF_ID_VALID,
+	    SECCOMP_IOCTL_NOTIF_ADDFD };
 	size_t i;
 
 	for (i = 0; i < sizeof(ioctls) / sizeof(*ioctls); i++)

@@ -1,22 +1,28 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * monitor_notify.c: --intercept, the monitor performing the program's own
- * bind(2) of a low port that its allow list grants.  The child, after its drop
- * (no_new_privs set), loads a seccomp filter whose action for bind(2) is a
- * user notification (seccomp_unotify(2)), and sends the listener to the
- * monitor before it execs.  For each notification the monitor reads the address
- * from the program's memory once, takes a copy of the program's own socket
- * (pidfd_getfd(2)), checks that the call is still pending, and acts on its
- * copies only: a granted address is bound with CAP_NET_BIND_SERVICE raised
- * around bind(2) alone, so every option the program set on its socket stays;
- * another low port is refused with EACCES.  Anything else continues as the
- * program's own call, with the program's own credentials, which grants
- * nothing.  A call from another architecture (i386, x32) kills the
- * program.  Once the monitor is gone, the kernel fails a notified call with
- * ENOSYS.
+ * bind(2) of a low port, and open(2) of a file, that its allow list
+ * grants.  The child, after its drop (no_new_privs set), loads a seccomp
+ * filter whose action for bind(2) (and, with --allow-open, open, openat
+ * and openat2) is a user notification (seccomp_unotify(2)), and sends the
+ * listener to the monitor before it execs.  For each notification the
+ * monitor reads the address or path from the program's memory once, takes
+ * a copy of the program's own socket (pidfd_getfd(2)), checks that the
+ * call is still pending, and acts on its copies only: a granted address is
+ * bound with CAP_NET_BIND_SERVICE raised around bind(2) alone, so every
+ * option the program set on its socket stays; another low port is refused
+ * with EACCES; a granted file is opened as --allow-open does and the fd
+ * installed in the program as the call's result (SECCOMP_ADDFD_FLAG_SEND).
+ * Anything else continues as the program's own call, with the program's
+ * own credentials, which grants nothing.  A call from another architecture
+ * (i386, x32) kills the program.  Once the monitor is gone, the kernel
+ * fails a notified call with ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <seccomp.h>
@@ -32,13 +38,14 @@
 #include "privs.h"
 
 #define CONTINUE (-1)	/* the verdict: the program's own call goes on */
-#define ANSWERED (-2)	/* no longer pending: no answer */
+#define ANSWERED (-2)	/* answered already, or no longer pending */
 
 /* Static, not on the stack of privileged code; room for a newer kernel's
  * larger structures (SECCOMP_GET_NOTIF_SIZES says). */
 static union { struct seccomp_notif n; char room[512]; } req_buf;
 static union { struct seccomp_notif_resp r; char room[128]; } resp_buf;
 static struct seccomp_notif_sizes sizes;
+static char path[PATH_MAX];
 
 static int open_pidfd(pid_t tid)
 {
@@ -71,9 +78,13 @@ void notify_check_kernel(void)
 		die_errno("intercept", "the kernel lacks process_vm_readv(2)");
 }
 
-int notify_install(void)
+int notify_install(const struct monitor_allowlist *allow)
 {
+	const int opens[] = { SCMP_SYS(open), SCMP_SYS(openat),
+	    SCMP_SYS(openat2) };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	bool any_open = false;
+	size_t i;
 	int rc;
 
 	if (ctx == NULL)
@@ -86,6 +97,10 @@ int notify_install(void)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
+	for (i = 0; i < allow->n; i++)
+		any_open = any_open || allow->a[i].spec.kind == SPEC_OPEN;
+	for (i = 0; i < 3 && any_open && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, opens[i], 0);
 	if (rc == 0 && (rc = seccomp_load(ctx)) == 0)
 		rc = seccomp_notify_fd(ctx);
 	seccomp_release(ctx);
@@ -167,6 +182,70 @@ static int answer_bind(const struct seccomp_notif *n,
 	return verdict;
 }
 
+/* The absolute path at addr.  The read may stop at an unmapped page, so
+ * the remote iovecs split where a page ends: a string that ends before
+ * it is read whole. */
+static bool read_path(pid_t tid, uint64_t addr)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t first = page - addr % page < sizeof(path) ?
+	    page - addr % page : sizeof(path);
+	struct iovec local = { path, sizeof(path) };
+	struct iovec remote[2] = { { (void *)(uintptr_t)addr, first },
+	    { (void *)(uintptr_t)(addr + first), sizeof(path) - first } };
+	ssize_t n = process_vm_readv(tid, &local, 1, remote, 2, 0);
+
+	return n > 0 && privrun_proto_path(path, (size_t)n) >= 0;
+}
+
+/* The path's address and the flags of open, openat or openat2 (an int
+ * for the first two, as the kernel reads it); false for openat2 with
+ * RESOLVE_ flags or an open_how of another size. */
+static bool open_args(const struct seccomp_notif *n, uint64_t *addr,
+    uint64_t *flags)
+{
+	const __u64 *arg = n->data.args;
+	struct open_how how = { 0 };
+
+	*addr = n->data.nr == SCMP_SYS(open) ? arg[0] : arg[1];
+	*flags = (unsigned)(n->data.nr == SCMP_SYS(open) ? arg[1] : arg[2]);
+	if (n->data.nr == SCMP_SYS(openat2) && (arg[3] != sizeof(how) ||
+	    !read_memory((pid_t)n->pid, arg[2], &how, sizeof(how)) ||
+	    how.resolve != 0))
+		return false;
+	*flags = n->data.nr == SCMP_SYS(openat2) ? how.flags : *flags;
+	return true;
+}
+
+/* A granted file, opened by the monitor, goes into the program as the
+ * call's result, close-on-exec as the program asked. */
+static int answer_open(const struct seccomp_notif *n,
+    const struct monitor_allowlist *allow, int listener)
+{
+	struct seccomp_notif_addfd add = { .id = n->id,
+	    .flags = SECCOMP_ADDFD_FLAG_SEND };
+	uint64_t addr, flags;
+	int grant, fd, verdict;
+
+	if (!open_args(n, &addr, &flags) ||
+	    (grant = privrun_proto_open_flags(flags)) < 0 ||
+	    !read_path((pid_t)n->pid, addr))
+		return CONTINUE;
+	/* Still pending: the path is the one this call named. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
+		return ANSWERED;
+	fd = monitor_open_for(allow, path, grant);
+	if (fd < 0)
+		return fd == -2 ? CONTINUE : errno;
+	add.srcfd = (unsigned)fd;
+	add.newfd_flags = (unsigned)(flags & O_CLOEXEC);
+	/* ENOENT: interrupted meanwhile, nothing installed. */
+	verdict = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0 ||
+	    errno == ENOENT ? ANSWERED : errno;
+	close(fd);
+	return verdict;
+}
+
 void notify_serve(const struct monitor_allowlist *allow, int listener)
 {
 	struct seccomp_notif *n = &req_buf.n;
@@ -176,11 +255,12 @@ void notify_serve(const struct monitor_allowlist *allow, int listener)
 	memset(&req_buf, 0, sizeof(req_buf));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0)
 		return;		/* ENOENT: the caller was interrupted */
-	/* bind(2) of the native architecture is all the filter notifies;
-	 * anything else (socketcall(2) elsewhere) goes on as the program's. */
-	verdict = n->data.nr == SCMP_SYS(bind) &&
-	    n->data.arch == seccomp_arch_native() ?
-	    answer_bind(n, allow, listener) : CONTINUE;
+	/* The filter notifies bind(2), and with --allow-open the open
+	 * family, of the native architecture; anything else (socketcall(2)
+	 * elsewhere) goes on as the program's. */
+	verdict = n->data.arch != seccomp_arch_native() ? CONTINUE :
+	    n->data.nr == SCMP_SYS(bind) ? answer_bind(n, allow, listener) :
+	    answer_open(n, allow, listener);
 	if (verdict == ANSWERED)
 		return;
 	memset(&resp_buf, 0, sizeof(resp_buf));

@@ -9,7 +9,9 @@
  * that the spec is text, and it never allocates.  Everything here is pure;
  * what is allowed is monitor_serve.c's business.
  */
+#define _GNU_SOURCE	/* O_PATH, O_TMPFILE */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -137,4 +139,20 @@ int privrun_proto_sockaddr(const unsigned char *buf, size_t len,
 	memset(ss, 0, sizeof(*ss));
 	memcpy(ss, buf, len < size ? len : size);
 	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+int privrun_proto_path(const char *buf, size_t size)
+{
+	const char *end = memchr(buf, '\0', size);
+
+	if (end == NULL || buf[0] != '/')
+		return -1;
+	return (int)(end - buf);
+}
+
+int privrun_proto_open_flags(uint64_t flags)
+{
+	if (flags > UINT32_MAX || (flags & (O_PATH | O_EXCL | O_TMPFILE)) != 0)
+		return -1;
+	return (int)flags & (O_ACCMODE | O_APPEND | O_TRUNC);
 }

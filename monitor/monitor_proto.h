@@ -60,4 +60,21 @@ int privrun_proto_reply(const unsigned char *buf, size_t len,
 int privrun_proto_sockaddr(const unsigned char *buf, size_t len,
     struct sockaddr_storage *ss);
 
+/*
+ * --intercept: the path of an open(2), as up to size bytes read from the
+ * program: its length if it is absolute and NUL-terminated within them,
+ * else -1.
+ */
+int privrun_proto_path(const char *buf, size_t size);
+
+/*
+ * --intercept: what an open(2), openat(2) or openat2(2) with flags asks
+ * of a grant: its access mode, O_APPEND and O_TRUNC; or -1 for a call the
+ * monitor leaves to the program: O_PATH, O_EXCL (a file to create), and
+ * O_DIRECTORY or O_TMPFILE (a granted file is no directory), bits beyond
+ * an int.  Never O_CREAT: an intercepted open opens a file that exists,
+ * and never creates one.
+ */
+int privrun_proto_open_flags(uint64_t flags);
+
 #endif

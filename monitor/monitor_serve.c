@@ -10,6 +10,7 @@
  * Unix sockets are not served: a node the monitor created would need an
  * owner looked up by name, and the program can create its own.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
@@ -142,6 +143,31 @@ static bool open_allowed(const struct monitor_allow *a, const struct spec *s)
 	if (s->oflags == O_RDONLY)
 		return readable;
 	return s->oflags == e->oflags;
+}
+
+int monitor_open_for(const struct monitor_allowlist *l, char *path,
+    int oflags)
+{
+	struct spec s = { .kind = SPEC_OPEN, .path = path, .oflags = oflags };
+	char err[256];
+	size_t i;
+	int fd, saved;
+
+	for (i = 0; i < l->n && (l->a[i].spec.kind != SPEC_OPEN ||
+	    !open_allowed(&l->a[i], &s)); i++)
+		;
+	if (i == l->n)
+		return -2;
+	s = l->a[i].spec;	/* shares the entry's path, not freed here */
+	s.oflags = oflags;	/* O_RDONLY, or the entry's own flags */
+	errno = 0;
+	fd = resources_open_single(&s, err, sizeof(err));
+	/* EACCES for a type the entry does not allow; kept past the trace,
+	 * whose stdio may set errno. */
+	saved = errno != 0 ? errno : EACCES;
+	trace("monitor: open %s: %s", path, fd >= 0 ? "ok" : err);
+	errno = saved;
+	return fd;
 }
 
 /* Socket options that would need privileges the monitor does not hold. */

@@ -51,4 +51,12 @@ int monitor_serve(const struct monitor_allowlist *l,
 bool monitor_bind_granted(const struct monitor_allowlist *l, int socktype,
     const struct sockaddr_storage *ss);
 
+/*
+ * --intercept: open path with oflags (access mode, O_APPEND, O_TRUNC)
+ * for the program if an entry allows it, as for a request: the
+ * fd, -1 with errno on failure, or -2 when no entry allows it.
+ */
+int monitor_open_for(const struct monitor_allowlist *l, char *path,
+    int oflags);
+
 #endif

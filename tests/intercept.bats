@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
-# --intercept: unmodified servers bind their own low ports through the
-# monitor, hold no capability while they serve, and are refused what the
-# allow list does not grant; the program's filter, a dead monitor, the
-# order of the monitor's drop and the program's start, SO_REUSEPORT with a
-# start socket, the policy in setuid and file-capability installs, and the
-# kernel features it needs.
+# --intercept: unmodified servers bind their own low ports, and open their
+# root-only files, through the monitor, hold no capability while they
+# serve, and are refused what the allow list does not grant; started as
+# root and setuid-root under a policy; the program's filter, a dead
+# monitor, the order of the monitor's drop and the program's start,
+# SO_REUSEPORT with a start socket, the policy in setuid and
+# file-capability installs, and the kernel features it needs.
 
 load helpers
 
@@ -83,6 +84,54 @@ listeners() {
 	ss -Htlnp "sport = :$1" | grep -o 'pid=[0-9]*' | sort -u | tr '\n' ' '
 }
 
+# assert_no_caps NAME PID...: each PID of server NAME holds no capability
+# in any of its five sets, with no_new_privs set (NAME names a failure).
+assert_no_caps() {
+	local name=$1 p set
+	shift
+	for p in "$@"; do
+		for set in CapInh CapPrm CapEff CapBnd CapAmb; do
+			[ "$(status_field "$p" $set)" = 0000000000000000 ] ||
+				fail "$name: pid $p: $set $(status_field "$p" $set)"
+		done
+		[ "$(status_field "$p" NoNewPrivs)" = 1 ] ||
+			fail "$name: pid $p: no_new_privs not set"
+	done
+}
+
+# go_httpd: tests/bin/gohttpd.go, built once a run; its path.
+go_httpd() {
+	local bin=$PRIVRUN_TEST_ROOT/gohttpd
+	if [ ! -x "$bin" ]; then
+		GOCACHE=$PRIVRUN_TEST_ROOT/gocache GOPATH=$PRIVRUN_TEST_ROOT/go \
+			go build -o "$bin" "$BATS_TEST_DIRNAME/bin/gohttpd.go" >&2
+		chmod 0755 "$bin"
+	fi
+	echo "$bin"
+}
+
+# nginx_conf LISTEN...: $RUN/nginx/nginx.conf, one server with these
+# listen directives (a directive's text, "443 ssl"), serving $RUN.
+nginx_conf() {
+	local l
+	mkdir -p "$RUN/nginx"
+	{
+		printf 'daemon off;\nmaster_process on;\nworker_processes 2;\n'
+		printf 'pid %s;\nerror_log stderr;\nevents {}\nhttp {\n' "$RUN/nginx/nginx.pid"
+		printf '\taccess_log off;\n'
+		for l in client_body proxy fastcgi uwsgi scgi; do
+			printf '\t%s_temp_path %s;\n' $l "$RUN/nginx"
+		done
+		printf '\tserver {\n\t\troot %s;\n' "$RUN"
+		[ -z "${CERT:-}" ] || printf '\t\tssl_certificate %s;\n\t\tssl_certificate_key %s;\n' "$CERT" "$KEY"
+		for l in "$@"; do
+			printf '\t\tlisten %s;\n' "$l"
+		done
+		printf '\t}\n}\n'
+	} >"$RUN/nginx/nginx.conf"
+	chown -R 4001:4001 "$RUN/nginx"
+}
+
 @test "python3 -m http.server 80, unchanged: bound by the monitor, served with no capability, as prtest-a" {
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
 		python3 -m http.server -d "$RUN" 80
@@ -105,30 +154,64 @@ listeners() {
 }
 
 @test "nginx with 'listen 80;', unchanged, its master as prtest-a" {
-	mkdir -p "$RUN/nginx"
-	cat >"$RUN/nginx/nginx.conf" <<-CONF
-	daemon off;
-	master_process on;
-	worker_processes 2;
-	pid $RUN/nginx/nginx.pid;
-	error_log stderr;
-	events {}
-	http {
-		access_log off;
-		client_body_temp_path $RUN/nginx;
-		proxy_temp_path $RUN/nginx;
-		fastcgi_temp_path $RUN/nginx;
-		uwsgi_temp_path $RUN/nginx;
-		scgi_temp_path $RUN/nginx;
-		server { listen 80; root $RUN; }
-	}
-	CONF
-	chown -R 4001:4001 "$RUN/nginx"
+	nginx_conf 80
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
 		nginx -c "$RUN/nginx/nginx.conf" -e stderr
 	mon=$LAST_PID
 	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
 	assert_served "$(child_of "$mon")" http://127.0.0.1:80/index.html "a page"
+}
+
+@test "nginx 'listen [::]:443 ssl' with a root-only key and certificate opened through interception, then 'nginx -s reload' onto a new granted port; root and setuid-root" {
+	KEY=$PRIVRUN_TEST_ROOT/data/tls.$BATS_TEST_NUMBER.key
+	CERT=$PRIVRUN_TEST_ROOT/data/tls.$BATS_TEST_NUMBER.crt
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -days 1 -subj /CN=localhost -keyout "$KEY" -out "$CERT" 2>/dev/null
+	chmod 0600 "$KEY" "$CERT"
+	printf 'permit prtest-a monitor bind tcp:443 tcp:444 open %s %s\n' \
+		"$KEY" "$CERT" >/etc/privrun.conf
+	for mode in root setuid; do
+		rm -f "$RUN/nginx/nginx.pid"
+		nginx_conf "443 ssl" "[::]:443 ssl"
+		start=("$PRIVRUN" -u prtest-a)
+		[ $mode = root ] || start=(as_user 4001 "$PRIVRUN_SUID")
+		BG_PIDS=()
+		background "${start[@]}" --intercept --allow-bind tcp:443 \
+			--allow-bind tcp:444 --allow-open "$KEY" --allow-open "$CERT" -- \
+			nginx -c "$RUN/nginx/nginx.conf" -e stderr
+		mon=$LAST_PID
+		wait_for curl -sSk -o /dev/null 'https://[::1]:443/'
+		master=$(cat "$RUN/nginx/nginx.pid")
+		for url in 'https://[::1]:443/index.html' https://127.0.0.1:443/index.html; do
+			run curl -sSk --max-time 5 "$url"
+			assert_success
+			assert_output "a page"
+		done
+		assert_equal "$(status_field "$master" Uid | tr -s '\t' ' ')" "4001 4001 4001 4001"
+		# The master and its two workers.
+		pids=($(tree "$master"))
+		assert_equal "${#pids[@]}" 3
+		assert_no_caps "nginx ($mode)" "${pids[@]}"
+		# The program could not read the key itself.
+		run as_user 4001 cat "$KEY"
+		assert_failure
+		# A reload re-reads the key and binds the new port.
+		run curl -sSk --max-time 5 -o /dev/null https://127.0.0.1:444/
+		assert_failure 7	# not listening
+		nginx_conf "443 ssl" "[::]:443 ssl" "444 ssl"
+		run nginx -c "$RUN/nginx/nginx.conf" -e stderr -s reload
+		assert_success
+		wait_for curl -sSk -o /dev/null https://127.0.0.1:444/
+		run curl -sSk --max-time 5 https://127.0.0.1:444/index.html
+		assert_output "a page"
+		# The master holds the new socket (and hands it to new workers).
+		run listeners 444
+		assert_output --partial "pid=$master "
+		assert_no_caps "nginx ($mode, reloaded)" $(listeners 444 | sed 's/pid=//g')
+		end_gently "$master"
+		wait "$mon" || true
+		wait_for port_free 443
+	done
 }
 
 @test "a static C binary (no shared libc) binds 0.0.0.0:80 itself" {
@@ -140,18 +223,16 @@ listeners() {
 }
 
 @test "a Go program (net/http on :80), unchanged" {
-	export GOCACHE=$BATS_TEST_TMPDIR/gocache GOPATH=$BATS_TEST_TMPDIR/go
-	go build -o "$RUN/gohttpd" tests/bin/gohttpd.go
-	chmod 0755 "$RUN/gohttpd"
+	gohttpd=$(go_httpd)
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 -- \
-		"$RUN/gohttpd" 80
+		"$gohttpd" 80
 	mon=$LAST_PID
 	wait_for curl -sS -o /dev/null http://127.0.0.1:80/
 	assert_served "$(child_of "$mon")" http://127.0.0.1:80/ "go 80"
 	run curl -sS 'http://[::1]:80/'
 	assert_output "go 80"
 	run "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:81 -- \
-		"$RUN/gohttpd" 80 3>&-
+		"$gohttpd" 80 3>&-
 	assert_failure 1
 	assert_output "listen tcp :80: bind: permission denied"
 }
@@ -315,7 +396,117 @@ print("\n".join(l for l in status if l.split(":")[0] in ("Uid", "CapEff", "CapPr
 	done
 }
 
-@test "setuid-root and file capabilities: --intercept needs a policy rule for the monitor and the port" {
+@test "open: a granted root-only file is opened by the monitor and installed in the program, O_CLOEXEC honoured; the rest is the program's own" {
+	key=$(make_secret)
+	# A bind entry first: an open is matched against open entries only.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp:80 \
+		--allow-open "$key" --allow-open /proc/self/status \
+		--allow-open "$key.gone" -- python3 -c '
+import ctypes, fcntl, os, struct, sys
+key = sys.argv[1]
+with open(key) as f:
+	print("read", f.read().strip(), "cloexec", fcntl.fcntl(f.fileno(), fcntl.F_GETFD))
+for path, mode in ((key, "w"), (key, "a"), ("/etc/shadow", "r"), (key + ".none", "r"),
+		("/proc/self/status", "r"), (key + ".gone", "r")):
+	try:
+		open(path, mode)
+		print(path, mode, "opened")
+	except OSError as e:
+		print(path, mode, os.strerror(e.errno))
+libc = ctypes.CDLL(None, use_errno=True)
+# openat2(2) (437): served without RESOLVE_ flags, with the open_how
+# size the monitor knows and flags that fit an int; else the program own.
+for name, flags, resolve, size in (("plain", 0, 0, 24), ("resolve", 0, 4, 24),
+		("size32", 0, 0, 32), ("flag40", 1 << 40, 0, 24)):
+	how = ctypes.create_string_buffer(struct.pack("QQQQ", flags, 0, resolve, 0))
+	fd = libc.syscall(437, -100, key.encode(), how, ctypes.c_size_t(size))
+	print("openat2", name, os.read(fd, 6).decode() if fd >= 0 else os.strerror(ctypes.get_errno()))
+# O_PATH is the program own call: the fd reads nothing.
+fd = os.open(key, os.O_PATH)
+try:
+	os.read(fd, 6)
+except OSError as e:
+	print("O_PATH", os.strerror(e.errno))
+# So are O_EXCL and O_DIRECTORY: the kernel fails both.
+for name, flags in (("O_EXCL", os.O_CREAT | os.O_EXCL), ("O_DIRECTORY", os.O_DIRECTORY)):
+	try:
+		os.open(key, flags)
+	except OSError as e:
+		print(name, os.strerror(e.errno))
+# An address the monitor cannot read: the kernel fails the call.
+how = ctypes.create_string_buffer(struct.pack("QQQQ", 0, 0, 0, 0))
+libc.syscall(437, -100, ctypes.c_void_p(8), how, ctypes.c_size_t(24))
+print("unreadable", os.strerror(ctypes.get_errno()))
+os.chdir(os.path.dirname(key))
+try:
+	open(os.path.basename(key))
+except OSError as e:
+	print("relative", os.strerror(e.errno))
+# No free fd under RLIMIT_NOFILE: the monitor cannot install its fd.
+import resource
+free = os.open("/dev/null", os.O_RDONLY)
+os.close(free)
+resource.setrlimit(resource.RLIMIT_NOFILE, (free, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+try:
+	os.open(key, os.O_RDONLY)
+except OSError as e:
+	print("no free fd", os.strerror(e.errno))
+' "$key" 3>&-
+	assert_success
+	assert_line "read secret cloexec 1"
+	assert_line "$key w Permission denied"
+	assert_line "$key a Permission denied"
+	assert_line "/etc/shadow r Permission denied"
+	assert_line "$key.none r No such file or directory"
+	# The checks of a request: never a file of privrun's own /proc/PID.
+	assert_line "/proc/self/status r Permission denied"
+	# A granted file the monitor fails to open: its error.
+	assert_line "$key.gone r No such file or directory"
+	assert_line "openat2 plain secret"
+	assert_line "openat2 resolve Permission denied"
+	assert_line "openat2 size32 Permission denied"
+	assert_line "openat2 flag40 Invalid argument"
+	assert_line "O_PATH Bad file descriptor"
+	assert_line "O_EXCL File exists"
+	assert_line "O_DIRECTORY Not a directory"
+	assert_line "unreadable Bad address"
+	assert_line "relative Permission denied"
+	assert_line "no free fd Too many open files"
+	# A shell's redirection has no O_CLOEXEC: the fd survives exec.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$key" -- sh -c 'exec 5<"$1"; exec cat <&5 /proc/self/fdinfo/5 -' sh "$key" 3>&-
+	assert_success
+	assert_line "secret"
+	# fdinfo shows O_CLOEXEC (02000000) only for a close-on-exec fd.
+	assert_line --regexp "^flags:[[:space:]]+0[0-7]{6}$"
+	# Write access only as granted: an append-only entry.
+	log=$PRIVRUN_TEST_ROOT/data/append.$BATS_TEST_NUMBER
+	: >"$log"
+	chmod 0600 "$log"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,append" -- sh -c 'echo line >>"$1" && echo appended; cat "$1" || true' sh "$log" 3>&-
+	assert_success
+	assert_line "appended"
+	assert_equal "$(cat "$log")" "line"
+	assert_equal "$stderr" "cat: $log: Permission denied"
+	# A read-write entry: read-write when asked, else read-only.
+	: >"$log"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,rw" -- python3 -c '
+import os, sys
+with open(sys.argv[1], "r+") as f:
+	f.write("rw\n")
+try:
+	os.write(os.open(sys.argv[1], os.O_RDONLY), b"no")
+except OSError as e:
+	print("read-only", os.strerror(e.errno))
+' "$log" 3>&-
+	assert_success
+	assert_output "read-only Bad file descriptor"
+	assert_equal "$(cat "$log")" "rw"
+}
+
+@test "setuid-root and file capabilities: --intercept needs a policy rule for the monitor, the port and the file" {
 	for bin in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
 		refuse "privrun: policy: uid 4001 (prtest-a) may not use --monitor: denied by default (no rule grants it)" \
 			as_user 4001 "$bin" --intercept --allow-bind tcp:80 -- true
@@ -324,6 +515,8 @@ print("\n".join(l for l in status if l.split(":")[0] in ("Uid", "CapEff", "CapPr
 	for bin in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
 		refuse "privrun: policy: uid 4001 (prtest-a) may not let the monitor bind tcp:81 (ports below 1024 are privileged): no rule in /etc/privrun.conf grants it" \
 			as_user 4001 "$bin" --intercept --allow-bind tcp:81 -- true
+		refuse "privrun: policy: uid 4001 (prtest-a) may not let the monitor open /etc/shadow: no rule in /etc/privrun.conf grants it" \
+			as_user 4001 "$bin" --intercept --allow-bind tcp:80 --allow-open /etc/shadow -- true
 		rm -f "$RUN/log"
 		BG_PIDS=()
 		background as_user 4001 "$bin" --intercept --allow-bind tcp:80 -- \
@@ -336,6 +529,57 @@ print("\n".join(l for l in status if l.split(":")[0] in ("Uid", "CapEff", "CapPr
 		wait "$mon" || true
 		wait_for port_free 80
 	done
+}
+
+# listening_procs PORT N: N processes listen on tcp PORT (for wait_for).
+listening_procs() {
+	test "$(listeners "$1" | wc -w)" = "$2"
+}
+
+# suid_serves NAME PROCS PATH BODY CMD...: CMD, started through the setuid
+# copy by prtest-a, binds port 80 itself; PROCS processes listen there,
+# each as prtest-a with no capability, and GET PATH answers BODY.  Every
+# failure names the server.
+suid_serves() {
+	local name=$1 procs=$2 path=$3 body=$4 p pids all
+	shift 4
+	rm -f "$RUN/log"
+	BG_PIDS=()
+	background as_user 4001 "$PRIVRUN_SUID" --intercept --allow-bind tcp:80 -- "$@"
+	wait_for listening_procs 80 "$procs" ||
+		fail "$name: not $procs processes listening on port 80: $(listeners 80); $(cat "$RUN/bg.err")"
+	run curl -sS --max-time 5 "http://127.0.0.1:80$path"
+	[ "$status" = 0 ] && [ "$output" = "$body" ] ||
+		fail "$name: curl: status $status: $output"
+	pids=$(listeners 80 | sed 's/pid=//g')
+	for p in $pids; do
+		[ "$(status_field "$p" Uid | tr -s '\t' ' ')" = "4001 4001 4001 4001" ] ||
+			fail "$name: pid $p: Uid $(status_field "$p" Uid)"
+	done
+	assert_no_caps "$name" $pids
+	all=$(tree "$LAST_PID")
+	end_gently $all
+	wait "$LAST_PID" || true
+	wait_for port_free 80 || fail "$name: port 80 still bound after it ended"
+}
+
+@test "setuid-root: every server binds port 80 itself through the setuid copy, as prtest-a under a policy rule, with no capability" {
+	printf 'permit prtest-a monitor bind tcp:80\n' >/etc/privrun.conf
+	gohttpd=$(go_httpd)
+	nginx_conf 80
+	suid_serves "python3 -m http.server" 1 /index.html "a page" \
+		python3 -m http.server -d "$RUN" 80
+	suid_serves "busybox httpd" 1 /index.html "a page" \
+		busybox httpd -f -p 80 -h "$RUN"
+	# The master and its two workers share the socket.
+	suid_serves "nginx" 3 /index.html "a page" \
+		nginx -c "$RUN/nginx/nginx.conf" -e stderr
+	suid_serves "threaded server" 1 / "threaded 80" \
+		"$INTERCEPT_SERVER" threaded "$RUN/log" 80
+	suid_serves "SO_REUSEPORT workers" 3 / "worker 80" \
+		"$INTERCEPT_SERVER" workers "$RUN/log" 80 3
+	suid_serves "static C binary" 1 / "tiny 80" "$TINYHTTPD" 80
+	suid_serves "Go net/http" 1 / "go 80" "$gohttpd" 80
 }
 
 @test "a kernel without what --intercept needs: exit 125 naming it, nothing run" {
