@@ -28,7 +28,6 @@
 #include "ids.h"
 #include "monitor_serve.h"
 #include "policy.h"
-#include "policy_file.h"
 #include "policy_log.h"
 #include "privs.h"
 #include "target.h"
@@ -154,9 +153,10 @@ static bool caller_is(const struct decision *d, const struct policy_rule *r)
 		return user_is(r->who, privs_caller_uid(), NULL);
 	if (!ids_resolve_group(r->who, &gid, err, sizeof(err)))
 		return false;
-	for (i = 0; i < d->caller.ngroups && d->caller.groups[i] != gid; i++)
-		;
-	return gid == privs_caller_gid() || i < d->caller.ngroups;
+	for (i = 0; i < d->caller.ngroups; i++)
+		if (d->caller.groups[i] == gid)
+			return true;
+	return gid == privs_caller_gid();
 }
 
 static bool targets(const struct decision *d, const struct policy_rule *r)
@@ -332,11 +332,13 @@ static void check_resources(const struct decision *d, struct resources *r,
 			res->granted = granted(d, s, 0, 0);
 			if (res->granted)
 				check_granted_path(d, s);
-		} else if (s->family == AF_UNIX && (res->owner !=
-		    privs_caller_uid() || res->group != privs_caller_gid())) {
-			deny(d, "create %s owned by uid %u gid %u", s->text,
-			    (unsigned)res->owner, (unsigned)res->group);
-		} else if (s->family != AF_UNIX && port != 0 && port < start) {
+		} else if (s->family == AF_UNIX) {
+			if (res->owner != privs_caller_uid() ||
+			    res->group != privs_caller_gid())
+				deny(d, "create %s owned by uid %u gid %u",
+				    s->text, (unsigned)res->owner,
+				    (unsigned)res->group);
+		} else if (port != 0 && port < start) {
 			res->granted = granted(d, s, port, port);
 			if (!res->granted)
 				deny(d, "bind %s (ports below %u are "

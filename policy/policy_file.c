@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "die.h"
-#include "policy_file.h"
+#include "policy.h"
 
 /* An error with strerror(errnum) unless 0, and false. */
 #define FAIL(errnum, ...) (error_into(err, errlen, errnum, __VA_ARGS__), false)

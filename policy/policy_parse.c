@@ -70,26 +70,18 @@ static enum clause clause_of(const char *w)
  */
 static bool valid_id_word(struct cursor *c, const char *w, const char *what)
 {
+	size_t len = strlen(w), ok = strspn(w, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
 	unsigned long long n;
-	size_t i, len = strlen(w);
 
-	if (ids_is_numeric(w)) {
-		if (!ids_parse_decimal(w, ID_MAX, &n))
-			return syntax(c, "%s '%s' is not a valid id (0 to "
-			    "%llu, decimal, no leading zero)", what, w, ID_MAX);
-		return true;
-	}
-	if (len == 0 || len > NAME_MAX_LEN || w[0] == '-')
+	if (ids_is_numeric(w))
+		return ids_parse_decimal(w, ID_MAX, &n) || syntax(c, "%s '%s' "
+		    "is not a valid id (0 to %llu, decimal, no leading zero)",
+		    what, w, ID_MAX);
+	/* A '$' may end it (a Samba machine account). */
+	if (len == 0 || len > NAME_MAX_LEN || w[0] == '-' || (ok < len &&
+	    (ok < len - 1 || w[ok] != '$')))
 		return syntax(c, "%s '%s' is not a valid name", what, w);
-	for (i = 0; i < len; i++) {
-		char ch = w[i];
-		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
-		    ch == '.' || (ch == '$' && i == len - 1);
-		if (!ok)
-			return syntax(c, "%s '%s' is not a valid name", what,
-			    w);
-	}
 	return true;
 }
 
@@ -101,17 +93,16 @@ static bool parse_bind(struct cursor *c, const char *w, struct policy_bind *b)
 
 	if (!spec_parse_range(w, &s, &b->lo, &b->hi, err, sizeof(err)))
 		return syntax(c, "bind %s", err);
-	spec_free(&s);
-	if (s.family == AF_UNIX)
-		return syntax(c, "bind '%s': unix sockets are always created "
-		    "with the caller's own rights; no rule can grant them", w);
 	b->socktype = s.socktype;
-	/* An address was given when the first ':' is not the last. */
-	b->has_addr = strchr(w, ':') != strrchr(w, ':');
 	b->family = s.family;
 	b->addr = s.addr;
+	/* An address was given when the first ':' is not the last. */
+	b->has_addr = strchr(w, ':') != strrchr(w, ':');
 	b->text = w;
-	return true;
+	spec_free(&s);
+	return b->family != AF_UNIX || syntax(c, "bind '%s': unix sockets "
+	    "are always created with the caller's own rights; no rule can "
+	    "grant them", w);
 }
 
 static bool parse_open(struct cursor *c, const char *w,
