@@ -12,16 +12,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "die.h"
-#include "policy_file.h"
+#include "policy.h"
 
-#define FAIL(...) (error_into(err, errlen, 0, __VA_ARGS__), POLICY_UNUSABLE)
+/* An error with strerror(errnum) unless 0, and false. */
+#define FAIL(errnum, ...) (error_into(err, errlen, errnum, __VA_ARGS__), false)
 
 /* Root's, and writable by no one else (not even a sticky /tmp). */
 static const char *unsafe_mode(const struct stat *st)
@@ -36,8 +35,7 @@ static const char *unsafe_mode(const struct stat *st)
 }
 
 /* Every directory above path, from its parent up to "/". */
-static enum policy_load_result check_directories(const char *path,
-    char *err, size_t errlen)
+bool policy_dirs_safe(const char *path, char *err, size_t errlen)
 {
 	static char dir[4096];
 	struct stat st;
@@ -45,102 +43,75 @@ static enum policy_load_result check_directories(const char *path,
 	char *slash;
 
 	if (path[0] != '/' || strlen(path) >= sizeof(dir))
-		return FAIL("%s: not an absolute path", path);
+		return FAIL(0, "%s: not an absolute path", path);
 	strcpy(dir, path);
 	while ((slash = strrchr(dir, '/')) != NULL) {
 		slash[slash == dir] = '\0';	/* "/etc" -> "/" stays "/" */
 		if (fstatat(AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			return FAIL("%s: directory %s: %s", path, dir,
-			    strerror(errno));
+			return FAIL(errno, "%s: directory %s", path, dir);
 		if (!S_ISDIR(st.st_mode))
-			return FAIL("%s: %s is not a directory (a symbolic "
+			return FAIL(0, "%s: %s is not a directory (a symbolic "
 			    "link?)", path, dir);
 		if ((why = unsafe_mode(&st)) != NULL)
-			return FAIL("%s: directory %s %s", path, dir, why);
+			return FAIL(0, "%s: directory %s %s", path, dir, why);
 		if (strcmp(dir, "/") == 0)
 			break;
 	}
-	return POLICY_LOADED;
+	return true;
 }
 
-static enum policy_load_result check_file(const char *path, int fd,
-    char *err, size_t errlen)
+static bool file_safe(const char *path, int fd, char *err, size_t errlen)
 {
 	struct stat st;
 	const char *why;
 
 	if (fstat(fd, &st) != 0)
-		return FAIL("%s: fstat: %s", path, strerror(errno));
+		return FAIL(errno, "%s: fstat", path);
 	if (!S_ISREG(st.st_mode))
-		return FAIL("%s: not a regular file", path);
+		return FAIL(0, "%s: not a regular file", path);
 	if ((why = unsafe_mode(&st)) != NULL)
-		return FAIL("%s: %s", path, why);
-	if (st.st_size > POLICY_MAX_SIZE)
-		return FAIL("%s: larger than %d bytes", path, POLICY_MAX_SIZE);
-	return POLICY_LOADED;
+		return FAIL(0, "%s: %s", path, why);
+	return true;
 }
 
-/* Read at most POLICY_MAX_SIZE bytes; one more means the file grew. */
-static enum policy_load_result read_all(const char *path, int fd, char *buf,
-    size_t *len, char *err, size_t errlen)
+/* Read at most POLICY_MAX_SIZE bytes; one more means the file is larger. */
+static bool read_all(const char *path, int fd, char *buf, size_t *len,
+    char *err, size_t errlen)
 {
-	ssize_t n;
+	ssize_t n = 1;
 
-	*len = 0;
-	do {
-		n = read(fd, buf + *len, POLICY_MAX_SIZE + 1 - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return FAIL("%s: read: %s", path, strerror(errno));
-		*len += (size_t)n;
-	} while (n > 0 && *len <= POLICY_MAX_SIZE);
+	for (*len = 0; n > 0 && *len <= POLICY_MAX_SIZE; *len += (size_t)n)
+		if ((n = read(fd, buf + *len, POLICY_MAX_SIZE + 1 - *len)) < 0)
+			return FAIL(errno, "%s: read", path);
 	if (*len > POLICY_MAX_SIZE)
-		return FAIL("%s: larger than %d bytes", path, POLICY_MAX_SIZE);
-	return POLICY_LOADED;
-}
-
-static int open_policy(const char *path)
-{
-	/* O_NONBLOCK: a FIFO put there must not hang privrun. */
-	return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
+		return FAIL(0, "%s: larger than %d bytes", path,
+		    POLICY_MAX_SIZE);
+	return true;
 }
 
 enum policy_load_result policy_load(const char *path, bool check_safety,
     struct policy *p, char *err, size_t errlen)
 {
-	enum policy_load_result rc = POLICY_LOADED;
-	char *buf;
-	size_t len = 0;
+	static char buf[POLICY_MAX_SIZE + 1];
+	size_t len;
+	bool ok;
 	int fd;
 
 	memset(p, 0, sizeof(*p));
-	fd = open_policy(path);
+	/* O_NONBLOCK: a FIFO put there must not hang privrun. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT)
 		return POLICY_ABSENT;
-	if (fd < 0 && errno == ELOOP)
-		return FAIL("%s: is a symbolic link", path);
-	if (fd < 0)
-		return FAIL("%s: %s", path, strerror(errno));
-	buf = malloc(POLICY_MAX_SIZE + 1);
-	if (buf == NULL)
-		rc = FAIL("%s: out of memory", path);
-	if (rc == POLICY_LOADED && check_safety)
-		rc = check_file(path, fd, err, errlen);
-	if (rc == POLICY_LOADED && check_safety)
-		rc = check_directories(path, err, errlen);
-	if (rc == POLICY_LOADED)
-		rc = read_all(path, fd, buf, &len, err, errlen);
-	if (rc == POLICY_LOADED && !policy_parse(buf, len, path, p, err,
-	    errlen))
-		rc = POLICY_UNUSABLE;
-	free(buf);
+	if (fd < 0) {
+		error_into(err, errlen, errno == ELOOP ? 0 : errno, "%s%s",
+		    path, errno == ELOOP ? ": is a symbolic link" : "");
+		return POLICY_UNUSABLE;
+	}
+	ok = (!check_safety || (file_safe(path, fd, err, errlen) &&
+	    policy_dirs_safe(path, err, errlen))) &&
+	    read_all(path, fd, buf, &len, err, errlen) &&
+	    policy_parse(buf, len, path, p, err, errlen);
 	close(fd);
-	return rc;
-}
-
-bool policy_dirs_safe(const char *path, char *err, size_t errlen)
-{
-	return check_directories(path, err, errlen) == POLICY_LOADED;
+	return ok ? POLICY_LOADED : POLICY_UNUSABLE;
 }

@@ -61,10 +61,9 @@ void policy_log(bool allowed, const char *fmt, ...)
 	if (!allowed)
 		die_log_hook = NULL;
 	va_start(ap, fmt);
-	if (vasprintf(&raw, fmt, ap) < 0 ||
-	    (line = malloc(len = strlen(raw) * 4 + 1)) == NULL)
-		die_errno("log", "out of memory");
+	raw = must_alloc(vasprintf(&raw, fmt, ap) < 0 ? NULL : raw);
 	va_end(ap);
+	line = must_alloc(malloc(len = strlen(raw) * 4 + 1));
 	escape(line, len, &used, raw);
 #ifdef PRIVRUN_MUSL
 	/* musl's syslog(3) cuts a message at 1024 bytes, its header of about
@@ -94,8 +93,7 @@ static void log_failure(const char *step, const char *fmt, va_list ap,
 {
 	char *msg;
 
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	msg = vasprintf(&msg, fmt, ap) < 0 ? NULL : msg;
 	policy_log(false, "refused: privrun: %s: %s%s%s; request: uid %u",
 	    step, msg ? msg : fmt, reason ? ": " : "", reason ? reason : "",
 	    (unsigned)privs_caller_uid());

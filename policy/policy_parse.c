@@ -11,16 +11,15 @@
  * clause given twice or a rule that grants another user or capabilities
  * without naming its program is an error, and one error anywhere makes the
  * whole file deny everything.  Pure: nothing is looked up or opened here.
+ * The words of the rules stay in one copy of the file, split in place.
  */
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caps.h"
-#include "compat.h"
+#include "die.h"
 #include "ids.h"
 #include "policy_parse.h"
 
@@ -33,20 +32,19 @@ struct cursor {
 	unsigned line;
 	char *err;
 	size_t errlen;
+	size_t words;		/* of the policy's word array, used so far */
 };
 
 __attribute__((format(printf, 2, 3)))
 static bool syntax(struct cursor *c, const char *fmt, ...)
 {
+	static char detail[1024];
 	va_list ap;
-	int n;
 
-	n = snprintf(c->err, c->errlen, "%s:%u: ", c->file, c->line);
-	if (n < 0 || (size_t)n >= c->errlen)
-		return false;
 	va_start(ap, fmt);
-	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	snprintf(c->err, c->errlen, "%s:%u: %s", c->file, c->line, detail);
 	return false;
 }
 
@@ -72,109 +70,46 @@ static enum clause clause_of(const char *w)
  */
 static bool valid_id_word(struct cursor *c, const char *w, const char *what)
 {
+	size_t len = strlen(w), ok = strspn(w, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
 	unsigned long long n;
-	size_t i, len = strlen(w);
 
-	if (ids_is_numeric(w)) {
-		if (!ids_parse_decimal(w, ID_MAX, &n))
-			return syntax(c, "%s '%s' is not a valid id (0 to "
-			    "%llu, decimal, no leading zero)", what, w, ID_MAX);
-		return true;
-	}
-	if (len == 0 || len > NAME_MAX_LEN || w[0] == '-')
+	if (ids_is_numeric(w))
+		return ids_parse_decimal(w, ID_MAX, &n) || syntax(c, "%s '%s' "
+		    "is not a valid id (0 to %llu, decimal, no leading zero)",
+		    what, w, ID_MAX);
+	/* A '$' may end it (a Samba machine account). */
+	if (len == 0 || len > NAME_MAX_LEN || w[0] == '-' || (ok < len &&
+	    (ok < len - 1 || w[ok] != '$')))
 		return syntax(c, "%s '%s' is not a valid name", what, w);
-	for (i = 0; i < len; i++) {
-		char ch = w[i];
-		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
-		    ch == '.' || (ch == '$' && i == len - 1);
-		if (!ok)
-			return syntax(c, "%s '%s' is not a valid name", what,
-			    w);
-	}
 	return true;
 }
 
-bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
-    size_t errlen)
+/* "PROTO:[ADDRESS:]PORT[-PORT]", with spec_parse_range() as --allow-bind. */
+static bool parse_bind(struct cursor *c, const char *w, struct policy_bind *b)
 {
+	static char err[600];
 	struct spec s;
 
-	memset(b, 0, sizeof(*b));
-	if (strlen(word) >= sizeof(b->text)) {
-		snprintf(err, errlen, "'%.40s...': longer than %zu bytes", word,
-		    sizeof(b->text) - 1);
-		return false;
-	}
-	if (!spec_parse_range(word, &s, &b->lo, &b->hi, err, errlen))
-		return false;
-	if (s.family == AF_UNIX) {
-		spec_free(&s);
-		snprintf(err, errlen, "'%s': unix sockets are always created "
-		    "with the caller's own rights; no rule can grant them",
-		    word);
-		return false;
-	}
+	if (!spec_parse_range(w, &s, &b->lo, &b->hi, err, sizeof(err)))
+		return syntax(c, "bind %s", err);
 	b->socktype = s.socktype;
-	/* An address was given when the first ':' is not the last. */
-	b->has_addr = strchr(word, ':') != strrchr(word, ':');
 	b->family = s.family;
 	b->addr = s.addr;
-	strcpy(b->text, word);
+	/* An address was given when the first ':' is not the last. */
+	b->has_addr = strchr(w, ':') != strrchr(w, ':');
+	b->text = w;
 	spec_free(&s);
-	return true;
-}
-
-/*
- * Whether a spec's socket takes IPv4 too: a bare port, or an IPv6 socket
- * without v6only on the wildcard or a v4-mapped address (ipv6(7)).
- */
-static bool takes_ipv4_too(const struct spec *s)
-{
-	const struct in6_addr *a =
-	    &((const struct sockaddr_in6 *)&s->addr)->sin6_addr;
-
-	if (s->family == SPEC_FAMILY_DUAL)
-		return true;
-	return s->family == AF_INET6 && s->v6only != 1 &&
-	    (IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_V4MAPPED(a));
-}
-
-bool policy_bind_covers_range(const struct policy_bind *b,
-    const struct spec *s, unsigned lo, unsigned hi)
-{
-	if (s->kind != SPEC_BIND || s->family == AF_UNIX ||
-	    s->socktype != b->socktype || lo < b->lo || hi > b->hi)
-		return false;
-	/* tcp/udp without an address: any family. */
-	if (b->family == SPEC_FAMILY_DUAL)
-		return true;
-	/* Otherwise one family, so no socket that takes the other too. */
-	if (b->family != s->family || (b->family == AF_INET6 &&
-	    takes_ipv4_too(s)))
-		return false;
-	return !b->has_addr || spec_same_ip(&s->addr, &b->addr);
-}
-
-bool policy_bind_covers(const struct policy_bind *b, const struct spec *s)
-{
-	unsigned port = spec_port(s);
-
-	return policy_bind_covers_range(b, s, port, port);
-}
-
-bool policy_open_matches(const struct policy_open *o, const struct spec *s)
-{
-	return s->kind == SPEC_OPEN && strcmp(o->path, s->path) == 0 &&
-	    o->oflags == s->oflags && o->allow_fifo == s->allow_fifo &&
-	    o->allow_device == s->allow_device && !s->follow;
+	return b->family != AF_UNIX || syntax(c, "bind '%s': unix sockets "
+	    "are always created with the caller's own rights; no rule can "
+	    "grant them", w);
 }
 
 static bool parse_open(struct cursor *c, const char *w,
     struct policy_open *o)
 {
+	static char err[600];
 	struct spec s;
-	char err[600];
 
 	if (w[0] != '/')
 		return syntax(c, "open '%s': a policy open takes an absolute "
@@ -186,33 +121,14 @@ static bool parse_open(struct cursor *c, const char *w,
 		return syntax(c, "open '%s': 'follow' is not allowed in a "
 		    "policy: name the file itself", w);
 	}
-	o->text = strdup(w);
-	if (o->text == NULL) {
-		spec_free(&s);
-		return syntax(c, "out of memory");
-	}
 	/* The rule takes the spec's path over: policy_free() frees it. */
 	o->path = s.path;
 	s.path = NULL;
 	o->oflags = s.oflags;
 	o->allow_fifo = s.allow_fifo;
 	o->allow_device = s.allow_device;
+	o->text = w;
 	spec_free(&s);
-	return true;
-}
-
-static bool copy_words(struct cursor *c, char **w, size_t n, char ***out,
-    size_t *nout)
-{
-	size_t i;
-
-	*out = calloc(n, sizeof(**out));
-	if (*out == NULL)
-		return syntax(c, "out of memory");
-	for (i = 0; i < n; i++)
-		if (((*out)[i] = strdup(w[i])) == NULL)
-			return syntax(c, "out of memory");
-	*nout = n;
 	return true;
 }
 
@@ -220,7 +136,8 @@ static bool copy_words(struct cursor *c, char **w, size_t n, char ***out,
 static bool parse_clause(struct cursor *c, enum clause k, char **w, size_t n,
     struct policy_rule *r)
 {
-	char err[600];
+	static char err[600];
+	uint64_t mask = 0;
 	size_t i;
 
 	if (n == 0 && k != C_MONITOR)
@@ -230,69 +147,36 @@ static bool parse_clause(struct cursor *c, enum clause k, char **w, size_t n,
 		for (i = 0; i < n; i++)
 			if (!valid_id_word(c, w[i], "as: user"))
 				return false;
-		return copy_words(c, w, n, &r->as, &r->nas);
+		r->as = w;
+		r->nas = n;
+		return true;
 	case C_BIND:
-		if ((r->bind = calloc(n, sizeof(*r->bind))) == NULL)
-			return syntax(c, "out of memory");
-		for (i = 0; i < n; i++, r->nbind++)
-			if (!policy_parse_bind(w[i], &r->bind[i], err,
-			    sizeof(err)))
-				return syntax(c, "bind %s", err);
+		r->bind = must_alloc(calloc(n, sizeof(*r->bind)));
+		for (; r->nbind < n; r->nbind++)
+			if (!parse_bind(c, w[r->nbind], &r->bind[r->nbind]))
+				return false;
 		return true;
 	case C_OPEN:
-		if ((r->open = calloc(n, sizeof(*r->open))) == NULL)
-			return syntax(c, "out of memory");
-		for (i = 0; i < n; i++, r->nopen++)
-			if (!parse_open(c, w[i], &r->open[i]))
+		r->open = must_alloc(calloc(n, sizeof(*r->open)));
+		for (; r->nopen < n; r->nopen++)
+			if (!parse_open(c, w[r->nopen], &r->open[r->nopen]))
 				return false;
 		return true;
 	case C_KEEP:
-		for (i = 0; i < n; i++) {
-			uint64_t mask;
+		for (i = 0; i < n; i++, r->keep |= mask)
 			if (!caps_parse(w[i], &mask, err, sizeof(err)))
 				return syntax(c, "keep-caps: %s", err);
-			r->keep |= mask;
-		}
 		return true;
 	case C_MONITOR:
-		if (n != 0)
-			return syntax(c, "unknown word '%s' after 'monitor'",
-			    w[0]);
 		r->monitor = true;
-		return true;
-	case C_CMD:
-		if (w[0][0] != '/')
-			return syntax(c, "cmd '%s': the program must be an "
-			    "absolute path", w[0]);
-		return copy_words(c, w, n, &r->cmd, &r->ncmd);
-	case C_NONE:
-		break;
+		return n == 0 || syntax(c, "unknown word '%s' after "
+		    "'monitor'", w[0]);
+	default:	/* C_CMD: parse_rule() passes no C_NONE */
+		r->cmd = w;
+		r->ncmd = n;
+		return w[0][0] == '/' || syntax(c, "cmd '%s': the program "
+		    "must be an absolute path", w[0]);
 	}
-	return syntax(c, "internal error: clause %d", (int)k);
-}
-
-/* -fanalyzer loses r->who: r is p->rule[p->n - 1], a symbolic index
- * (policy_free() frees it). */
-ANALYZER_LEAKS_OFF
-static bool parse_who(struct cursor *c, const char *w, struct policy_rule *r)
-{
-	r->who_is_group = w[0] == ':';
-	if (!valid_id_word(c, w + r->who_is_group, r->who_is_group ?
-	    "group" : "user"))
-		return false;
-	r->who = strdup(w + r->who_is_group);
-	return r->who != NULL || syntax(c, "out of memory");
-}
-ANALYZER_LEAKS_ON
-
-/* Whoever picks the program that gets another uid or capabilities has them. */
-static bool check_rule(struct cursor *c, const struct policy_rule *r)
-{
-	if ((r->nas > 0 || r->keep != 0) && r->ncmd == 0)
-		return syntax(c, "a rule with '%s' must name its program with "
-		    "'cmd' (whoever chooses the program holds what it is "
-		    "given)", r->nas > 0 ? "as" : "keep-caps");
-	return true;
 }
 
 /* "permit WHO CLAUSE..." in words w[0..n-1]. */
@@ -308,7 +192,9 @@ static bool parse_rule(struct cursor *c, char **w, size_t n,
 		    "'permit')", w[0]);
 	if (n < 2)
 		return syntax(c, "'permit' needs a user or :group");
-	if (!parse_who(c, w[1], r))
+	r->who_is_group = w[1][0] == ':';
+	r->who = w[1] + r->who_is_group;
+	if (!valid_id_word(c, r->who, r->who_is_group ? "group" : "user"))
 		return false;
 	while (i < n) {
 		enum clause k = clause_of(w[i]);
@@ -326,16 +212,19 @@ static bool parse_rule(struct cursor *c, char **w, size_t n,
 			return false;
 		i = end;
 	}
-	return check_rule(c, r);
+	/* Whoever picks the program that gets another uid or capabilities
+	 * has them. */
+	if ((r->nas > 0 || r->keep != 0) && r->ncmd == 0)
+		return syntax(c, "a rule with '%s' must name its program with "
+		    "'cmd' (whoever chooses the program holds what it is "
+		    "given)", r->nas > 0 ? "as" : "keep-caps");
+	return true;
 }
 
 /* Split a line into words at blanks, up to a '#' that starts a word. */
-static bool split_words(struct cursor *c, char *line, char **w, size_t *n)
+static bool split_words(struct cursor *c, char *p, char **w, size_t *n)
 {
-	char *p = line;
-
-	*n = 0;
-	for (;;) {
+	for (*n = 0;;) {
 		p += strspn(p, " \t");
 		if (*p == '\0' || *p == '#')
 			return true;
@@ -367,77 +256,63 @@ static bool check_bytes(struct cursor *c, const char *line, size_t len)
 	return true;
 }
 
-static bool parse_line(struct cursor *c, const char *text, size_t len,
+/* One line, len bytes and a NUL, which it splits in place. */
+static bool parse_line(struct cursor *c, char *line, size_t len,
     struct policy *p)
 {
-	static char buf[POLICY_MAX_LINE], *w[POLICY_MAX_WORDS];
+	char **w = p->word + c->words;
 	size_t n;
 
-	if (!check_bytes(c, text, len))
-		return false;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	if (!split_words(c, buf, w, &n))
+	if (!check_bytes(c, line, len) || !split_words(c, line, w, &n))
 		return false;
 	if (n == 0)
 		return true;
 	if (p->n == POLICY_MAX_RULES)
 		return syntax(c, "more than %d rules", POLICY_MAX_RULES);
-	p->n++;
-	return parse_rule(c, w, n, &p->rule[p->n - 1]);
+	c->words += n;
+	return parse_rule(c, w, n, &p->rule[p->n++]);
 }
 
 bool policy_parse(const char *text, size_t len, const char *file,
     struct policy *p, char *err, size_t errlen)
 {
-	struct cursor c = { file, 0, err, errlen };
-	size_t off = 0;
+	struct cursor c = { file, 0, err, errlen, 0 };
+	char *line, *end;
 
 	memset(p, 0, sizeof(*p));
-	if (len > POLICY_MAX_SIZE)
-		return syntax(&c, "larger than %d bytes", POLICY_MAX_SIZE);
-	p->rule = calloc(POLICY_MAX_RULES, sizeof(*p->rule));
-	if (p->rule == NULL)
-		return syntax(&c, "out of memory");
-	while (off < len) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t l = nl ? (size_t)(nl - (text + off)) : len - off;
+	p->rule = must_alloc(calloc(POLICY_MAX_RULES, sizeof(*p->rule)));
+	p->text = must_alloc(malloc(len + 1));
+	/* A word and a blank or newline after it: at most len / 2 + 1. */
+	p->word = must_alloc(calloc(len / 2 + 1, sizeof(*p->word)));
+	memcpy(p->text, text, len);
+	p->text[len] = '\0';
+	for (line = p->text; line < p->text + len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(p->text + len - line));
+		if (end == NULL)
+			end = p->text + len;
+		*end = '\0';
 		c.line++;
-		if (!parse_line(&c, text + off, l, p)) {
+		if (!parse_line(&c, line, (size_t)(end - line), p)) {
 			policy_free(p);
 			return false;
 		}
-		off += l + (nl != NULL);
 	}
 	return true;
-}
-
-static void free_words(char **w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; w != NULL && i < n; i++)
-		free(w[i]);
-	free(w);
 }
 
 void policy_free(struct policy *p)
 {
 	size_t i, j;
 
-	for (i = 0; p->rule != NULL && i < p->n; i++) {
-		struct policy_rule *r = &p->rule[i];
-		free(r->who);
-		free_words(r->as, r->nas);
-		free(r->bind);
-		for (j = 0; r->open != NULL && j < r->nopen; j++) {
-			free(r->open[j].path);
-			free(r->open[j].text);
-		}
-		free(r->open);
-		free_words(r->cmd, r->ncmd);
+	for (i = 0; i < p->n; i++) {
+		for (j = 0; j < p->rule[i].nopen; j++)
+			free(p->rule[i].open[j].path);
+		free(p->rule[i].open);
+		free(p->rule[i].bind);
 	}
 	free(p->rule);
+	free(p->text);
+	free(p->word);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -445,11 +320,8 @@ static void print_words(FILE *out, const char *kw, char **w, size_t n)
 {
 	size_t i;
 
-	if (n == 0)
-		return;
-	fprintf(out, " %s", kw);
 	for (i = 0; i < n; i++)
-		fprintf(out, " %s", w[i]);
+		fprintf(out, "%s %s", i ? "" : kw, w[i]);
 }
 
 void policy_print(const struct policy *p, FILE *out)
@@ -461,7 +333,7 @@ void policy_print(const struct policy *p, FILE *out)
 		const struct policy_rule *r = &p->rule[i];
 		fprintf(out, "line %u: permit %s%s", r->line,
 		    r->who_is_group ? ":" : "", r->who);
-		print_words(out, "as", r->as, r->nas);
+		print_words(out, " as", r->as, r->nas);
 		for (j = 0; j < r->nbind; j++)
 			fprintf(out, "%s %s", j ? "" : " bind", r->bind[j].text);
 		for (j = 0; j < r->nopen; j++)
@@ -472,7 +344,7 @@ void policy_print(const struct policy *p, FILE *out)
 		}
 		if (r->monitor)
 			fputs(" monitor", out);
-		print_words(out, "cmd", r->cmd, r->ncmd);
+		print_words(out, " cmd", r->cmd, r->ncmd);
 		fputc('\n', out);
 	}
 }

@@ -28,7 +28,7 @@ struct policy_bind {
 	bool has_addr;		/* else any address */
 	struct sockaddr_storage addr;	/* the address part only */
 	unsigned lo, hi;	/* port range, inclusive */
-	char text[64];
+	const char *text;	/* the word of the rule */
 };
 
 /* "/etc/ssl/private/k.pem", "/var/log/x.log,append" */
@@ -36,9 +36,10 @@ struct policy_open {
 	char *path;
 	int oflags;
 	bool allow_fifo, allow_device;
-	char *text;
+	const char *text;	/* the word of the rule */
 };
 
+/* Every string of a rule but an open's path points into the policy's text. */
 struct policy_rule {
 	unsigned line;
 	char *who;		/* user name or decimal uid ... */
@@ -58,32 +59,20 @@ struct policy_rule {
 struct policy {
 	struct policy_rule *rule;
 	size_t n;
+	char *text;		/* a copy of the file, split into words */
+	char **word;		/* every word of the file, in order */
 };
 
 /*
  * Parse text (len bytes, not NUL-terminated) from file (for messages).
  * On error returns false, with "FILE:LINE: what is wrong" in err, and
- * leaves p empty: one error denies everything.
+ * leaves p empty: one error denies everything.  Out of memory ends privrun
+ * (must_alloc()).
  */
 bool policy_parse(const char *text, size_t len, const char *file,
     struct policy *p, char *err, size_t errlen);
 void policy_free(struct policy *p);
 /* The rules as privrun understood them, one line each (--check-policy). */
 void policy_print(const struct policy *p, FILE *out);
-
-/* Whether a rule's bind covers a requested --bind spec (inet only). */
-bool policy_bind_covers(const struct policy_bind *b, const struct spec *s);
-/* Whether it covers the whole range lo..hi of an inet spec. */
-bool policy_bind_covers_range(const struct policy_bind *b,
-    const struct spec *s, unsigned lo, unsigned hi);
-/* Whether a rule's open is exactly a requested --open spec. */
-bool policy_open_matches(const struct policy_open *o, const struct spec *s);
-
-/*
- * Parse "PROTO:[ADDRESS:]PORT[-PORT]" (no name, no options, no unix) into
- * b, with spec_parse_range() as --allow-bind does.  Same error contract.
- */
-bool policy_parse_bind(const char *word, struct policy_bind *b, char *err,
-    size_t errlen);
 
 #endif

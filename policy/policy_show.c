@@ -10,7 +10,6 @@
 
 #include "die.h"
 #include "policy.h"
-#include "policy_file.h"
 #include "privs.h"
 
 int policy_show(const char *file)

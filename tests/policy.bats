@@ -88,6 +88,19 @@ denied_by_rules() {
 		setpriv --reuid=4001 --regid=4001 --clear-groups -- "$PRIVRUN_SUID" -G '' -b tcp:81 -- "$PROBE"
 }
 
+@test "a :group rule matches the caller's own gid with no other group; a group that does not resolve matches nobody" {
+	policy "permit :prtest-a bind tcp:81" "permit :no-such-group bind tcp:82"
+	run --separate-stderr setpriv --reuid=4001 --regid=4001 --clear-groups -- \
+		"$PRIVRUN_SUID" -G '' -b tcp:81 -- "$PROBE" 3>&-
+	assert_success
+	assert_dropped_to 4001 4001 ""
+	assert_line --regexp '^Sock: 3 inet6 \[::\]:81 '
+	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "bind tcp:81 (ports below 1024 are privileged)")" \
+		as_user 4002 "$PRIVRUN_SUID" -b tcp:81 -- "$PROBE"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "bind tcp:82 (ports below 1024 are privileged)")" \
+		as_user 4001 "$PRIVRUN_SUID" -b tcp:82 -- "$PROBE"
+}
+
 @test "port ranges, addresses, families and protocols are matched exactly" {
 	policy "permit prtest-a bind tcp:100-199 tcp4:127.0.0.1:300 udp:53"
 	for spec in tcp:100 tcp:199 tcp6:150 tcp4:127.0.0.1:300 udp:53 udp4:127.0.0.1:53; do
@@ -125,6 +138,8 @@ denied_by_rules() {
 	assert_output "hello"
 	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run /bin/echo as uid 4002 (prtest-b)")" \
 		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- /bin/echo bye
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run /bin/echo as uid 4002 (prtest-b)")" \
+		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- /bin/echo hello world
 	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "run /bin/sh as uid 4002 (prtest-b)")" \
 		as_user 4001 "$PRIVRUN_SUID" -u prtest-b -- /bin/sh -c id
 	# The program is the path as given: no PATH search can stand in for it.
@@ -286,6 +301,8 @@ permit prtest-a bind tcp:80 bind tcp:81|'bind' given twice
 permit prtest-a bind|'bind' needs at least one value
 permit prtest-a open etc/shadow|open 'etc/shadow': a policy open takes an absolute path, with no NAME=
 permit prtest-a open /etc/shadow,follow|open '/etc/shadow,follow': 'follow' is not allowed in a policy: name the file itself
+permit prtest-a open /etc/shadow,frob|open '/etc/shadow,frob': unknown option 'frob' (ro, rw, append, create, truncate, follow, fifo, device)
+permit prtest-a as -x cmd /bin/true|as: user '-x' is not a valid name
 permit prtest-a keep-caps net_bind_servic cmd /bin/true|keep-caps: --keep-caps: unknown capability 'net_bind_servic'
 permit prtest-a keep-caps net_bind_service|a rule with 'keep-caps' must name its program with 'cmd' (whoever chooses the program holds what it is given)
 permit prtest-a as prtest-b|a rule with 'as' must name its program with 'cmd' (whoever chooses the program holds what it is given)
@@ -306,6 +323,30 @@ CASES
 		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
 	head -c 70000 /dev/zero | tr '\0' '#' >"$CONF"
 	refuse "privrun: policy: $CONF: larger than 65536 bytes; denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+}
+
+@test "at most 1024 rules and 256 words a rule" {
+	# 256 words: permit, the user, cmd, its path and 252 arguments.
+	policy "permit prtest-a cmd /bin/true$(printf ' a%.0s' $(seq 252))"
+	run --separate-stderr as_user 4001 "$PRIVRUN" --check-policy 3>&-
+	assert_success
+	assert_line "$CONF: 1 rule"
+	policy "permit prtest-a cmd /bin/true$(printf ' a%.0s' $(seq 253))"
+	refuse "privrun: policy: $CONF:1: more than 256 words in one rule; denying everything" \
+		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
+	# Words after a comment do not count.
+	policy "permit prtest-a cmd /bin/true # $(printf ' a%.0s' $(seq 300))"
+	run --separate-stderr as_user 4001 "$PRIVRUN" --check-policy 3>&-
+	assert_success
+	mapfile -t rules < <(yes 'permit prtest-a' | head -n 1024)
+	policy "${rules[@]}"
+	run --separate-stderr as_user 4001 "$PRIVRUN" --check-policy 3>&-
+	assert_success
+	assert_line "$CONF: 1024 rules"
+	assert_line "line 1024: permit prtest-a"
+	printf 'permit prtest-b\n' >>"$CONF"
+	refuse "privrun: policy: $CONF:1025: more than 1024 rules; denying everything" \
 		as_user 4001 "$PRIVRUN_SUID" -- "$PROBE"
 }
 
@@ -382,13 +423,15 @@ EOF
 
 @test "--check-policy prints the rules as understood, with no privileges needed" {
 	policy "# a comment" "permit prtest-a bind tcp:80 tcp:8000-8099 # trailing" \
-		"permit :prtest-shared as prtest-b keep-caps CAP_NET_RAW cmd /usr/bin/env -i"
+		"permit :prtest-shared as prtest-b keep-caps CAP_NET_RAW cmd /usr/bin/env -i" \
+		"	permit 4002	monitor open /etc/hostname /srv/log,append"
 	for p in "$PRIVRUN" "$PRIVRUN_SUID"; do
 		run --separate-stderr as_user 4001 "$p" --check-policy 3>&-
 		assert_success
-		assert_output "$CONF: 2 rules
+		assert_output "$CONF: 3 rules
 line 2: permit prtest-a bind tcp:80 tcp:8000-8099
-line 3: permit :prtest-shared as prtest-b keep-caps cap_net_raw cmd /usr/bin/env -i"
+line 3: permit :prtest-shared as prtest-b keep-caps cap_net_raw cmd /usr/bin/env -i
+line 4: permit 4002 open /etc/hostname /srv/log,append monitor"
 	done
 	chmod 0666 "$CONF"
 	refuse "privrun: check-policy: $CONF: is writable by others; privrun would deny everything" \
@@ -405,7 +448,8 @@ line 3: permit :prtest-shared as prtest-b keep-caps cap_net_raw cmd /usr/bin/env
 	chmod 0644 "$draft"
 	refuse "privrun: check-policy: $draft:2: bind 'tcp:x': 'x' is not a port (0 to 65535); privrun would deny everything" \
 		as_user 4001 "$PRIVRUN" --check-policy "$draft"
-	printf 'permit prtest-a bind tcp:80\n' >"$draft"
+	# No newline at the end: the last line is a line too.
+	printf 'permit prtest-a bind tcp:80' >"$draft"
 	chmod 0600 "$draft"
 	run --separate-stderr "$PRIVRUN" --check-policy "$draft" 3>&-
 	assert_success
@@ -417,6 +461,12 @@ line 3: permit :prtest-shared as prtest-b keep-caps cap_net_raw cmd /usr/bin/env
 	done
 	refuse "privrun: check-policy: $draft.missing: no such file" \
 		"$PRIVRUN" --check-policy "$draft.missing"
+	# A directory opens, but does not read; a draft over the size limit.
+	refuse "privrun: check-policy: $PRIVRUN_TEST_ROOT/data: read: Is a directory; privrun would deny everything" \
+		"$PRIVRUN" --check-policy "$PRIVRUN_TEST_ROOT/data"
+	{ printf 'permit prtest-a bind tcp:80\n'; head -c 65536 /dev/zero | tr '\0' '\n'; } >"$draft"
+	refuse "privrun: check-policy: $draft: larger than 65536 bytes; privrun would deny everything" \
+		"$PRIVRUN" --check-policy "$draft"
 	refuse "privrun: usage: --check-policy takes at most one FILE" \
 		"$PRIVRUN" --check-policy a b
 }
@@ -600,6 +650,27 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 	policy "permit prtest-a open $dir/k"
 	refuse "privrun: policy: open $dir/k: a rule grants it, but $dir/k: directory $dir is not owned by root; refusing it" \
 		as_user 4001 "$PRIVRUN_SUID" -o "$dir/k" -- "$PROBE" readfd 3
+}
+
+@test "a granted file in a directory that does not exist is refused, saying why" {
+	missing=$PRIVRUN_TEST_ROOT/data/missing.$BATS_TEST_NUMBER
+	policy "permit prtest-a open $missing/k"
+	refuse "privrun: policy: open $missing/k: a rule grants it, but $missing/k: directory $missing: No such file or directory; refusing it" \
+		as_user 4001 "$PRIVRUN_SUID" -o "$missing/k" -- "$PROBE"
+}
+
+@test "--check-policy stops when the switch to the caller's rights or back fails" {
+	policy "permit prtest-a bind tcp:80"
+	# A switch that fails, or that did nothing, is caught: --check-policy
+	# never reads with privrun's rights.
+	for fault in fail noop; do
+		refuse "privrun: check-policy: setresuid(-1, 4001, -1): Operation not permitted" \
+			"$FAULTINJECT" -u 4001 setresuid "$fault" a0=0xffffffff a1=4001 -- \
+			"$PRIVRUN_SUID" --check-policy
+		refuse "privrun: check-policy: setresuid(-1, 0, -1): Operation not permitted" \
+			"$FAULTINJECT" -u 4001 setresuid "$fault" a0=0xffffffff a1=0 -- \
+			"$PRIVRUN_SUID" --check-policy
+	done
 }
 
 @test "an error in a policy file the caller may not read is not quoted to it" {
