@@ -313,7 +313,7 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 	if (mon.sigfd < 0)
 		die_errno("monitor", "signalfd");
 	if (intercept)
-		notify_prepare();
+		notify_prepare(mon.sock);
 	monitor_filter_install(child, intercept);
 	/* Only now may the child go on to exec the program: a child gone
 	 * already is seen at SIGCHLD. */

@@ -7,9 +7,11 @@
  * monitor before it execs.  For each notification the monitor reads the address
  * from the program's memory once, takes a copy of the program's own socket
  * (pidfd_getfd(2)), checks that the call is still pending, and acts on its
- * copies only: a granted address is bound with CAP_NET_BIND_SERVICE raised
- * around bind(2) alone, so every option the program set on its socket stays;
- * another low port is refused with EACCES.  Anything else continues as the
+ * copies only: a granted address on a socket of the monitor's own network
+ * namespace whose domain, type and protocol the grant names is bound with
+ * CAP_NET_BIND_SERVICE raised around bind(2) alone, so every option the
+ * program set on its socket stays; another low port is refused with EACCES.
+ * Anything else (another namespace's socket too) continues as the
  * program's own call, with the program's own credentials, which grants
  * nothing.  A call from another architecture (i386, x32) kills the
  * program.  Once the monitor is gone, the kernel fails a notified call with
@@ -17,6 +19,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <seccomp.h>
@@ -39,6 +43,7 @@
 static union { struct seccomp_notif n; char room[512]; } req_buf;
 static union { struct seccomp_notif_resp r; char room[128]; } resp_buf;
 static struct seccomp_notif_sizes sizes;
+static uint64_t own_netns;	/* the monitor's network namespace's cookie */
 
 static int open_pidfd(pid_t tid)
 {
@@ -71,6 +76,34 @@ void notify_check_kernel(void)
 		die_errno("intercept", "the kernel lacks process_vm_readv(2)");
 }
 
+/*
+ * Load ctx's filter with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, which
+ * libseccomp 2.5 cannot set: once the monitor has received a call, only a
+ * fatal signal ends the program's wait for the answer, so no bind is done
+ * that the program was told was interrupted (EINTR) or that a restarted
+ * call would meet (EINVAL).  A signal before that withdraws the call.
+ * The listener, or -errno (EINVAL for a filter that did not export).
+ */
+static int load_killable(scmp_filter_ctx ctx)
+{
+	static struct sock_filter code[BPF_MAXINSNS];	/* 32 KiB: fits a pipe */
+	struct sock_fprog prog = { 0, code };
+	ssize_t n = -1;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -errno;
+	if (seccomp_export_bpf(ctx, p[1]) == 0)
+		n = read(p[0], code, sizeof(code));
+	close(p[0]);
+	close(p[1]);
+	prog.len = n > 0 ? (unsigned short)(n / sizeof(*code)) : 0;
+	n = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	return n < 0 ? -errno : (int)n;
+}
+
 int notify_install(void)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -86,8 +119,8 @@ int notify_install(void)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
-	if (rc == 0 && (rc = seccomp_load(ctx)) == 0)
-		rc = seccomp_notify_fd(ctx);
+	if (rc == 0)
+		rc = load_killable(ctx);
 	seccomp_release(ctx);
 	if (rc < 0) {
 		errno = -rc;
@@ -96,8 +129,20 @@ int notify_install(void)
 	return rc;
 }
 
-void notify_prepare(void)
+/* The cookie of the network namespace sock was made in; 0 if none. */
+static uint64_t netns_of(int sock)
 {
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	return getsockopt(sock, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) ==
+	    0 ? cookie : 0;
+}
+
+void notify_prepare(int sock)
+{
+	if ((own_netns = netns_of(sock)) == 0)
+		die_errno("intercept", "getsockopt(SO_NETNS_COOKIE)");
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
 		die_errno("intercept", "seccomp(SECCOMP_GET_NOTIF_SIZES)");
 	if (sizes.seccomp_notif > sizeof(req_buf) ||
@@ -105,18 +150,20 @@ void notify_prepare(void)
 		die("intercept", "the kernel's notifications are too large");
 }
 
-/* tcp (SOCK_STREAM) or udp (SOCK_DGRAM) of family, else -1. */
+/* tcp (SOCK_STREAM) or udp (SOCK_DGRAM) of family, else -1: by the
+ * socket's own domain, type and protocol, whatever the address said. */
 static int socket_kind(int sock, int family)
 {
-	int domain = -1, proto = -1;
+	int domain = -1, type = -1, proto = -1;
 	socklen_t len = sizeof(int);
 
 	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
+	    getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
 	    getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
 	    domain != family)
 		return -1;
-	return proto == IPPROTO_TCP ? SOCK_STREAM :
-	    proto == IPPROTO_UDP ? SOCK_DGRAM : -1;
+	return (type == SOCK_STREAM && proto == IPPROTO_TCP) ||
+	    (type == SOCK_DGRAM && proto == IPPROTO_UDP) ? type : -1;
 }
 
 /* bind(2) with the capability raised around it alone: 0 or an errno. */
@@ -155,6 +202,8 @@ static int answer_bind(const struct seccomp_notif *n,
 	/* Still pending: the tid was not another's, nor the fd. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
+	else if (sock >= 0 && netns_of(sock) != own_netns)
+		;	/* another namespace's (or no) socket: the program's call */
 	else if (sock >= 0)	/* else EBADF, from the kernel */
 		verdict = (kind = socket_kind(sock, ss.ss_family)) >= 0 &&
 		    monitor_bind_granted(allow, kind, &ss) ?
