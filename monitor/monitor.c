@@ -176,14 +176,11 @@ static void queue_reply(struct monitor *mon, unsigned status,
 {
 	struct pending *p = &mon->out;
 
+	/* Never 0: msg was cut to PRIVRUN_PROTO_MAX_MESSAGE, which fits. */
 	p->len = privrun_proto_encode(PRIVRUN_REPLY, 1, status, msg, p->buf,
 	    sizeof(p->buf));
 	p->fd = fd;
 	p->busy = true;
-	if (p->len == 0)	/* cannot happen: messages are cut to fit */
-		p->len = privrun_proto_encode(PRIVRUN_REPLY, 1,
-		    PRIVRUN_E_FAILED, "reply too long", p->buf,
-		    sizeof(p->buf));
 	flush_reply(mon);
 }
 
@@ -243,11 +240,9 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 		p[1] = (struct pollfd){ .fd = mon->sock,
 		    .events = mon->out.busy ? POLLOUT : POLLIN };
 		p[2] = (struct pollfd){ .fd = mon->listener, .events = POLLIN };
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		/* On EINTR every revents is 0: nothing is done. */
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			die_errno("monitor", "poll");
-		}
 		if (p[0].revents)
 			supervise_signals(mon->sigfd, mon->child);
 		if (p[2].revents & POLLIN)

@@ -106,11 +106,9 @@ static int load_killable(scmp_filter_ctx ctx)
 
 int notify_install(void)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	scmp_filter_ctx ctx = must_alloc(seccomp_init(SCMP_ACT_ALLOW));
 	int rc;
 
-	if (ctx == NULL)
-		die("intercept", "seccomp_init failed");
 	/* Native calls only: i386's and x32's bind, or socketcall(2),
 	 * would pass unseen, so another architecture kills. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
@@ -170,12 +168,10 @@ static int socket_kind(int sock, int family)
 static int bind_raised(int sock, const struct sockaddr_storage *ss,
     socklen_t len)
 {
-	int err;
+	int err = privs_root() != 0 ? -1 :
+	    bind(sock, (const struct sockaddr *)ss, len) == 0 ? 0 : errno;
 
-	if (privs_root() != 0)
-		die("intercept", "%s", privs_error());
-	err = bind(sock, (const struct sockaddr *)ss, len) == 0 ? 0 : errno;
-	if (privs_relinquish() != 0)
+	if (privs_relinquish() != 0 || err < 0)	/* lowered either way */
 		die("intercept", "%s", privs_error());
 	return err;
 }

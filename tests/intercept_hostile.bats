@@ -109,7 +109,7 @@ time.sleep(100)
 	done
 }
 
-@test "odd calls: AF_UNSPEC, huge, 64-bit and short lengths, unaligned, NULL and half-mapped addresses, a v4 address on a v6 socket" {
+@test "odd calls: AF_UNSPEC, huge, 64-bit, short and empty lengths, unaligned, NULL and half-mapped addresses, a v4 address on a v6 socket" {
 	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
 		--allow-bind tcp:80 -- "$HOSTILE" odd 80 3>&-
 	assert_success
@@ -117,6 +117,8 @@ time.sleep(100)
 length 4096: EINVAL, bound to 0
 length 1<<32 | 16: EACCES, bound to 0
 length 15: EINVAL, bound to 0
+length 1: EINVAL, bound to 0
+length 0: EINVAL, bound to 0
 length 128: ok, bound to 80
 unaligned: ok, bound to 80
 NULL: EFAULT, bound to 0
@@ -131,4 +133,49 @@ v4 address, v6 socket: EACCES, bound to 0"
 	assert_output "after 300 killed: bind ok"
 	run bound_80
 	assert_output ""
+}
+
+@test "a program that does not read its replies: the monitor stops reading its requests, then answers every one" {
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-bind tcp:81 -- python3 -c '
+import os, socket, struct
+s = socket.socket(fileno=int(os.environ["PRIVRUN_MONITOR_FD"]))
+sent = 0
+while sent < 5000:
+	req = struct.pack("=4sHHI", b"PRVM", 1, 99, 5) + b"%05d" % sent
+	try:
+		s.send(req, socket.MSG_DONTWAIT)
+	except BlockingIOError:
+		break
+	sent += 1
+s.settimeout(5)
+replies = [s.recv(1024) for _ in range(sent)]
+print("all answered" if all(r.endswith(b"unknown request type") for r in replies) else replies[:3])
+print("stopped reading" if sent < 5000 else "read %d" % sent)
+' 3>&-
+	assert_success
+	assert_output "all answered
+stopped reading"
+}
+
+@test "the client library against a broken monitor: a short reply, a bad magic; a spec longer than 511 bytes is not sent" {
+	run --separate-stderr python3 - "$MONITOR_CLIENT" <<-'PY'
+	import os, socket, struct, subprocess, sys
+	for reply in (b"PRVM", struct.pack("=4sHHII", b"XXXX", 1, 0x100, 4, 0)):
+	    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+	    p = subprocess.Popen([sys.argv[1], "bind:tcp:80"], pass_fds=[b.fileno()],
+	                         env=dict(os.environ, PRIVRUN_MONITOR_FD=str(b.fileno())),
+	                         stdout=subprocess.PIPE, text=True)
+	    b.close()
+	    a.recv(1024)
+	    a.send(reply)
+	    print(p.communicate()[0].strip())
+	PY
+	assert_success
+	assert_output "error -1 bad reply from the monitor
+error -1 bad reply from the monitor"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp:81 -- \
+		"$MONITOR_CLIENT" "bind:tcp:$(printf '%0600d' 81)" 3>&-
+	assert_success
+	assert_output "error -1 spec longer than 511 bytes"
 }

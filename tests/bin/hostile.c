@@ -14,8 +14,8 @@
  *   recv SOCKPATH PORT  bind the socket received over the unix socket
  *                     SOCKPATH to 0.0.0.0:PORT, listen, then wait
  *   odd PORT          odd calls: AF_UNSPEC, huge and 64-bit lengths, an
- *                     unaligned, a NULL and a half-mapped address, a short
- *                     length, a v4 address on a v6 socket
+ *                     unaligned, a NULL and a half-mapped address, short
+ *                     lengths, a v4 address on a v6 socket
  *   killed PORT N     N children each bind PORT and are killed at once;
  *                     then bind PORT itself
  */
@@ -253,6 +253,8 @@ static int odd(void)
 	odd_one("length 4096", AF_INET, mem, 4096);
 	odd_one("length 1<<32 | 16", AF_INET, &a, (1L << 32) | 16);
 	odd_one("length 15", AF_INET, &a, 15);
+	odd_one("length 1", AF_INET, &a, 1);
+	odd_one("length 0", AF_INET, &a, 0);
 	odd_one("length 128", AF_INET, &big, sizeof(big));
 	memcpy(mem + 1, &a, sizeof(a));
 	odd_one("unaligned", AF_INET, mem + 1, sizeof(a));
