@@ -195,12 +195,12 @@ static int answer_bind(const struct seccomp_notif *n,
 		    (int)n->data.args[0], 0);
 		close(pidfd);
 	}
-	/* Still pending: the tid was not another's, nor the fd. */
+	/* Still pending: the tid was not another's, nor the fd.  No socket
+	 * (the kernel says EBADF or ENOTSOCK), or another network namespace's:
+	 * the program's own call, with its own rights there. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
-	else if (sock >= 0 && netns_of(sock) != own_netns)
-		;	/* another namespace's (or no) socket: the program's call */
-	else if (sock >= 0)	/* else EBADF, from the kernel */
+	else if (netns_of(sock) == own_netns)
 		verdict = (kind = socket_kind(sock, ss.ss_family)) >= 0 &&
 		    monitor_bind_granted(allow, kind, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
@@ -208,7 +208,7 @@ static int answer_bind(const struct seccomp_notif *n,
 		close(sock);
 	trace("monitor: pid %u: bind of a family %d socket to port %d: %s",
 	    n->pid, ss.ss_family, port, verdict >= 0 ? strerror(verdict) :
-	    "not answered");
+	    verdict == CONTINUE ? "its own call" : "no longer pending");
 	return verdict;
 }
 
