@@ -164,6 +164,27 @@ static int socket_kind(int sock, int family)
 	    (type == SOCK_DGRAM && proto == IPPROTO_UDP) ? type : -1;
 }
 
+/* Whether the allow list grants binding sock to ss; a dual-stack socket
+ * bound to [::] takes 0.0.0.0 as well, which must be granted too. */
+static bool granted(const struct monitor_allowlist *allow, int sock,
+    const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+	struct sockaddr_storage any4 = { .ss_family = AF_INET };
+	int kind = socket_kind(sock, ss->ss_family), v6only = 0;
+	socklen_t len = sizeof(v6only);
+
+	if (kind < 0 || !monitor_bind_granted(allow, kind, ss))
+		return false;
+	if (ss->ss_family != AF_INET6 ||
+	    !IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+	    (getsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 &&
+	    v6only))
+		return true;
+	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
+	return monitor_bind_granted(allow, kind, &any4);
+}
+
 /* bind(2) with the capability raised around it alone: 0 or an errno. */
 static int bind_raised(int sock, const struct sockaddr_storage *ss,
     socklen_t len)
@@ -182,7 +203,7 @@ static int answer_bind(const struct seccomp_notif *n,
 	unsigned char buf[sizeof(struct sockaddr_storage)];
 	struct sockaddr_storage ss;
 	uint64_t len = n->data.args[2];
-	int port, pidfd, sock = -1, kind, verdict = CONTINUE;
+	int port, pidfd, sock = -1, verdict = CONTINUE;
 
 	if (len > sizeof(buf) || !read_memory((pid_t)n->pid, n->data.args[1],
 	    buf, len))
@@ -201,8 +222,7 @@ static int answer_bind(const struct seccomp_notif *n,
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
 	else if (netns_of(sock) == own_netns)
-		verdict = (kind = socket_kind(sock, ss.ss_family)) >= 0 &&
-		    monitor_bind_granted(allow, kind, &ss) ?
+		verdict = granted(allow, sock, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
 	if (sock >= 0)
 		close(sock);

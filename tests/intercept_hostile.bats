@@ -179,3 +179,31 @@ error -1 bad reply from the monitor"
 	assert_success
 	assert_output "error -1 spec longer than 511 bytes"
 }
+
+@test "a dual-stack [::] socket takes 0.0.0.0 too: tcp6:80 alone does not grant it, tcp6:80 with tcp4:80 or tcp:80 does" {
+	for grant in "tcp6:80" "tcp6:80 --allow-bind tcp4:80" "tcp:80"; do
+		run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+			--allow-bind $grant -- python3 -c '
+import errno, socket
+for v6only in (1, 0):
+	s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+	s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
+	try:
+		s.bind(("::", 80))
+		print("v6only", v6only, "ok")
+	except OSError as e:
+		print("v6only", v6only, errno.errorcode[e.errno])
+	s.close()
+' 3>&-
+		assert_success
+		if [ "$grant" = tcp6:80 ]; then
+			assert_equal "$output" "v6only 1 ok
+v6only 0 EACCES"
+		else
+			assert_equal "$output" "v6only 1 ok
+v6only 0 ok"
+		fi
+	done
+	run bound_80
+	assert_output ""
+}
