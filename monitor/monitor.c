@@ -100,14 +100,11 @@ static void place_child_end(int sv[2], int child_fd)
 void monitor_child_attach(pid_t monitor, int fd, bool intercept)
 {
 	char ready = 0;
-	ssize_t n;
 
 	supervise_attach("monitor", monitor);
-	/* The program must not run while its monitor is still root. */
-	do
-		n = recv(fd, &ready, 1, 0);
-	while (n < 0 && errno == EINTR);
-	if (n != 1 || ready != 'R')
+	/* The program must not run while its monitor is still root.  No
+	 * handler is installed: a signal cannot make recv(2) fail (EINTR). */
+	if (recv(fd, &ready, 1, 0) != 1 || ready != 'R')
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
 	if (intercept) {
@@ -259,18 +256,6 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 	}
 }
 
-static void harden(const struct monitor_allowlist *allow)
-{
-	struct rlimit none = { 0, 0 };
-
-	/* privs_monitor() leaves the monitor non-dumpable after the change
-	 * of ids (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
-	if (privs_monitor(monitor_allow_caps(allow)) != 0)
-		die("monitor", "%s", privs_error());
-	if (setrlimit(RLIMIT_CORE, &none) != 0)
-		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
-}
-
 /* The listener of the program's filter, sent first, or -1 if the child
  * died before: that is seen at SIGCHLD. */
 static int receive_listener(int sock)
@@ -283,12 +268,10 @@ static int receive_listener(int sock)
 	struct iovec iov = { &byte, 1 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	ssize_t n;
 	int fd = -1;
 
-	while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (n > 0)
+	/* Signals are blocked (signalfd) or ignored: no EINTR. */
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) > 0)
 		close_received(&m, &fd);
 	return fd;
 }
@@ -298,9 +281,15 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 {
 	struct monitor mon = { .allow = allow, .child = child,
 	    .listener = -1, .out = { .fd = -1 } };
+	struct rlimit none = { 0, 0 };
 
 	mon.sock = supervise_keep(sock);	/* fds 3.. were the child's */
-	harden(allow);
+	/* privs_monitor() leaves the monitor non-dumpable after the change
+	 * of ids (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
+	if (privs_monitor(monitor_allow_caps(allow)) != 0)
+		die("monitor", "%s", privs_error());
+	if (setrlimit(RLIMIT_CORE, &none) != 0)
+		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
 	/* A closed stderr must not kill the monitor in a --verbose trace. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die_errno("monitor", "ignore SIGPIPE");

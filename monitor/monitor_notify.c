@@ -148,41 +148,33 @@ void notify_prepare(int sock)
 		die("intercept", "the kernel's notifications are too large");
 }
 
-/* tcp (SOCK_STREAM) or udp (SOCK_DGRAM) of family, else -1: by the
- * socket's own domain, type and protocol, whatever the address said. */
-static int socket_kind(int sock, int family)
-{
-	int domain = -1, type = -1, proto = -1;
-	socklen_t len = sizeof(int);
-
-	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
-	    getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
-	    getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
-	    domain != family)
-		return -1;
-	return (type == SOCK_STREAM && proto == IPPROTO_TCP) ||
-	    (type == SOCK_DGRAM && proto == IPPROTO_UDP) ? type : -1;
-}
-
-/* Whether the allow list grants binding sock to ss; a dual-stack socket
- * bound to [::] takes 0.0.0.0 as well, which must be granted too. */
+/*
+ * Whether the allow list grants binding sock to ss: by the socket's own
+ * domain, type and protocol (tcp or udp), whatever the address said.  A
+ * dual-stack socket bound to [::] takes 0.0.0.0 too, which must be granted
+ * as well.
+ */
 static bool granted(const struct monitor_allowlist *allow, int sock,
     const struct sockaddr_storage *ss)
 {
 	const struct sockaddr_in6 *in6 = (const void *)ss;
 	struct sockaddr_storage any4 = { .ss_family = AF_INET };
-	int kind = socket_kind(sock, ss->ss_family), v6only = 0;
-	socklen_t len = sizeof(v6only);
+	int domain = -1, type = -1, proto = -1, v6only = 0;
+	socklen_t len = sizeof(int);
 
-	if (kind < 0 || !monitor_bind_granted(allow, kind, ss))
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
+	    getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
+	    getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
+	    domain != ss->ss_family || proto != (type == SOCK_STREAM ?
+	    IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : -1) ||
+	    !monitor_bind_granted(allow, type, ss))
 		return false;
-	if (ss->ss_family != AF_INET6 ||
-	    !IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+	if (domain != AF_INET6 || !IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
 	    (getsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 &&
 	    v6only))
 		return true;
 	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
-	return monitor_bind_granted(allow, kind, &any4);
+	return monitor_bind_granted(allow, type, &any4);
 }
 
 /* bind(2) with the capability raised around it alone: 0 or an errno. */

@@ -30,10 +30,11 @@ background() {
 	LAST_PID=$!
 }
 
-# bound_80 [CMD...]: the tcp and udp sockets on port 80, in any state,
-# as ss sees them (after CMD, e.g. nsenter).
+# bound_80 [CMD...]: the tcp and udp sockets on port 80, as ss sees them
+# (after CMD, e.g. nsenter), but for the connections other tests' servers
+# left in TIME-WAIT.
 bound_80() {
-	"$@" ss -Htuan 'sport = :80'
+	"$@" ss -Htuan 'sport = :80' | grep -v '^tcp *TIME-WAIT' || true
 }
 
 # send_socket [unshare --net] TYPE: root (in a new network namespace with
@@ -187,6 +188,7 @@ error -1 bad reply from the monitor"
 import errno, socket
 for v6only in (1, 0):
 	s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 	s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
 	try:
 		s.bind(("::", 80))
