@@ -216,6 +216,11 @@ static int answer_bind(const struct seccomp_notif *n,
 	else if (netns_of(sock) == own_netns)
 		verdict = granted(allow, sock, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
+	/* Another thread may turn IPV6_V6ONLY off between the check and the
+	 * bind, which froze it: a grant exceeded ends the service, loudly. */
+	if (verdict == 0 && !granted(allow, sock, &ss))
+		die("intercept", "pid %u turned IPV6_V6ONLY off during its "
+		    "bind to port %d: 0.0.0.0 is not granted", n->pid, port);
 	if (sock >= 0)
 		close(sock);
 	trace("monitor: pid %u: bind of a family %d socket to port %d: %s",

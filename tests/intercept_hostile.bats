@@ -211,3 +211,16 @@ v6only 0 ok"
 	run bound_80
 	assert_output ""
 }
+
+@test "IPV6_V6ONLY turned off by another thread during the monitor's bind: never a dual-stack socket on a tcp6 grant alone, or the service ends (125)" {
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-bind tcp6:80 -- "$HOSTILE" v6flip 80 10000 3>&-
+	if [ "$status" -eq 0 ]; then
+		assert_output --regexp "^v6flip 10000: ok [0-9]+ eacces [0-9]+ dual-stack 0$"
+	else
+		assert_equal "$status" 125
+		[[ "$stderr" =~ ^"privrun: intercept: pid "[0-9]+" turned IPV6_V6ONLY off during its bind to port 80: 0.0.0.0 is not granted"$ ]]
+	fi
+	run bound_80
+	assert_output ""
+}

@@ -16,6 +16,8 @@
  *   odd PORT          odd calls: AF_UNSPEC, huge and 64-bit lengths, an
  *                     unaligned, a NULL and a half-mapped address, short
  *                     lengths, a v4 address on a v6 socket
+ *   v6flip PORT N     bind tcp6 [::]:PORT N times while another thread
+ *                     turns IPV6_V6ONLY on and off
  *   killed PORT N     N children each bind PORT and are killed at once;
  *                     then bind PORT itself
  */
@@ -182,6 +184,51 @@ static int interrupt(int n, int restart)
 	return 0;
 }
 
+/* v6flip: a thread turns IPV6_V6ONLY on and off on the socket that the
+ * main thread binds to [::]:PORT; a dual-stack socket bound is counted. */
+static int flip_fd;	/* a number that stays: dup2() renews the socket */
+
+static void *flipper(void *arg)
+{
+	int on = 0;
+
+	(void)arg;
+	while (!stop) {
+		setsockopt(flip_fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+		on = !on;
+	}
+	return NULL;
+}
+
+static int v6flip(int n)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+	    .sin6_port = htons((uint16_t)port) };
+	int s = socket(AF_INET6, SOCK_STREAM, 0), ok = 0, dual = 0;
+	int refused = 0, i, v6only;
+	pthread_t t;
+
+	flip_fd = s;
+	pthread_create(&t, NULL, flipper, NULL);
+	for (i = 0; i < n; i++) {
+		int one = 1;
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(s, (struct sockaddr *)&a, sizeof(a)) == 0) {
+			getsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+			    &(socklen_t){ sizeof(v6only) });
+			v6only ? ok++ : dual++;
+			dup2(socket(AF_INET6, SOCK_STREAM, 0), s);
+		} else {
+			refused++;
+		}
+	}
+	stop = 1;
+	pthread_join(t, NULL);
+	printf("v6flip %d: ok %d eacces %d dual-stack %d\n", n, ok, refused,
+	    dual);
+	return 0;
+}
+
 static void listen_and_wait(int s, int rc, int err)
 {
 	printf("bind %s\n", result(rc, err));
@@ -298,6 +345,8 @@ int main(int argc, char **argv)
 		return userns();
 	if (strcmp(argv[1], "recv") == 0 && argc == 4)
 		return port = atoi(argv[3]), recv_bind(argv[2]);
+	if (strcmp(argv[1], "v6flip") == 0 && argc == 4)
+		return v6flip(atoi(argv[3]));
 	if (strcmp(argv[1], "odd") == 0)
 		return odd();
 	if (strcmp(argv[1], "killed") == 0 && argc == 4)
