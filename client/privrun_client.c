@@ -105,8 +105,8 @@ int privrun_request(int monitor_fd, int type, const char *spec, int *status,
 		    "--monitor?)");
 	if (type != PRIVRUN_REQ_BIND && type != PRIVRUN_REQ_OPEN)
 		return local_error(status, err, errlen, "unknown request type");
-	len = strlen(spec) > PRIVRUN_PROTO_MAX_SPEC ? 0 :
-	    privrun_proto_encode((unsigned)type, 0, 0, spec, req, sizeof(req));
+	/* 0 when spec is longer than req leaves room for. */
+	len = privrun_proto_encode((unsigned)type, 0, 0, spec, req, sizeof(req));
 	if (len == 0)
 		return local_error(status, err, errlen,
 		    "spec longer than 511 bytes");

@@ -24,6 +24,9 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC		(1U << 2)
 #endif
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE			71	/* Linux 5.14 */
+#endif
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD			O_EXCL	/* Linux 6.9 */
 #endif

@@ -101,14 +101,11 @@ void monitor_child_attach(pid_t monitor, int fd,
     const struct monitor_allowlist *intercept)
 {
 	char ready = 0;
-	ssize_t n;
 
 	supervise_attach("monitor", monitor);
-	/* The program must not run while its monitor is still root. */
-	do
-		n = recv(fd, &ready, 1, 0);
-	while (n < 0 && errno == EINTR);
-	if (n != 1 || ready != 'R')
+	/* The program must not run while its monitor is still root.  No
+	 * handler is installed: a signal cannot make recv(2) fail (EINTR). */
+	if (recv(fd, &ready, 1, 0) != 1 || ready != 'R')
 		die("monitor", "the monitor (pid %ld) is gone",
 		    (long)monitor);
 	if (intercept != NULL) {
@@ -177,14 +174,11 @@ static void queue_reply(struct monitor *mon, unsigned status,
 {
 	struct pending *p = &mon->out;
 
+	/* Never 0: msg was cut to PRIVRUN_PROTO_MAX_MESSAGE, which fits. */
 	p->len = privrun_proto_encode(PRIVRUN_REPLY, 1, status, msg, p->buf,
 	    sizeof(p->buf));
 	p->fd = fd;
 	p->busy = true;
-	if (p->len == 0)	/* cannot happen: messages are cut to fit */
-		p->len = privrun_proto_encode(PRIVRUN_REPLY, 1,
-		    PRIVRUN_E_FAILED, "reply too long", p->buf,
-		    sizeof(p->buf));
 	flush_reply(mon);
 }
 
@@ -244,11 +238,9 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 		p[1] = (struct pollfd){ .fd = mon->sock,
 		    .events = mon->out.busy ? POLLOUT : POLLIN };
 		p[2] = (struct pollfd){ .fd = mon->listener, .events = POLLIN };
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		/* On EINTR every revents is 0: nothing is done. */
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			die_errno("monitor", "poll");
-		}
 		if (p[0].revents)
 			supervise_signals(mon->sigfd, mon->child);
 		if (p[2].revents & POLLIN)
@@ -265,18 +257,6 @@ static __attribute__((noreturn)) void loop(struct monitor *mon)
 	}
 }
 
-static void harden(const struct monitor_allowlist *allow)
-{
-	struct rlimit none = { 0, 0 };
-
-	/* privs_monitor() leaves the monitor non-dumpable after the change
-	 * of ids (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
-	if (privs_monitor(monitor_allow_caps(allow)) != 0)
-		die("monitor", "%s", privs_error());
-	if (setrlimit(RLIMIT_CORE, &none) != 0)
-		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
-}
-
 /* The listener of the program's filter, sent first, or -1 if the child
  * died before: that is seen at SIGCHLD. */
 static int receive_listener(int sock)
@@ -289,12 +269,10 @@ static int receive_listener(int sock)
 	struct iovec iov = { &byte, 1 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 	    .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	ssize_t n;
 	int fd = -1;
 
-	while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (n > 0)
+	/* Signals are blocked (signalfd) or ignored: no EINTR. */
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) > 0)
 		close_received(&m, &fd);
 	return fd;
 }
@@ -304,9 +282,15 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 {
 	struct monitor mon = { .allow = allow, .child = child,
 	    .listener = -1, .out = { .fd = -1 } };
+	struct rlimit none = { 0, 0 };
 
 	mon.sock = supervise_keep(sock);	/* fds 3.. were the child's */
-	harden(allow);
+	/* privs_monitor() leaves the monitor non-dumpable after the change
+	 * of ids (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
+	if (privs_monitor(monitor_allow_caps(allow)) != 0)
+		die("monitor", "%s", privs_error());
+	if (setrlimit(RLIMIT_CORE, &none) != 0)
+		die_errno("monitor", "setrlimit(RLIMIT_CORE)");
 	/* A closed stderr must not kill the monitor in a --verbose trace. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die_errno("monitor", "ignore SIGPIPE");
@@ -314,7 +298,7 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 	if (mon.sigfd < 0)
 		die_errno("monitor", "signalfd");
 	if (intercept)
-		notify_prepare();
+		notify_prepare(mon.sock);
 	monitor_filter_install(child, intercept);
 	/* Only now may the child go on to exec the program: a child gone
 	 * already is seen at SIGCHLD. */

@@ -38,7 +38,7 @@ void monitor_filter_install(pid_t child, bool intercept);
 /* --intercept (monitor_notify.c); each dies (125) on failure. */
 void notify_check_kernel(void);		/* what it needs, before the fork */
 int notify_install(const struct monitor_allowlist *allow); /* listener */
-void notify_prepare(void);		/* the monitor, before its filter */
+void notify_prepare(int sock);	/* the monitor, before its filter */
 void notify_serve(const struct monitor_allowlist *allow, int listener);
 
 #endif

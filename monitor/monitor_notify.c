@@ -8,13 +8,15 @@
  * listener to the monitor before it execs.  For each notification the
  * monitor reads the address or path from the program's memory once, takes
  * a copy of the program's own socket (pidfd_getfd(2)), checks that the
- * call is still pending, and acts on its copies only: a granted address is
- * bound with CAP_NET_BIND_SERVICE raised around bind(2) alone, so every
- * option the program set on its socket stays; another low port is refused
- * with EACCES; a granted file is opened as --allow-open does and the fd
- * installed in the program as the call's result (SECCOMP_ADDFD_FLAG_SEND).
- * Anything else continues as the program's own call, with the program's
- * own credentials, which grants nothing.  A call from another architecture
+ * call is still pending, and acts on its copies only: a granted address on
+ * a socket of the monitor's own network namespace whose domain, type and
+ * protocol the grant names is bound with CAP_NET_BIND_SERVICE raised
+ * around bind(2) alone, so every option the program set on its socket
+ * stays; another low port is refused with EACCES; a granted file is opened
+ * as --allow-open does and the fd installed in the program as the call's
+ * result (SECCOMP_ADDFD_FLAG_SEND).  Anything else (another namespace's
+ * socket too) continues as the program's own call, with the program's own
+ * credentials, which grants nothing.  A call from another architecture
  * (i386, x32) kills the program.  Once the monitor is gone, the kernel
  * fails a notified call with ENOSYS.
  */
@@ -22,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
@@ -46,6 +49,7 @@ static union { struct seccomp_notif n; char room[512]; } req_buf;
 static union { struct seccomp_notif_resp r; char room[128]; } resp_buf;
 static struct seccomp_notif_sizes sizes;
 static char path[PATH_MAX];
+static uint64_t own_netns;	/* the monitor's network namespace's cookie */
 
 static int open_pidfd(pid_t tid)
 {
@@ -78,17 +82,43 @@ void notify_check_kernel(void)
 		die_errno("intercept", "the kernel lacks process_vm_readv(2)");
 }
 
+/*
+ * Load ctx's filter with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, which
+ * libseccomp 2.5 cannot set: once the monitor has received a call, only a
+ * fatal signal ends the program's wait for the answer, so no bind is done
+ * that the program was told was interrupted (EINTR) or that a restarted
+ * call would meet (EINVAL).  A signal before that withdraws the call.
+ * The listener, or -errno (EINVAL for a filter that did not export).
+ */
+static int load_killable(scmp_filter_ctx ctx)
+{
+	static struct sock_filter code[BPF_MAXINSNS];	/* 32 KiB: fits a pipe */
+	struct sock_fprog prog = { 0, code };
+	ssize_t n = -1;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -errno;
+	if (seccomp_export_bpf(ctx, p[1]) == 0)
+		n = read(p[0], code, sizeof(code));
+	close(p[0]);
+	close(p[1]);
+	prog.len = n > 0 ? (unsigned short)(n / sizeof(*code)) : 0;
+	n = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	return n < 0 ? -errno : (int)n;
+}
+
 int notify_install(const struct monitor_allowlist *allow)
 {
 	const int opens[] = { SCMP_SYS(open), SCMP_SYS(openat),
 	    SCMP_SYS(openat2) };
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	scmp_filter_ctx ctx = must_alloc(seccomp_init(SCMP_ACT_ALLOW));
 	bool any_open = false;
 	size_t i;
 	int rc;
 
-	if (ctx == NULL)
-		die("intercept", "seccomp_init failed");
 	/* Native calls only: i386's and x32's bind, or socketcall(2),
 	 * would pass unseen, so another architecture kills. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
@@ -101,8 +131,8 @@ int notify_install(const struct monitor_allowlist *allow)
 		any_open = any_open || allow->a[i].spec.kind == SPEC_OPEN;
 	for (i = 0; i < 3 && any_open && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, opens[i], 0);
-	if (rc == 0 && (rc = seccomp_load(ctx)) == 0)
-		rc = seccomp_notify_fd(ctx);
+	if (rc == 0)
+		rc = load_killable(ctx);
 	seccomp_release(ctx);
 	if (rc < 0) {
 		errno = -rc;
@@ -111,8 +141,20 @@ int notify_install(const struct monitor_allowlist *allow)
 	return rc;
 }
 
-void notify_prepare(void)
+/* The cookie of the network namespace sock was made in; 0 if none. */
+static uint64_t netns_of(int sock)
 {
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	return getsockopt(sock, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) ==
+	    0 ? cookie : 0;
+}
+
+void notify_prepare(int sock)
+{
+	if ((own_netns = netns_of(sock)) == 0)
+		die_errno("intercept", "getsockopt(SO_NETNS_COOKIE)");
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
 		die_errno("intercept", "seccomp(SECCOMP_GET_NOTIF_SIZES)");
 	if (sizes.seccomp_notif > sizeof(req_buf) ||
@@ -120,30 +162,43 @@ void notify_prepare(void)
 		die("intercept", "the kernel's notifications are too large");
 }
 
-/* tcp (SOCK_STREAM) or udp (SOCK_DGRAM) of family, else -1. */
-static int socket_kind(int sock, int family)
+/*
+ * Whether the allow list grants binding sock to ss: by the socket's own
+ * domain, type and protocol (tcp or udp), whatever the address said.  A
+ * dual-stack socket bound to [::] takes 0.0.0.0 too, which must be granted
+ * as well.
+ */
+static bool granted(const struct monitor_allowlist *allow, int sock,
+    const struct sockaddr_storage *ss)
 {
-	int domain = -1, proto = -1;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+	struct sockaddr_storage any4 = { .ss_family = AF_INET };
+	int domain = -1, type = -1, proto = -1, v6only = 0;
 	socklen_t len = sizeof(int);
 
 	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
+	    getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
 	    getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
-	    domain != family)
-		return -1;
-	return proto == IPPROTO_TCP ? SOCK_STREAM :
-	    proto == IPPROTO_UDP ? SOCK_DGRAM : -1;
+	    domain != ss->ss_family || proto != (type == SOCK_STREAM ?
+	    IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : -1) ||
+	    !monitor_bind_granted(allow, type, ss))
+		return false;
+	if (domain != AF_INET6 || !IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+	    (getsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 &&
+	    v6only))
+		return true;
+	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
+	return monitor_bind_granted(allow, type, &any4);
 }
 
 /* bind(2) with the capability raised around it alone: 0 or an errno. */
 static int bind_raised(int sock, const struct sockaddr_storage *ss,
     socklen_t len)
 {
-	int err;
+	int err = privs_root() != 0 ? -1 :
+	    bind(sock, (const struct sockaddr *)ss, len) == 0 ? 0 : errno;
 
-	if (privs_root() != 0)
-		die("intercept", "%s", privs_error());
-	err = bind(sock, (const struct sockaddr *)ss, len) == 0 ? 0 : errno;
-	if (privs_relinquish() != 0)
+	if (privs_relinquish() != 0 || err < 0)	/* lowered either way */
 		die("intercept", "%s", privs_error());
 	return err;
 }
@@ -154,7 +209,7 @@ static int answer_bind(const struct seccomp_notif *n,
 	unsigned char buf[sizeof(struct sockaddr_storage)];
 	struct sockaddr_storage ss;
 	uint64_t len = n->data.args[2];
-	int port, pidfd, sock = -1, kind, verdict = CONTINUE;
+	int port, pidfd, sock = -1, verdict = CONTINUE;
 
 	if (len > sizeof(buf) || !read_memory((pid_t)n->pid, n->data.args[1],
 	    buf, len))
@@ -167,18 +222,24 @@ static int answer_bind(const struct seccomp_notif *n,
 		    (int)n->data.args[0], 0);
 		close(pidfd);
 	}
-	/* Still pending: the tid was not another's, nor the fd. */
+	/* Still pending: the tid was not another's, nor the fd.  No socket
+	 * (the kernel says EBADF or ENOTSOCK), or another network namespace's:
+	 * the program's own call, with its own rights there. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
-	else if (sock >= 0)	/* else EBADF, from the kernel */
-		verdict = (kind = socket_kind(sock, ss.ss_family)) >= 0 &&
-		    monitor_bind_granted(allow, kind, &ss) ?
+	else if (netns_of(sock) == own_netns)
+		verdict = granted(allow, sock, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
+	/* Another thread may turn IPV6_V6ONLY off between the check and the
+	 * bind, which froze it: a grant exceeded ends the service, loudly. */
+	if (verdict == 0 && !granted(allow, sock, &ss))
+		die("intercept", "pid %u turned IPV6_V6ONLY off during its "
+		    "bind to port %d: 0.0.0.0 is not granted", n->pid, port);
 	if (sock >= 0)
 		close(sock);
 	trace("monitor: pid %u: bind of a family %d socket to port %d: %s",
 	    n->pid, ss.ss_family, port, verdict >= 0 ? strerror(verdict) :
-	    "not answered");
+	    verdict == CONTINUE ? "its own call" : "no longer pending");
 	return verdict;
 }
 

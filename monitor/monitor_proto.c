@@ -105,17 +105,15 @@ int privrun_proto_reply(const unsigned char *buf, size_t len,
 	struct header h;
 	size_t n;
 
-	if (len < sizeof(h) + sizeof(*status) || msglen == 0)
+	if (len < sizeof(h) + sizeof(*status))
 		return -1;
 	memcpy(&h, buf, sizeof(h));
+	n = len - sizeof(h) - sizeof(*status);
 	if (memcmp(h.magic, PRIVRUN_PROTO_MAGIC, sizeof(h.magic)) != 0 ||
 	    h.version != PRIVRUN_PROTO_VERSION || h.type != PRIVRUN_REPLY ||
-	    h.length != len - sizeof(h))
+	    h.length != len - sizeof(h) || n >= msglen)
 		return -1;
 	memcpy(status, buf + sizeof(h), sizeof(*status));
-	n = len - sizeof(h) - sizeof(*status);
-	if (n >= msglen)
-		n = msglen - 1;
 	memcpy(msg, buf + sizeof(h) + sizeof(*status), n);
 	msg[n] = '\0';
 	return 0;

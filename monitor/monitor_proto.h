@@ -47,7 +47,8 @@ size_t privrun_proto_encode(unsigned type, int is_reply, uint32_t status,
     const char *text, unsigned char *buf, size_t size);
 /*
  * Decode a reply: returns 0 with *status and the message (NUL-terminated
- * into msg), or -1 when it is not a valid reply.
+ * into msg), or -1 when it is not a valid reply or its message does not
+ * fit in msglen.
  */
 int privrun_proto_reply(const unsigned char *buf, size_t len,
     uint32_t *status, char *msg, size_t msglen);
