@@ -94,6 +94,34 @@ PY
 	assert_line --regexp '^fd 1: socket:\[[0-9]+\] unix unnamed$'
 }
 
+@test "--dump names unix sockets by path and abstract name, and gives no address for a socket of another family" {
+	dir=$PRIVRUN_TEST_ROOT/data/dump.$BATS_TEST_NUMBER
+	mkdir -p "$dir"
+	for json in "" --json; do
+		rm -f "$dir"/*.sock
+		# A netlink socket on stdin: getsockname(2) works, but the family
+		# is neither internet nor unix.
+		run --separate-stderr python3 - "$PRIVRUN" $json -u nobody --dump \
+			-b unix:$dir/s.sock -b unix:@privrun-dump-$BATS_TEST_NUMBER \
+			-b unix-dgram:$dir/d.sock <<'PY'
+import socket, subprocess, sys
+n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+sys.exit(subprocess.run(sys.argv[1:], stdin=n.fileno(), pass_fds=()).returncode)
+PY
+		assert_success
+		if [ -z "$json" ]; then
+			assert_line --regexp '^fd 0: socket:\[[0-9]+\]$'
+			assert_line --regexp "^fd 3: socket:\[[0-9]+\] unix $dir/s.sock listening\$"
+			assert_line --regexp "^fd 4: socket:\[[0-9]+\] unix @privrun-dump-$BATS_TEST_NUMBER listening\$"
+			assert_line --regexp "^fd 5: socket:\[[0-9]+\] unix-dgram $dir/d.sock\$"
+		else
+			run jq -c '[.fds[] | select(.fd == 0 or .fd >= 3) | [.fd, (.target | test("^socket:")), .address]]' <<<"$output"
+			assert_success
+			assert_output "[[0,true,null],[3,true,\"unix $dir/s.sock listening\"],[4,true,\"unix @privrun-dump-$BATS_TEST_NUMBER listening\"],[5,true,\"unix-dgram $dir/d.sock\"]]"
+		fi
+	done
+}
+
 @test "--json needs --dry-run or --dump" {
 	run --separate-stderr "$PRIVRUN" --json -u nobody -- /bin/true 3>&-
 	assert_failure 125
