@@ -33,7 +33,7 @@
 
 struct out {
 	bool json;
-	char last;	/* the format's last character written, for %, */
+	char last;	/* the last character or conversion out() handled */
 };
 
 /* A string: as it is in text, escaped or null in JSON. */
@@ -51,7 +51,10 @@ static void put_str(const struct out *o, const char *s)
 	putchar('"');
 }
 
-/* A capability set: "cap_a,cap_b" or "none" in text, an array in JSON. */
+/*
+ * A capability set: "cap_a,cap_b" or "none" in text, an array in JSON
+ * (capability names are plain ASCII: nothing to escape).
+ */
 static void put_caps(const struct out *o, uint64_t mask)
 {
 	char names[1024], *p, *save = NULL;
@@ -61,9 +64,29 @@ static void put_caps(const struct out *o, uint64_t mask)
 		fputs(names[0] ? names : "none", stdout);
 	for (p = strtok_r(names, ",", &save); o->json && p;
 	    p = strtok_r(NULL, ",", &save))
-		printf("%s\"%s\"", p == names ? "[" : ",", p);	/* plain ASCII */
+		printf("%s\"%s\"", p == names ? "[" : ",", p);
 	if (o->json)
 		fputs(names[0] ? "]" : "[]", stdout);
+}
+
+/* One conversion of out()'s (below): false if it leaves no trace. */
+static bool convert(const struct out *o, char c, va_list *ap)
+{
+	static const char *const bools[2][2] = { { "0", "1" },
+	    { "false", "true" } };
+
+	switch (c) {
+	case 's': put_str(o, va_arg(*ap, const char *)); break;
+	case 'r': fputs(va_arg(*ap, const char *), stdout); break;
+	case '-': (void)va_arg(*ap, const char *); return false;
+	case 'u': printf("%u", va_arg(*ap, unsigned)); break;
+	case 'U': printf("%llu", va_arg(*ap, unsigned long long)); break;
+	case 'x': printf(o->json ? "%d" : "%#x", va_arg(*ap, int)); break;
+	case 'b': fputs(bools[o->json][va_arg(*ap, int) != 0], stdout); break;
+	case 'C': put_caps(o, va_arg(*ap, uint64_t)); break;
+	case ',': fputs(strchr("[{", o->last) ? "" : ",", stdout); break;
+	}
+	return true;
 }
 
 /*
@@ -72,35 +95,22 @@ static void put_caps(const struct out *o, uint64_t mask)
  * does not print.  %s a string (put_str), %r a string as it is, %- a
  * string skipped, %u unsigned, %U unsigned long long, %x int (in
  * hexadecimal in text), %b a bool (1 or true), %C a capability mask
- * (put_caps), and %, a JSON comma unless first in an array or object.
+ * (put_caps), and %, a JSON comma unless first in an array or object
+ * (just after a '[' or '{' of the format).  The formats are this file's
+ * string literals: a name, path or argument from outside is only ever an
+ * argument, never a format.
  */
 static void out(struct out *o, const char *text, const char *json, ...)
 {
-	static const char *const bools[2][2] = { { "0", "1" },
-	    { "false", "true" } };
 	const char *f = o->json ? json : text;
 	va_list ap;
 
 	va_start(ap, json);
-	for (; *f; f++) {
-		if (*f != '%') {
-			putchar(*f);
+	for (; *f; f++)
+		if (*f != '%')
+			putchar(o->last = *f);
+		else if (convert(o, *++f, &ap))
 			o->last = *f;
-			continue;
-		}
-		switch (*++f) {
-		case 's': put_str(o, va_arg(ap, const char *)); break;
-		case 'r': fputs(va_arg(ap, const char *), stdout); break;
-		case '-': (void)va_arg(ap, const char *); continue;
-		case 'u': printf("%u", va_arg(ap, unsigned)); break;
-		case 'U': printf("%llu", va_arg(ap, unsigned long long)); break;
-		case 'x': printf(o->json ? "%d" : "%#x", va_arg(ap, int)); break;
-		case 'b': fputs(bools[o->json][va_arg(ap, int) != 0], stdout); break;
-		case 'C': put_caps(o, va_arg(ap, uint64_t)); break;
-		case ',': fputs(strchr("[{", o->last) ? "" : ",", stdout); break;
-		}
-		o->last = *f;
-	}
 	va_end(ap);
 }
 
@@ -176,8 +186,8 @@ void report_plan(const struct run_plan *p, bool json)
 		    "securebits: unchanged\n", "null},\"securebits\":null");
 	else
 		out(&o, "%C\nsecurebits: %x (noroot, no_setuid_fixup, "
-		    "no_cap_ambient_raise, all locked)\n", "%C},\"securebits\":%x",
-		    p->keep, PRIVRUN_SECUREBITS);
+		    "no_cap_ambient_raise, all locked)\n",
+		    "%C},\"securebits\":%x", p->keep, PRIVRUN_SECUREBITS);
 	out(&o, "no_new_privs: %b\ntty_guard: %b\npty: %b\ninit: %b\n",
 	    ",\"no_new_privs\":%b,\"tty_guard\":%b,\"rlimits\":[",
 	    !p->o->allow_new_privs, p->guard, p->pty, p->o->init);
@@ -205,7 +215,7 @@ static bool socket_address(int fd, char *buf, size_t size)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ilen) != 0)
 		return false;
-	ilen = sizeof(int);
+	/* SO_TYPE left ilen at sizeof(int); if this fails, "not listening". */
 	getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ilen);
 	kind = type == SOCK_STREAM ? "tcp" : type == SOCK_DGRAM ? "udp" : "?";
 	ux = type == SOCK_STREAM ? "unix" : "unix-dgram";
@@ -231,14 +241,15 @@ static bool socket_address(int fd, char *buf, size_t size)
  * The privilege lines of /proc/self/status, as they are in text; in JSON
  * the ids and groups as arrays of numbers, the capability sets as their
  * hexadecimal strings (report_state() gives NoNewPrivs and Seccomp from
- * prctl(2)).  The kernel writes them in this order, and privrun checked
- * after the drop that they are there (proc_status.c).
+ * prctl(2)).  The kernel writes them in this order (a key's JSON opening
+ * closes the array before it), and privrun checked after the drop that
+ * they are there (proc_status.c).
  */
 static void state_status(struct out *o)
 {
 	static const char *const keys[][2] = { { "Uid:", "{\"uid\":[" },
-	    { "Gid:", ",\"gid\":[" }, { "Groups:", ",\"groups\":[" },
-	    { "CapInh:", ",\"capabilities\":{\"inheritable\":" },
+	    { "Gid:", "],\"gid\":[" }, { "Groups:", "],\"groups\":[" },
+	    { "CapInh:", "],\"capabilities\":{\"inheritable\":" },
 	    { "CapPrm:", ",\"permitted\":" }, { "CapEff:", ",\"effective\":" },
 	    { "CapBnd:", ",\"bounding\":" }, { "CapAmb:", ",\"ambient\":" },
 	    { "NoNewPrivs:", "" }, { "Seccomp:", "" } };
@@ -257,10 +268,10 @@ static void state_status(struct out *o)
 			v[strcspn(v, "\n")] = '\0';
 			if (o->json && i >= 3 && i < 8)
 				out(o, "", "%s", v + strspn(v, " \t"));
-			for (v = strtok_r(v, " \t", &save); o->json && i < 3 && v;
-			    v = strtok_r(NULL, " \t", &save))
-				out(o, "", "%,%r", v);
-			out(o, "", i < 3 ? "]" : "");
+			if (o->json && i < 3)
+				for (v = strtok_r(v, " \t", &save); v;
+				    v = strtok_r(NULL, " \t", &save))
+					out(o, "", "%,%r", v);
 		}
 	fclose(f);
 }
