@@ -141,14 +141,15 @@ PY
 }
 
 # plan ARGS...: privrun -n ARGS as root, in an environment of only PATH
-# and PRIVRUN_X=1; with --pass-listen-fds, fd 3 is passed, named "inh".
+# and PRIVRUN_X=1, off any terminal (no pty, no terminal guard); with
+# --pass-listen-fds, fd 3 is passed, named "inh".
 plan() {
 	run --separate-stderr env -i PATH=/usr/bin:/bin PRIVRUN_X=1 bash -c '
 		case " $* " in
 		*" --pass-listen-fds "*)
 			export LISTEN_FDS=1 LISTEN_FDNAMES=inh LISTEN_PID=$$ ;;
 		esac
-		exec "$@" 3</dev/null' plan "$PRIVRUN" -n "$@"
+		exec "$@" 3</dev/null' plan "$PRIVRUN" -n "$@" </dev/null
 	assert_success
 	assert_equal "$stderr" ""
 }
@@ -227,7 +228,8 @@ program: /bin/true'
 }
 
 @test "--dry-run without privileges: the bounding set and securebits are left as they are" {
-	run --separate-stderr as_user 4001 env -i PATH=/usr/bin:/bin "$PRIVRUN" -n -- /bin/true 3>&-
+	run --separate-stderr as_user 4001 env -i PATH=/usr/bin:/bin \
+		"$PRIVRUN" -n -- /bin/true 3>&- </dev/null
 	assert_success
 	assert_equal "$output" "start: unprivileged
 user: prtest-a
