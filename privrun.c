@@ -216,10 +216,7 @@ int main(int argc, char **argv)
 	plan.guard = want_guard(&o, &id, plan.keep);
 	plan.pty = want_pty(&o, &id);
 	if (o.dry_run) {
-		if (o.json)
-			report_plan_json(&plan);
-		else
-			report_plan(&plan);
+		report_plan(&plan, o.json);
 		free_all(&o, &id, &env, &res, &allow);
 		return 0;
 	}
@@ -235,10 +232,7 @@ int main(int argc, char **argv)
 	process_apply_unprivileged(&proc);
 	fds_close_from(end);
 	if (o.dump) {
-		if (o.json)
-			report_state_json();
-		else
-			report_state();
+		report_state(o.json);
 		free_all(&o, &id, &env, &res, &allow);
 		return 0;
 	}

@@ -189,21 +189,6 @@ void env_free(struct env_plan *plan)
 	plan->cap = 0;
 }
 
-void env_print(const struct env_plan *plan, FILE *out)
-{
-	size_t i;
-
-	if (plan->clear)
-		fputs("env: clear\n", out);
-	for (i = 0; i < plan->n; i++) {
-		const struct env_change *c = &plan->change[i];
-		if (c->value)
-			fprintf(out, "env: set %s=%s\n", c->name, c->value);
-		else
-			fprintf(out, "env: unset %s\n", c->name);
-	}
-}
-
 const char *env_path(void)
 {
 	const char *p = getenv("PATH");

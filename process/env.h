@@ -7,7 +7,6 @@
 #define PRIVRUN_ENV_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "ids.h"
 #include "opts.h"
@@ -35,7 +34,6 @@ void env_plan(const struct options *o, const struct identity *id,
     struct env_plan *plan, bool reset);
 void env_apply(const struct env_plan *plan);
 void env_free(struct env_plan *plan);
-void env_print(const struct env_plan *plan, FILE *out);
 /* An untrusted caller's environment is hidden from the start until
  * env_apply(), and env_plan() plans from it (env.c says why). */
 void env_hide(void);

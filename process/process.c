@@ -324,24 +324,6 @@ void process_apply_unprivileged(const struct process_plan *p)
 		umask(p->umask);
 }
 
-void process_print_plan(const struct process_plan *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nrl; i++)
-		printf("rlimit: %s %llu %llu\n", p->rl[i].name,
-		    (unsigned long long)p->rl[i].lim.rlim_cur,
-		    (unsigned long long)p->rl[i].lim.rlim_max);
-	if (p->has_umask)
-		printf("umask: %04o\n", (unsigned)p->umask);
-	if (p->chroot_dir)
-		printf("chroot: %s\n", p->chroot_dir);
-	if (p->chdir_dir)
-		printf("chdir: %s\n", p->chdir_dir);
-	if (p->new_session)
-		fputs("new_session: 1\n", stdout);
-}
-
 void process_floor_umask(struct process_plan *p, mode_t floor)
 {
 	mode_t current = umask(0);

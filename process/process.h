@@ -42,7 +42,6 @@ const char *process_raises_hard_limit(const struct process_plan *p);
 void process_apply_privileged(const struct process_plan *p);
 /* After the drop, as the target: new session, chdir, umask. */
 void process_apply_unprivileged(const struct process_plan *p);
-void process_print_plan(const struct process_plan *p);
 /*
  * At least these bits in the program's umask, from --umask or the one
  * inherited: an untrusted caller must not make another user's files

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * report.h: the human-readable --dry-run plan and --dump state.
+ * report.h: the --dry-run plan and the --dump state, as text or JSON.
  */
 #ifndef PRIVRUN_REPORT_H
 #define PRIVRUN_REPORT_H
@@ -26,17 +26,10 @@ struct run_plan {
 	bool pty;		/* --pty, asked for or by default */
 };
 
-/* What would happen, from the resolved plan; changes nothing. */
-void report_plan(const struct run_plan *plan);
+/* What would happen, from the resolved plan, as text or JSON; changes
+ * nothing. */
+void report_plan(const struct run_plan *plan, bool json);
 /* What the program would start with, read back from the kernel. */
-void report_state(void);
-/* The same two as one JSON object each (--json). */
-void report_plan_json(const struct run_plan *plan);
-void report_state_json(void);
-
-/* Shared by both formats: a socket's address, and every open fd. */
-bool report_socket_address(int fd, char *buf, size_t size);
-void report_each_fd(void (*fn)(int fd, const char *target,
-    const char *address, void *arg), void *arg);
+void report_state(bool json);
 
 #endif

@@ -239,22 +239,6 @@ void resources_export(const struct resources *r)
 	free(names);
 }
 
-void resources_print_plan(const struct resources *r)
-{
-	size_t i;
-
-	if (r->inherited + r->n == 0)
-		fputs("resources: none\n", stdout);
-	for (i = 0; i < r->inherited; i++)
-		printf("resource: fd %zu name %s: inherited\n",
-		    FDS_FIRST_PASSED + i, r->inherited_names[i]);
-	for (i = 0; i < r->n; i++)
-		printf("resource: fd %zu name %s: %s %s\n",
-		    FDS_FIRST_PASSED + r->inherited + i, r->res[i].spec.name,
-		    resources_step(r->res[i].spec.kind),
-		    r->res[i].spec.text);
-}
-
 void resources_free(struct resources *r)
 {
 	size_t i;

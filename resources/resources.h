@@ -44,7 +44,6 @@ int resources_open_single(const struct spec *s, char *err, size_t errlen);
 void resources_export(const struct resources *r);
 /* The first fd number after the passed ones. */
 int resources_end(const struct resources *r);
-void resources_print_plan(const struct resources *r);
 /* "bind" or "open": the step a failure of this kind of resource names. */
 const char *resources_step(enum spec_kind kind);
 void resources_free(struct resources *r);
