@@ -218,7 +218,10 @@ analyze-compile:
 
 # The test suite: as root, in private mount and network namespaces, on
 # this variant's build.
-check: all $(TEST_BINS) $(BENCH_BINS)
+# What the tests need, without running them (then tests/run FILE.bats).
+check-build: all $(TEST_BINS) $(BENCH_BINS)
+
+check: check-build
 	PRIVRUN_BUILD=$(O) tests/run
 
 # The examples under real runtimes, as root: podman builds and runs
@@ -291,7 +294,7 @@ uninstall:
 clean:
 	rm -rf $(O)
 
-.PHONY: all analyze analyze-compile check check-runtimes check-valgrind install install-setuid install-caps uninstall clean fuzz fuzz-run
+.PHONY: all analyze analyze-compile check check-build check-runtimes check-valgrind install install-setuid install-caps uninstall clean fuzz fuzz-run
 
 # Fuzzing the parsers of untrusted input with libFuzzer (clang, and on
 # Debian its runtime libclang-rt-dev).  The sources are compiled straight
