@@ -252,10 +252,15 @@ static int open_unix(struct opener *op, const struct resource *r)
 	const struct spec *s = &r->spec;
 	const char *path = ((const struct sockaddr_un *)&s->addr)->sun_path;
 	const char *slash = strrchr(path, '/');
-	struct created *c = &op->created[op->ncreated];
+	struct created *c;
 	char dir[108];
 	int fd, dirfd = -1;
 
+	/* resources_open_single() keeps no nodes: monitor_serve.c refuses
+	 * unix sockets before it. */
+	if (op->created == NULL)
+		return FAIL(op, "%s: not opened here", s->text);
+	c = &op->created[op->ncreated];
 	if (!s->abstract) {
 		snprintf(dir, sizeof(dir), "%.*s",
 		    slash == path ? 1 : (int)(slash - path), path);
@@ -551,7 +556,8 @@ void resources_open(struct resources *r)
 /*
  * One internet socket or file, for the monitor: opened as the resources
  * are, left close-on-exec where it lands, never placed.  Unix sockets are
- * refused: their node clean-up needs the opener's bookkeeping.
+ * refused (open_unix()): their node clean-up needs the opener's
+ * bookkeeping.
  */
 int resources_open_single(const struct spec *s, char *err, size_t errlen)
 {
@@ -560,9 +566,7 @@ int resources_open_single(const struct spec *s, char *err, size_t errlen)
 	struct resources r = { .res = &one, .n = 1 };
 
 	/* one shares s's path (s's owner frees it); the allow list, within
-	 * the policy, granted it.  monitor_serve.c refuses unix sockets. */
-	if (s->kind == SPEC_BIND && s->family == AF_UNIX)
-		return error_into(err, errlen, 0, "%s: not here", s->text);
+	 * the policy, granted it. */
 	one.fd = open_in_run(&op, &r, 0);
 	if (end_run(&op, &r, 1) != 0 && one.fd >= 0) {
 		close(one.fd);
