@@ -93,35 +93,37 @@ static int move_high(struct opener *op, const struct spec *s, int fd)
 	return high;
 }
 
-static int set_int(struct opener *op, const struct spec *s, int fd,
-    int level, int name, int value, const char *what)
-{
-	if (setsockopt(fd, level, name, &value, sizeof(value)) != 0)
-		return FAIL_ERRNO(op, "%s: %s", s->text, what);
-	return 0;
-}
-
-/* The options of a --bind spec (privrun(1)) that are socket options. */
+/*
+ * The options of a --bind spec (privrun(1)) that are socket options, set
+ * in this order; v6only (0 or 1) is set on an IPv6 socket only.
+ */
 static int apply_sockopts(struct opener *op, const struct spec *s, int fd,
-    int fam)
+    int fam, int v6only)
 {
-	int v6 = fam == AF_INET6;
+	int v6 = fam == AF_INET6, ip = v6 ? SOL_IPV6 : SOL_IP;
+	const struct {
+		bool on;
+		int level, name, value;
+		const char *what;
+	} o[] = {
+		{ v6 && v6only >= 0, SOL_IPV6, IPV6_V6ONLY, v6only, "v6only" },
+		{ s->socktype == SOCK_STREAM && fam != AF_UNIX, SOL_SOCKET,
+		    SO_REUSEADDR, 1, "SO_REUSEADDR" },
+		{ s->reuseport, SOL_SOCKET, SO_REUSEPORT, 1, "reuseport" },
+		{ s->freebind, ip, v6 ? IPV6_FREEBIND : IP_FREEBIND, 1,
+		    "freebind" },
+		{ s->transparent, ip, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT,
+		    1, "transparent" },
+		{ s->rcvbuf != 0, SOL_SOCKET, SO_RCVBUF, s->rcvbuf, "rcvbuf" },
+		{ s->sndbuf != 0, SOL_SOCKET, SO_SNDBUF, s->sndbuf, "sndbuf" },
+		{ s->has_mark, SOL_SOCKET, SO_MARK, (int)s->mark, "mark" },
+	};
+	size_t i;
 
-	if ((s->socktype == SOCK_STREAM && fam != AF_UNIX &&
-	    set_int(op, s, fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")) ||
-	    (s->reuseport &&
-	    set_int(op, s, fd, SOL_SOCKET, SO_REUSEPORT, 1, "reuseport")) ||
-	    (s->freebind && set_int(op, s, fd, v6 ? SOL_IPV6 : SOL_IP,
-	    v6 ? IPV6_FREEBIND : IP_FREEBIND, 1, "freebind")) ||
-	    (s->transparent && set_int(op, s, fd, v6 ? SOL_IPV6 : SOL_IP,
-	    v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, 1, "transparent")) ||
-	    (s->rcvbuf && set_int(op, s, fd, SOL_SOCKET, SO_RCVBUF,
-	    s->rcvbuf, "rcvbuf")) ||
-	    (s->sndbuf && set_int(op, s, fd, SOL_SOCKET, SO_SNDBUF,
-	    s->sndbuf, "sndbuf")) ||
-	    (s->has_mark && set_int(op, s, fd, SOL_SOCKET, SO_MARK,
-	    (int)s->mark, "mark")))
-		return -1;
+	for (i = 0; i < sizeof(o) / sizeof(*o); i++)
+		if (o[i].on && setsockopt(fd, o[i].level, o[i].name,
+		    &o[i].value, sizeof(o[i].value)) != 0)
+			return FAIL_ERRNO(op, "%s: %s", s->text, o[i].what);
 	if (s->device[0] != '\0' && setsockopt(fd, SOL_SOCKET,
 	    SO_BINDTODEVICE, s->device, (socklen_t)strlen(s->device)) != 0)
 		return FAIL_ERRNO(op, "%s: device %s", s->text, s->device);
@@ -176,9 +178,7 @@ static int open_inet(struct opener *op, const struct spec *s)
 	}
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s: socket", s->text);
-	if ((fam == AF_INET6 && v6only >= 0 && set_int(op, s, fd, SOL_IPV6,
-	    IPV6_V6ONLY, v6only, "v6only")) ||
-	    apply_sockopts(op, s, fd, fam) != 0 ||
+	if (apply_sockopts(op, s, fd, fam, v6only) != 0 ||
 	    bind_to(op, s, fd, (struct sockaddr *)&ss, len) != 0 ||
 	    listen_on(op, s, fd) != 0) {
 		close(fd);
@@ -274,7 +274,7 @@ static int open_unix(struct opener *op, const struct resource *r)
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s: socket", s->text);
 	if ((!s->abstract && (c->dirfd = move_high(op, s, dirfd)) < 0) ||
-	    apply_sockopts(op, s, fd, AF_UNIX) != 0 ||
+	    apply_sockopts(op, s, fd, AF_UNIX, -1) != 0 ||
 	    (s->abstract ? bind_to(op, s, fd, (const struct sockaddr *)
 	    &s->addr, s->addrlen) : bind_node(op, r, fd)) != 0 ||
 	    listen_on(op, s, fd) != 0)
@@ -410,32 +410,6 @@ static int raise_rights(enum rights rights, const struct resource *r)
 	    UINT64_C(1) << CAP_NET_BIND_SERVICE : 0);
 }
 
-/*
- * Remove the nodes created so far.  For an untrusted caller, as the caller:
- * with privrun's own uid the sticky bit of a /tmp-like directory would not
- * protect another user's node swapped in meanwhile.
- */
-static void cleanup_and_die(struct opener *op, const char *step)
-{
-	size_t i;
-
-	/* Root's rights for a trusted start: the node may sit in a directory
-	 * only the target (or a capability) can write.  privrun exits next,
-	 * so nothing is relinquished.  Without them, nothing is removed. */
-	if (op->ncreated > 0 && (privs_untrusted_caller() ? privs_caller(0) :
-	    privs_root()) != 0)
-		die(step, "%s; the socket nodes made are left: %s", op->err,
-		    privs_error());
-	for (i = 0; i < op->ncreated; i++) {
-		struct created *c = &op->created[i];
-		struct stat st;
-		if (fstatat(c->dirfd, c->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISSOCK(st.st_mode))
-			unlinkat(c->dirfd, c->base, 0);
-	}
-	die(step, "%s", op->err);
-}
-
 static void check_fd_limit(const struct resources *r)
 {
 	struct rlimit rl;
@@ -515,16 +489,36 @@ static int open_in_run(struct opener *op, const struct resources *r,
 	return open_inet(op, &res->spec);
 }
 
-/* Resource i failed: lower a run's rights first, then clean up. */
+/*
+ * Resource i failed: lower a run's rights first, then remove the nodes
+ * created so far.  For an untrusted caller, as the caller: with privrun's
+ * own uid the sticky bit of a /tmp-like directory would not protect
+ * another user's node swapped in meanwhile.  Root's rights for a trusted
+ * start: the node may sit in a directory only the target (or a capability)
+ * can write.  privrun exits next, so nothing is relinquished.  Without
+ * them, nothing is removed.
+ */
 static void die_opening(struct opener *op, const struct resources *r,
     size_t i)
 {
-	size_t len = strlen(op->err);
+	const char *step = resources_step(r->res[i].spec.kind);
+	size_t n, len = strlen(op->err);
 
 	if (end_run(op, r, i) != 0)
 		snprintf(op->err + len, sizeof(op->err) - len, "; then %s",
 		    privs_error());
-	cleanup_and_die(op, resources_step(r->res[i].spec.kind));
+	if (op->ncreated > 0 && (privs_untrusted_caller() ? privs_caller(0) :
+	    privs_root()) != 0)
+		die(step, "%s; the socket nodes made are left: %s", op->err,
+		    privs_error());
+	for (n = 0; n < op->ncreated; n++) {
+		struct created *c = &op->created[n];
+		struct stat st;
+		if (fstatat(c->dirfd, c->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISSOCK(st.st_mode))
+			unlinkat(c->dirfd, c->base, 0);
+	}
+	die(step, "%s", op->err);
 }
 
 void resources_open(struct resources *r)
