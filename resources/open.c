@@ -17,15 +17,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -58,7 +55,7 @@ struct opener {
 	bool raised;		/* a run of binds holds rights (see below) */
 	enum rights rights;	/* which */
 	size_t run_start;	/* the run's first resource */
-	int sock_flags;		/* SOCK_CLOEXEC, or 0 when placed at once */
+	int cloexec;		/* O_CLOEXEC, or 0 for what is placed next */
 	char err[1024];
 };
 
@@ -67,92 +64,98 @@ struct opener {
 #define FAIL_ERRNO(op, ...) \
 	error_into((op)->err, sizeof((op)->err), errno, __VA_ARGS__)
 
-/* Move fd to exactly want, without close-on-exec (dup3(2) clears it). */
-static int place(struct opener *op, int fd, int want, bool cloexec)
+/* socket(2) takes O_CLOEXEC as SOCK_CLOEXEC: op->cloexec serves both. */
+_Static_assert(SOCK_CLOEXEC == O_CLOEXEC, "SOCK_CLOEXEC is O_CLOEXEC");
+
+/*
+ * Move fd, opened without close-on-exec, to exactly res->fd (dup3(2)
+ * leaves the flag cleared there too).  On failure fd stays open: privrun
+ * dies next.
+ */
+static int place(struct opener *op, const struct resource *res, int fd)
 {
-	if (fd == want) {
-		if (cloexec && fcntl(fd, F_SETFD, 0) != 0)
-			return FAIL_ERRNO(op, "fd %d: clear close-on-exec", fd);
-		return 0;
-	}
-	if (dup3(fd, want, 0) != want) {
-		int saved = errno;
+	if (fd != res->fd && dup3(fd, res->fd, 0) != res->fd)
+		return FAIL_ERRNO(op, "%s: place on fd %d", res->spec.text,
+		    res->fd);
+	if (fd != res->fd)
 		close(fd);
-		errno = saved;
-		return FAIL_ERRNO(op, "place on fd %d", want);
-	}
-	close(fd);
 	return 0;
 }
 
 /* Keep a helper fd above every target number, out of place()'s way. */
-static int move_high(struct opener *op, int fd)
+static int move_high(struct opener *op, const struct spec *s, int fd)
 {
 	int high = fcntl(fd, F_DUPFD_CLOEXEC, op->high);
 
 	close(fd);
 	if (high < 0)
-		return FAIL_ERRNO(op, "fcntl(F_DUPFD_CLOEXEC)");
+		return FAIL_ERRNO(op, "%s: fcntl(F_DUPFD_CLOEXEC)", s->text);
 	return high;
 }
 
-static int set_int(struct opener *op, const struct spec *s, int fd,
-    int level, int name, int value, const char *what)
-{
-	if (setsockopt(fd, level, name, &value, sizeof(value)) != 0)
-		return FAIL_ERRNO(op, "%s: %s", s->text, what);
-	return 0;
-}
-
-/* The options of a --bind spec (privrun(1)) that are socket options. */
+/*
+ * The options of a --bind spec (privrun(1)) that are socket options, set
+ * in this order; v6only (0 or 1) is set on an IPv6 socket only.
+ */
 static int apply_sockopts(struct opener *op, const struct spec *s, int fd,
-    int fam)
+    int fam, int v6only)
 {
-	int v6 = fam == AF_INET6;
+	int v6 = fam == AF_INET6, ip = v6 ? SOL_IPV6 : SOL_IP;
+	const struct {
+		bool on;
+		int level, name, value;
+		const char *what;
+	} o[] = {
+		{ v6 && v6only >= 0, SOL_IPV6, IPV6_V6ONLY, v6only, "v6only" },
+		{ s->socktype == SOCK_STREAM && fam != AF_UNIX, SOL_SOCKET,
+		    SO_REUSEADDR, 1, "SO_REUSEADDR" },
+		{ s->reuseport, SOL_SOCKET, SO_REUSEPORT, 1, "reuseport" },
+		{ s->freebind, ip, v6 ? IPV6_FREEBIND : IP_FREEBIND, 1,
+		    "freebind" },
+		{ s->transparent, ip, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT,
+		    1, "transparent" },
+		{ s->rcvbuf != 0, SOL_SOCKET, SO_RCVBUF, s->rcvbuf, "rcvbuf" },
+		{ s->sndbuf != 0, SOL_SOCKET, SO_SNDBUF, s->sndbuf, "sndbuf" },
+		{ s->has_mark, SOL_SOCKET, SO_MARK, (int)s->mark, "mark" },
+	};
+	size_t i;
 
-	if ((s->socktype == SOCK_STREAM && fam != AF_UNIX &&
-	    set_int(op, s, fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")) ||
-	    (s->reuseport &&
-	    set_int(op, s, fd, SOL_SOCKET, SO_REUSEPORT, 1, "reuseport")) ||
-	    (s->freebind && set_int(op, s, fd, v6 ? SOL_IPV6 : SOL_IP,
-	    v6 ? IPV6_FREEBIND : IP_FREEBIND, 1, "freebind")) ||
-	    (s->transparent && set_int(op, s, fd, v6 ? SOL_IPV6 : SOL_IP,
-	    v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, 1, "transparent")) ||
-	    (s->rcvbuf && set_int(op, s, fd, SOL_SOCKET, SO_RCVBUF,
-	    s->rcvbuf, "rcvbuf")) ||
-	    (s->sndbuf && set_int(op, s, fd, SOL_SOCKET, SO_SNDBUF,
-	    s->sndbuf, "sndbuf")) ||
-	    (s->has_mark && set_int(op, s, fd, SOL_SOCKET, SO_MARK,
-	    (int)s->mark, "mark")))
-		return -1;
+	for (i = 0; i < sizeof(o) / sizeof(*o); i++)
+		if (o[i].on && setsockopt(fd, o[i].level, o[i].name,
+		    &o[i].value, sizeof(o[i].value)) != 0)
+			return FAIL_ERRNO(op, "%s: %s", s->text, o[i].what);
 	if (s->device[0] != '\0' && setsockopt(fd, SOL_SOCKET,
 	    SO_BINDTODEVICE, s->device, (socklen_t)strlen(s->device)) != 0)
 		return FAIL_ERRNO(op, "%s: device %s", s->text, s->device);
 	return 0;
 }
 
-static int bind_and_listen(struct opener *op, const struct spec *s, int fd,
+static int bind_to(struct opener *op, const struct spec *s, int fd,
     const struct sockaddr *sa, socklen_t len)
 {
-	if (bind(fd, sa, len) != 0) {
-		if (errno == EADDRINUSE)
-			return FAIL(op, "%s: address already in use", s->text);
-		if (errno == EADDRNOTAVAIL)
-			return FAIL(op, "%s: address not available on this "
-			    "host", s->text);
-		if (errno == EACCES && s->family != AF_UNIX)
-			return FAIL(op, "%s: permission denied: a privileged "
-			    "port needs privrun run as root, setuid-root with a "
-			    "bind rule, or with file capabilities", s->text);
-		return FAIL_ERRNO(op, "%s: bind", s->text);
-	}
+	if (bind(fd, sa, len) == 0)
+		return 0;
+	if (errno == EADDRINUSE)
+		return FAIL(op, "%s: address already in use", s->text);
+	if (errno == EADDRNOTAVAIL)
+		return FAIL(op, "%s: address not available on this host",
+		    s->text);
+	if (errno == EACCES && s->family != AF_UNIX)
+		return FAIL(op, "%s: permission denied: a privileged port "
+		    "needs privrun run as root, setuid-root with a bind rule, "
+		    "or with file capabilities", s->text);
+	return FAIL_ERRNO(op, "%s: bind", s->text);
+}
+
+/* A stream socket listens; a datagram socket has nothing more to do. */
+static int listen_on(struct opener *op, const struct spec *s, int fd)
+{
 	if (s->socktype == SOCK_STREAM && listen(fd, s->backlog) != 0)
 		return FAIL_ERRNO(op, "%s: listen", s->text);
 	return 0;
 }
 
-/* flags: SOCK_CLOEXEC, or 0 for a socket placed at once (open_in_run()). */
-static int open_inet(struct opener *op, const struct spec *s, int flags)
+static int open_inet(struct opener *op, const struct spec *s)
 {
 	struct sockaddr_storage ss = s->addr;
 	socklen_t len = s->addrlen;
@@ -160,7 +163,7 @@ static int open_inet(struct opener *op, const struct spec *s, int flags)
 	int v6only = s->v6only >= 0 ? s->v6only :
 	    s->family == SPEC_FAMILY_DUAL ? 0 : -1;
 
-	fd = socket(fam, s->socktype | flags, 0);
+	fd = socket(fam, s->socktype | op->cloexec, 0);
 	if (fd < 0 && errno == EAFNOSUPPORT && s->family == SPEC_FAMILY_DUAL &&
 	    s->v6only < 0) {
 		/* No IPv6 in this kernel: a bare port means IPv4's wildcard. */
@@ -171,14 +174,13 @@ static int open_inet(struct opener *op, const struct spec *s, int flags)
 		in4->sin_port = port;
 		fam = AF_INET;
 		len = sizeof(*in4);
-		fd = socket(fam, s->socktype | flags, 0);
+		fd = socket(fam, s->socktype | op->cloexec, 0);
 	}
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s: socket", s->text);
-	if ((fam == AF_INET6 && v6only >= 0 && set_int(op, s, fd, SOL_IPV6,
-	    IPV6_V6ONLY, v6only, "v6only")) ||
-	    apply_sockopts(op, s, fd, fam) != 0 ||
-	    bind_and_listen(op, s, fd, (struct sockaddr *)&ss, len) != 0) {
+	if (apply_sockopts(op, s, fd, fam, v6only) != 0 ||
+	    bind_to(op, s, fd, (struct sockaddr *)&ss, len) != 0 ||
+	    listen_on(op, s, fd) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -187,108 +189,97 @@ static int open_inet(struct opener *op, const struct spec *s, int flags)
 
 /*
  * A stale socket node (nobody accepts on it) may be replaced; a live one,
- * or anything that is not a socket, may not.
+ * or anything that is not a socket, may not.  The probe is made
+ * close-on-exec, unlike the socket it makes way for.
  */
 static int clear_stale_node(struct opener *op, const struct spec *s,
-    int dirfd, const char *base, const char *via)
+    const struct created *c)
 {
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	struct stat st;
 	int probe, live;
 
-	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		return FAIL_ERRNO(op, "%s: stat", s->text);
-	}
+	if (fstatat(c->dirfd, c->base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 :
+		    FAIL_ERRNO(op, "%s: stat", s->text);
 	if (!S_ISSOCK(st.st_mode))
 		return FAIL(op, "%s: exists and is not a socket", s->text);
-	strcpy(un.sun_path, via);
 	probe = socket(AF_UNIX, s->socktype | SOCK_CLOEXEC, 0);
 	if (probe < 0)
 		return FAIL_ERRNO(op, "%s: socket", s->text);
-	live = connect(probe, (struct sockaddr *)&un, sizeof(un)) == 0;
+	live = connect(probe, (const struct sockaddr *)&s->addr,
+	    s->addrlen) == 0;
 	close(probe);
 	if (live)
 		return FAIL(op, "%s: address already in use", s->text);
-	if (unlinkat(dirfd, base, 0) != 0)
+	if (unlinkat(c->dirfd, c->base, 0) != 0)
 		return FAIL_ERRNO(op, "%s: remove stale socket", s->text);
 	return 0;
 }
 
-/* Bind a unix socket node into dirfd, with its owner and mode from birth. */
-static int bind_unix_node(struct opener *op, struct resource *r, int fd,
-    int dirfd, const char *base)
+/*
+ * Bind a unix socket node into its directory with its owner and mode from
+ * birth, and count it as created once it exists: a later failure, even of
+ * its own listen(2), removes it.
+ */
+static int bind_node(struct opener *op, const struct resource *r, int fd)
 {
 	const struct spec *s = &r->spec;
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	mode_t old;
 	int rc;
 
-	strcpy(un.sun_path, ((const struct sockaddr_un *)&s->addr)->sun_path);
-	if (clear_stale_node(op, s, dirfd, base, un.sun_path) != 0)
+	if (clear_stale_node(op, s, &op->created[op->ncreated]) != 0)
 		return -1;
 	if (!privs_untrusted_caller() &&
 	    privs_create_as(r->owner, r->group) != 0)
 		return FAIL(op, "%s: %s", s->text, privs_error());
 	old = umask(0777 & ~(mode_t)(s->mode >= 0 ? s->mode : 0666));
-	rc = bind_and_listen(op, s, fd, (struct sockaddr *)&un, sizeof(un));
+	rc = bind_to(op, s, fd, (const struct sockaddr *)&s->addr, s->addrlen);
 	umask(old);
-	if (!privs_untrusted_caller() && privs_relinquish() != 0 && rc == 0)
-		rc = FAIL(op, "%s: %s", s->text, privs_error());
-	return rc;
+	if (rc == 0)
+		op->ncreated++;
+	return privs_untrusted_caller() || privs_relinquish() == 0 || rc != 0 ?
+	    rc : FAIL(op, "%s: %s", s->text, privs_error());
 }
 
-static int remember_node(struct opener *op, int dirfd, const char *base)
-{
-	struct created *c;
-
-	if (op->created == NULL)	/* resources_open_single() makes none */
-		return FAIL(op, "%s: no unix socket node here", base);
-	c = &op->created[op->ncreated];
-	c->dirfd = move_high(op, dirfd);
-	if (c->dirfd < 0)
-		return -1;
-	snprintf(c->base, sizeof(c->base), "%s", base);
-	op->ncreated++;
-	return 0;
-}
-
-static int open_unix(struct opener *op, struct resource *r)
+/*
+ * A unix socket.  For a node, the directory's fd first, moved above the
+ * target fds once the socket is made (the clean-up works through it).  On
+ * failure the socket is left open: only resources_open() opens unix
+ * sockets, and privrun dies next.
+ */
+static int open_unix(struct opener *op, const struct resource *r)
 {
 	const struct spec *s = &r->spec;
-	char dir[108], file[108];
-	int fd, dirfd;
+	const char *path = ((const struct sockaddr_un *)&s->addr)->sun_path;
+	const char *slash = strrchr(path, '/');
+	struct created *c;
+	char dir[108];
+	int fd, dirfd = -1;
 
-	fd = socket(AF_UNIX, s->socktype | SOCK_CLOEXEC, 0);
+	/* resources_open_single() keeps no nodes: monitor_serve.c refuses
+	 * unix sockets before it. */
+	if (op->created == NULL)
+		return FAIL(op, "%s: not opened here", s->text);
+	c = &op->created[op->ncreated];
+	if (!s->abstract) {
+		snprintf(dir, sizeof(dir), "%.*s",
+		    slash == path ? 1 : (int)(slash - path), path);
+		snprintf(c->base, sizeof(c->base), "%s", slash + 1);
+		dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd < 0)
+			return FAIL_ERRNO(op, "%s: directory %s", s->text,
+			    dir);
+	}
+	fd = socket(AF_UNIX, s->socktype | op->cloexec, 0);
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s: socket", s->text);
-	if (apply_sockopts(op, s, fd, AF_UNIX) != 0)
-		goto fail;
-	if (s->abstract) {
-		struct sockaddr_storage ss = s->addr;
-		if (bind_and_listen(op, s, fd, (struct sockaddr *)&ss,
-		    s->addrlen) != 0)
-			goto fail;
-		return fd;
-	}
-	strcpy(dir, ((const struct sockaddr_un *)&s->addr)->sun_path);
-	strcpy(file, dir);
-	dirfd = open(dirname(dir), O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		FAIL_ERRNO(op, "%s: directory %s", s->text, dir);
-		goto fail;
-	}
-	if (bind_unix_node(op, r, fd, dirfd, basename(file)) != 0) {
-		close(dirfd);
-		goto fail;
-	}
-	if (remember_node(op, dirfd, basename(file)) != 0)
-		goto fail;
+	if ((!s->abstract && (c->dirfd = move_high(op, s, dirfd)) < 0) ||
+	    apply_sockopts(op, s, fd, AF_UNIX, -1) != 0 ||
+	    (s->abstract ? bind_to(op, s, fd, (const struct sockaddr *)
+	    &s->addr, s->addrlen) : bind_node(op, r, fd)) != 0 ||
+	    listen_on(op, s, fd) != 0)
+		return -1;
 	return fd;
-fail:
-	close(fd);
-	return -1;
 }
 
 /*
@@ -342,7 +333,7 @@ static int open_file(struct opener *op, const struct resource *r)
 {
 	const struct spec *s = &r->spec;
 	struct open_how how = {
-		.flags = (unsigned)(s->oflags | O_CLOEXEC | O_NOCTTY |
+		.flags = (unsigned)(s->oflags | op->cloexec | O_NOCTTY |
 		    O_NONBLOCK | (s->follow ? 0 : O_NOFOLLOW)),
 		.mode = (s->oflags & O_CREAT) ? 0600 : 0,
 		/* A file a rule grants to an untrusted caller is opened
@@ -350,9 +341,11 @@ static int open_file(struct opener *op, const struct resource *r)
 		.resolve = RESOLVE_NO_MAGICLINKS | (r->granted &&
 		    privs_untrusted_caller() ? RESOLVE_NO_SYMLINKS : 0),
 	};
-	int fd, fl;
+	int fd;
 
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, s->path, &how, sizeof(how));
+	/* Without openat2(2) (a seccomp sandbox, valgrind 3.19): open(2),
+	 * but not for a granted file. */
 	if (fd < 0 && errno == ENOSYS && (how.resolve & RESOLVE_NO_SYMLINKS))
 		return FAIL(op, "%s: openat2 is not available, and without it "
 		    "a granted file cannot be opened safely", s->text);
@@ -369,11 +362,10 @@ static int open_file(struct opener *op, const struct resource *r)
 		    (unsigned)privs_caller_uid());
 	if (fd < 0)
 		return FAIL_ERRNO(op, "%s", s->text);
+	/* The status flags are how.flags's: F_SETFL changes O_NONBLOCK. */
 	if (file_allowed(op, s, fd) != 0 ||
-	    (fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
-		if (op->err[0] == '\0')
-			FAIL_ERRNO(op, "%s: fcntl", s->text);
+	    (fcntl(fd, F_SETFL, (int)how.flags & ~O_NONBLOCK) != 0 &&
+	    FAIL_ERRNO(op, "%s: fcntl", s->text))) {
 		close(fd);
 		return -1;
 	}
@@ -416,31 +408,6 @@ static int raise_rights(enum rights rights, const struct resource *r)
 		return privs_root();
 	return privs_caller(rights == RIGHTS_CALLER_BIND ?
 	    UINT64_C(1) << CAP_NET_BIND_SERVICE : 0);
-}
-
-/*
- * Remove the nodes created so far.  For an untrusted caller, as the caller:
- * with privrun's own uid the sticky bit of a /tmp-like directory would not
- * protect another user's node swapped in meanwhile.
- */
-static void cleanup_and_die(struct opener *op, const char *step)
-{
-	size_t i;
-
-	/* Root's rights for a trusted start: the node may sit in a directory
-	 * only the target (or a capability) can write.  privrun exits next,
-	 * so nothing is relinquished. */
-	if (op->ncreated > 0 && (privs_untrusted_caller() ? privs_caller(0) :
-	    privs_root()) != 0)
-		die(step, "%s", privs_error());
-	for (i = 0; i < op->ncreated; i++) {
-		struct created *c = &op->created[i];
-		struct stat st;
-		if (fstatat(c->dirfd, c->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISSOCK(st.st_mode))
-			unlinkat(c->dirfd, c->base, 0);
-	}
-	die(step, "%s", op->err);
 }
 
 static void check_fd_limit(const struct resources *r)
@@ -493,8 +460,8 @@ static int end_run(struct opener *op, const struct resources *r, size_t end)
 /*
  * The one raise path of privrun's resources: resource i is opened in a run
  * that holds its rights (rights_for()), ending the run before it unless
- * both share a raise.  The sockets of resources_open() are made without
- * close-on-exec: place() puts each at its fd next, with nothing run or
+ * both share a raise.  What resources_open() opens is made without
+ * close-on-exec: place() puts it at its fd next, with nothing run or
  * forked between, and the flag would only be cleared again there.
  */
 static int open_in_run(struct opener *op, const struct resources *r,
@@ -519,19 +486,39 @@ static int open_in_run(struct opener *op, const struct resources *r,
 		return open_file(op, res);
 	if (res->spec.family == AF_UNIX)
 		return open_unix(op, res);
-	return open_inet(op, &res->spec, op->sock_flags);
+	return open_inet(op, &res->spec);
 }
 
-/* Resource i failed: lower a run's rights first, then clean up. */
+/*
+ * Resource i failed: lower a run's rights first, then remove the nodes
+ * created so far.  For an untrusted caller, as the caller: with privrun's
+ * own uid the sticky bit of a /tmp-like directory would not protect
+ * another user's node swapped in meanwhile.  Root's rights for a trusted
+ * start: the node may sit in a directory only the target (or a capability)
+ * can write.  privrun exits next, so nothing is relinquished.  Without
+ * them, nothing is removed.
+ */
 static void die_opening(struct opener *op, const struct resources *r,
     size_t i)
 {
-	size_t len = strlen(op->err);
+	const char *step = resources_step(r->res[i].spec.kind);
+	size_t n, len = strlen(op->err);
 
 	if (end_run(op, r, i) != 0)
 		snprintf(op->err + len, sizeof(op->err) - len, "; then %s",
 		    privs_error());
-	cleanup_and_die(op, resources_step(r->res[i].spec.kind));
+	if (op->ncreated > 0 && (privs_untrusted_caller() ? privs_caller(0) :
+	    privs_root()) != 0)
+		die(step, "%s; the socket nodes made are left: %s", op->err,
+		    privs_error());
+	for (n = 0; n < op->ncreated; n++) {
+		struct created *c = &op->created[n];
+		struct stat st;
+		if (fstatat(c->dirfd, c->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISSOCK(st.st_mode))
+			unlinkat(c->dirfd, c->base, 0);
+	}
+	die(step, "%s", op->err);
 }
 
 void resources_open(struct resources *r)
@@ -542,22 +529,18 @@ void resources_open(struct resources *r)
 	if (r->n == 0)
 		return;
 	check_fd_limit(r);
-	op.created = calloc(r->n, sizeof(*op.created));
-	if (op.created == NULL)
-		die_errno("resources", "calloc");
+	op.created = must_alloc(calloc(r->n, sizeof(*op.created)));
 	for (i = 0; i < r->n; i++) {
 		struct resource *res = &r->res[i];
-		int want = FDS_FIRST_PASSED + (int)(r->inherited + i);
 		int fd = open_in_run(&op, r, i);
 
-		if (fd < 0 || place(&op, fd, want, !shares_raise(res)) != 0)
+		/* Opened, placed, and the run lowered if it ends here. */
+		res->fd = FDS_FIRST_PASSED + (int)(r->inherited + i);
+		if (fd < 0 || place(&op, res, fd) != 0 ||
+		    ((i + 1 == r->n || !shares_raise(res)) &&
+		    end_run(&op, r, i + 1) != 0 &&
+		    FAIL(&op, "%s: %s", res->spec.text, privs_error())))
 			die_opening(&op, r, i);
-		res->fd = want;
-		if ((i + 1 == r->n || !shares_raise(res)) &&
-		    end_run(&op, r, i + 1) != 0) {
-			FAIL(&op, "%s: %s", res->spec.text, privs_error());
-			cleanup_and_die(&op, resources_step(res->spec.kind));
-		}
 	}
 	for (i = 0; i < op.ncreated; i++)
 		close(op.created[i].dirfd);
@@ -567,25 +550,21 @@ void resources_open(struct resources *r)
 /*
  * One internet socket or file, for the monitor: opened as the resources
  * are, left close-on-exec where it lands, never placed.  Unix sockets are
- * refused: their node clean-up needs the opener's bookkeeping.
+ * refused (open_unix()): their node clean-up needs the opener's
+ * bookkeeping.
  */
 int resources_open_single(const struct spec *s, char *err, size_t errlen)
 {
-	struct opener op = { .high = FDS_FIRST_PASSED,
-		.sock_flags = SOCK_CLOEXEC };
+	struct opener op = { .cloexec = O_CLOEXEC };
 	struct resource one = { .fd = -1, .spec = *s, .granted = true };
 	struct resources r = { .res = &one, .n = 1 };
 
 	/* one shares s's path (s's owner frees it); the allow list, within
 	 * the policy, granted it. */
-	if (s->kind == SPEC_BIND && s->family == AF_UNIX)
-		return error_into(err, errlen, 0, "%s: unix sockets are not "
-		    "opened here", s->text);
 	one.fd = open_in_run(&op, &r, 0);
 	if (end_run(&op, &r, 1) != 0 && one.fd >= 0) {
-		FAIL(&op, "%s: %s", s->text, privs_error());
 		close(one.fd);
-		one.fd = -1;
+		one.fd = FAIL(&op, "%s: %s", s->text, privs_error());
 	}
 	if (one.fd < 0)
 		snprintf(err, errlen, "%s", op.err);

@@ -70,9 +70,7 @@ static void find_duplicate(const struct resource *res, size_t n,
 	*dup = n;
 	if (n < 2)
 		return;
-	sorted = calloc(n, sizeof(*sorted));
-	if (sorted == NULL)
-		die_errno("resources", "calloc");
+	sorted = must_alloc(calloc(n, sizeof(*sorted)));
 	for (i = 0; i < n; i++)
 		sorted[i] = &res[i];
 	qsort(sorted, n, sizeof(*sorted), by_name);
@@ -103,9 +101,9 @@ static struct resource *map_resources(size_t n, size_t *bytes)
 {
 	void *p;
 
-	if (n > SIZE_MAX / sizeof(struct resource))
-		die("resources", "too many resources");
-	*bytes = n * sizeof(struct resource);
+	/* A size past the address space fails as out of memory. */
+	*bytes = n > SIZE_MAX / sizeof(struct resource) ? SIZE_MAX :
+	    n * sizeof(struct resource);
 	p = mmap(NULL, *bytes, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (p == MAP_FAILED)
@@ -171,23 +169,18 @@ void resources_take_inherited(struct resources *r)
 		    "%ld", pid, (long)getpid());
 	if (!ids_parse_decimal(fds, 65536, &n))
 		die("pass-listen-fds", "LISTEN_FDS '%s' is not a number", fds);
-	r->inherited_names = calloc(n + 1, sizeof(char *));
-	if (r->inherited_names == NULL)
-		die_errno("pass-listen-fds", "calloc");
+	r->inherited_names = must_alloc(calloc(n + 1, sizeof(char *)));
 	for (i = 0; i < n; i++) {
 		int fd = FDS_FIRST_PASSED + (int)i;
 		const char *end = names ? strchr(names, ':') : NULL;
 		size_t len = names ? (end ? (size_t)(end - names) :
 		    strlen(names)) : 0;
-		char *name;
 
 		/* Open, and passed on: undo fds_tidy_at_start()'s cloexec. */
 		if (fcntl(fd, F_SETFD, 0) != 0)
 			die_errno("pass-listen-fds", "inherited fd %d", fd);
-		name = names && len ? strndup(names, len) : strdup("unknown");
-		if (name == NULL)
-			die_errno("pass-listen-fds", "strdup");
-		r->inherited_names[i] = name;
+		r->inherited_names[i] = must_alloc(len ? strndup(names, len) :
+		    strdup("unknown"));
 		names = end ? end + 1 : NULL;
 	}
 	r->inherited = n;
@@ -209,15 +202,13 @@ static const char *name_of(const struct resources *r, size_t i)
 void resources_export(const struct resources *r)
 {
 	size_t i, total = r->inherited + r->n, len = 1, l;
-	char num[32], *names, *p;
+	char num[32], pid[32], *names, *p;
 
 	if (total == 0)
 		return;
 	for (i = 0; i < total; i++)
 		len += strlen(name_of(r, i)) + 1;
-	names = p = calloc(len, 1);
-	if (names == NULL)
-		die_errno("environment", "calloc");
+	names = p = must_alloc(calloc(len, 1));	/* ends in a '\0' */
 	/* memcpy, not sprintf: with a thousand names, parsing a format
 	 * for each cost more than all the copying (callgrind). */
 	for (i = 0; i < total; i++) {
@@ -227,15 +218,13 @@ void resources_export(const struct resources *r)
 		memcpy(p, name_of(r, i), l);
 		p += l;
 	}
-	*p = '\0';
-	snprintf(num, sizeof(num), "%zu", total);
-	if (setenv("LISTEN_FDS", num, 1) != 0 ||
-	    setenv("LISTEN_FDNAMES", names, 1) != 0)
-		die_errno("environment", "LISTEN_FDS");
 	/* privrun execs in place: the program will have our pid. */
-	snprintf(num, sizeof(num), "%ld", (long)getpid());
-	if (setenv("LISTEN_PID", num, 1) != 0)
-		die_errno("environment", "LISTEN_PID");
+	snprintf(num, sizeof(num), "%zu", total);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	if (setenv("LISTEN_FDS", num, 1) != 0 ||
+	    setenv("LISTEN_PID", pid, 1) != 0 ||
+	    setenv("LISTEN_FDNAMES", names, 1) != 0)
+		die_errno("environment", "LISTEN_*");
 	free(names);
 }
 
@@ -248,7 +237,7 @@ void resources_free(struct resources *r)
 	free(r->inherited_names);
 	for (i = 0; i < r->n; i++)
 		spec_free(&r->res[i].spec);
-	if (r->res != NULL && munmap(r->res, r->res_bytes) != 0)
-		die_errno("resources", "munmap");
+	if (r->res != NULL)	/* a whole mapping: munmap(2) cannot fail */
+		munmap(r->res, r->res_bytes);
 	memset(r, 0, sizeof(*r));
 }

@@ -24,7 +24,7 @@ struct resource {
 
 struct resources {
 	struct resource *res;
-	size_t res_bytes;	/* the mapping res lives in (resources.c) */
+	size_t res_bytes;	/* the mapping res lives in (plan.c) */
 	size_t n;
 	size_t inherited;	/* --pass-listen-fds: fds 3.. already there */
 	char **inherited_names;

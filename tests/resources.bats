@@ -15,6 +15,7 @@ setup() {
 
 teardown() {
 	stop_background
+	rm -f /etc/privrun.conf
 }
 
 # listening FILTER: ss lists a listening socket that matches (ss itself
@@ -361,6 +362,8 @@ fd 8 name key file"
 		"$PRIVRUN" -u nobody -o /etc/hostname,exec -- "$PROBE"
 	refuse "privrun: bind: unix:$RUN/x.sock,owner=no-such-user: owner 'no-such-user': no such user" \
 		"$PRIVRUN" -u nobody -b unix:$RUN/x.sock,owner=no-such-user -- "$PROBE"
+	refuse "privrun: bind: unix:$RUN/x.sock,group=no-such-group: group 'no-such-group': no such group" \
+		"$PRIVRUN" -u nobody -b unix:$RUN/x.sock,group=no-such-group -- "$PROBE"
 }
 
 @test "more malformed specs: a directory, an abstract name too long, modes, values, names, lengths" {
@@ -451,7 +454,9 @@ fd 8 name key file"
 }
 
 # sockact ARGS...: start privrun as systemd socket activation would, with a
-# listening socket on fd 3 and LISTEN_FDS/LISTEN_PID/LISTEN_FDNAMES set.
+# listening socket on fd 3 and LISTEN_FDS/LISTEN_PID/LISTEN_FDNAMES set:
+# LISTEN_FDS=$SOCKACT_FDS (1 unless set), LISTEN_FDNAMES="activated", or
+# not set at all when SOCKACT_NAMES is set and empty.
 sockact() {
 	python3 - "$@" <<'PY'
 import os, socket, sys
@@ -459,7 +464,10 @@ s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 7000)); s.listen()
 os.dup2(s.fileno(), 3)
-os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()), LISTEN_FDNAMES="activated")
+os.environ.update(LISTEN_FDS=os.environ.get("SOCKACT_FDS", "1"),
+                  LISTEN_PID=str(os.getpid()), LISTEN_FDNAMES="activated")
+if os.environ.get("SOCKACT_NAMES", "x") == "":
+    del os.environ["LISTEN_FDNAMES"]
 os.execv(sys.argv[1], sys.argv[1:])
 PY
 }
@@ -470,6 +478,29 @@ PY
 	assert_output "sd_listen_fds: 2
 fd 3 name activated inet-stream-listening
 fd 4 name own inet-stream-listening"
+}
+
+@test "--pass-listen-fds without LISTEN_FDNAMES: the inherited fd is named unknown, in --dry-run too" {
+	run --separate-stderr env SOCKACT_NAMES= bash -c "$(declare -f sockact); sockact \"\$@\"" - \
+		"$PRIVRUN" --pass-listen-fds -u nobody -b own=tcp4:127.0.0.1:7001 -- "$SDCONSUMER"
+	assert_success
+	assert_output "sd_listen_fds: 2
+fd 3 name unknown inet-stream-listening
+fd 4 name own inet-stream-listening"
+	run --separate-stderr env SOCKACT_NAMES= bash -c "$(declare -f sockact); sockact \"\$@\"" - \
+		"$PRIVRUN" -n --pass-listen-fds -u nobody -b own=tcp4:127.0.0.1:7001 -- "$SDCONSUMER"
+	assert_success
+	assert_line "resource: fd 3 name unknown: inherited"
+	assert_line "resource: fd 4 name own: bind own=tcp4:127.0.0.1:7001"
+	refute_line --partial "sd_listen_fds"
+}
+
+@test "--pass-listen-fds with LISTEN_FDS naming an fd that is not open is refused" {
+	run --separate-stderr env SOCKACT_FDS=2 bash -c "$(declare -f sockact); sockact \"\$@\"" - \
+		"$PRIVRUN" --pass-listen-fds -u nobody -- "$PROBE" 4>&-
+	assert_failure 125
+	assert_equal "$output" ""
+	assert_equal "$stderr" "privrun: pass-listen-fds: inherited fd 4: Bad file descriptor"
 }
 
 @test "without --pass-listen-fds, inherited activation fds and variables are dropped" {
@@ -648,4 +679,76 @@ opened g=unix-dgram:$RUN/g.sock"
 	run ss -Htln
 	assert_output --regexp '^LISTEN .* 127\.0\.0\.1:20502 '
 	assert_equal "$(wc -l <<<"$output")" 1
+}
+
+@test "a socket option the kernel refuses is refused, naming the resource: a device that is not there" {
+	refuse "privrun: bind: tcp:80,device=nosuchdev0: device nosuchdev0: No such device" \
+		"$PRIVRUN" -u nobody -b tcp:80,device=nosuchdev0 -- "$PROBE"
+	run ss -Htln
+	assert_output ""
+}
+
+@test "an abstract unix socket name already bound is refused" {
+	refuse "privrun: bind: b=unix:@privrun-test-twice: address already in use" \
+		"$PRIVRUN" -u nobody -b a=unix:@privrun-test-twice -b b=unix:@privrun-test-twice -- "$PROBE"
+}
+
+@test "a unix socket in a directory that is not there, or that the caller cannot search, is refused" {
+	refuse "privrun: bind: unix:$RUN/none/s.sock: directory $RUN/none: No such file or directory" \
+		"$PRIVRUN" -u nobody -b unix:$RUN/none/s.sock -- "$PROBE"
+	mkdir -m 0666 "$RUN/closed"
+	refuse "privrun: bind: unix:$RUN/closed/s.sock: stat: Permission denied" \
+		as_user 4001 "$PRIVRUN" -b unix:$RUN/closed/s.sock -- "$PROBE"
+}
+
+@test "another user's stale unix socket in a sticky directory is not replaced" {
+	mkdir -m 1777 "$RUN/tmp"
+	"$PRIVRUN" -u prtest-b -b unix:$RUN/tmp/s.sock -- /bin/true 3>&-
+	for copy in "$PRIVRUN" "$PRIVRUN_SUID"; do
+		refuse "privrun: bind: unix:$RUN/tmp/s.sock: remove stale socket: Operation not permitted" \
+			as_user 4001 "$copy" -b unix:$RUN/tmp/s.sock -- "$PROBE"
+	done
+	run stat -c '%F %U' "$RUN/tmp/s.sock"
+	assert_output "socket prtest-b"
+}
+
+# The unix socket node is made before what fails here: it must be gone.
+@test "a unix socket node is removed when its own listen, its move to its fd or the fd for its directory fails" {
+	local call
+	for call in "listen fail" "dup3 fail" "fcntl fail a1=1030"; do
+		read -ra fault <<<"$call"
+		run --separate-stderr "$FAULTINJECT" "${fault[@]}" -- \
+			"$PRIVRUN" -u prtest-a -b unix:$RUN/a.sock -b b=unix:@privrun-test-node -- "$PROBE" 3>&-
+		assert_failure 125
+		assert_equal "$output" ""
+		assert_regex "$stderr" "^privrun: bind: unix:$RUN/a.sock: (listen|place on fd 3|fcntl\(F_DUPFD_CLOEXEC\)): Operation not permitted$"
+		run ls -A "$RUN"
+		assert_output ""
+	done
+}
+
+# Neither can be a row of tests/faults.tsv, which also runs under
+# valgrind: valgrind answers getrlimit(RLIMIT_NOFILE) itself, and maps
+# memory with flags of its own.
+@test "the fd limit unreadable, or no memory for the resources, is refused" {
+	refuse "privrun: resources: getrlimit(RLIMIT_NOFILE): Operation not permitted" \
+		"$FAULTINJECT" prlimit64 fail a1=7 a2=0 -- "$PRIVRUN" -u nobody -b tcp:80 -- "$PROBE"
+	# MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE: the resources' array.
+	refuse "privrun: resources: mmap: Operation not permitted" \
+		"$FAULTINJECT" mmap fail a3=0x8022 -- "$PRIVRUN" -u nobody -b tcp:80 -- "$PROBE"
+}
+
+@test "without openat2(2), a file is opened with open(2), but not a file a rule grants" {
+	key=$(make_secret)
+	printf 'permit prtest-a open %s\n' "$key" >/etc/privrun.conf
+	chmod 0644 /etc/privrun.conf
+	refuse "privrun: open: $key: openat2 is not available, and without it a granted file cannot be opened safely" \
+		"$FAULTINJECT" -u 4001 openat2 enosys -- "$PRIVRUN_SUID" -o "$key" -- "$PROBE"
+	# The caller's own file, with the caller's rights.
+	run --separate-stderr "$FAULTINJECT" -u 4001 openat2 enosys -- \
+		"$PRIVRUN_SUID" -o /etc/hostname -- "$PROBE" readfd 3 3>&-
+	assert_success
+	assert_line "Fd: 3 /etc/hostname"
+	assert_line "Read: 3 ok"
+	assert_line "Flags: 3 ro"
 }

@@ -3,7 +3,8 @@
  * faultinject [-u ID] SYSCALL FAULT [aN=VALUE]... -- PROGRAM [ARG]...: run
  * PROGRAM with one system call made to misbehave, for tests/faults.bats.
  *   FAULT fail: the call fails with EPERM;
- *         noop: the call does nothing and returns 0, as if it had worked.
+ *         noop: the call does nothing and returns 0, as if it had worked;
+ *         enosys: the call fails with ENOSYS, as on a kernel without it.
  *   aN=VALUE: only when argument N (0 to 5) is VALUE, compared on its low
  *         32 bits; VALUE is a number or one of the PR_* names below.
  * A seccomp filter does it, for PROGRAM and everything it runs.  It is
@@ -46,7 +47,7 @@ static const struct {
 
 static void usage(void)
 {
-	fputs("usage: faultinject [-u ID] SYSCALL[,SYSCALL] fail|noop "
+	fputs("usage: faultinject [-u ID] SYSCALL[,SYSCALL] fail|noop|enosys "
 	    "[aN=VALUE|aN!=VALUE]... -- PROGRAM [ARG]...\n", stderr);
 	exit(2);
 }
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
 	struct scmp_arg_cmp cmp[6];
 	unsigned ncmp = 0;
 	scmp_filter_ctx ctx;
-	int sys, second = -1, i;
+	int sys, second = -1, i, err;
 	char *comma;
 	long id = -1;
 	gid_t g;
@@ -98,8 +99,10 @@ int main(int argc, char **argv)
 			usage();
 	}
 	sys = seccomp_syscall_resolve_name(argv[1]);
-	if (sys == __NR_SCMP_ERROR ||
-	    (strcmp(argv[2], "fail") != 0 && strcmp(argv[2], "noop") != 0))
+	err = strcmp(argv[2], "fail") == 0 ? EPERM :
+	    strcmp(argv[2], "enosys") == 0 ? ENOSYS :
+	    strcmp(argv[2], "noop") == 0 ? 0 : -1;
+	if (sys == __NR_SCMP_ERROR || err < 0)
 		usage();
 	for (i = 3; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		/* aN=VALUE (low 32 bits), or aN!=VALUE (all 64: a2!=0 is
@@ -120,10 +123,10 @@ int main(int argc, char **argv)
 		usage();
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (ctx == NULL || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) != 0 ||
-	    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(argv[2][0] == 'f' ?
-	    EPERM : 0), sys, ncmp, cmp) != 0 || (second >= 0 &&
-	    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(argv[2][0] == 'f' ?
-	    EPERM : 0), second, ncmp, cmp) != 0) || seccomp_load(ctx) != 0) {
+	    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO((unsigned)err), sys,
+	    ncmp, cmp) != 0 || (second >= 0 && seccomp_rule_add_array(ctx,
+	    SCMP_ACT_ERRNO((unsigned)err), second, ncmp, cmp) != 0) ||
+	    seccomp_load(ctx) != 0) {
 		fputs("faultinject: cannot load the seccomp filter\n", stderr);
 		return 2;
 	}
