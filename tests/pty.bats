@@ -138,34 +138,50 @@ got TERM"
 	assert_output --partial 'got hello\r\nafter 4\r\n'
 }
 
-@test "the relay: no capability, no_new_privs, the caller's real uid; the program cannot signal it" {
-	prog='l=$PPID; r=$(awk "/^PPid/ {print \$2}" /proc/$l/status)
-		for p in $r $l; do
-			# The parent may still be dropping when the program starts.
-			until grep -q "^NoNewPrivs:.1" /proc/$p/status; do sleep 0.05; done
-			grep -E "^(Uid|Gid|Cap...|NoNewPrivs)" /proc/$p/status
-			kill -0 $p 2>/dev/null && echo "signal: yes" || echo "signal: no"
-		done'
-	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c "$prog"
-	assert_success
+# The program's view of the relay (its grandparent) and of the session
+# leader (its parent), as it tries to stop, kill, renice and pin them.
+REACH='l=$PPID; r=$(awk "/^PPid/ {print \$2}" /proc/$l/status)
+	for p in $r $l; do
+		# The parent may still be dropping when the program starts.
+		until grep -q "^NoNewPrivs:.1" /proc/$p/status; do sleep 0.05; done
+		grep -E "^(Uid|Gid|Cap...|NoNewPrivs)" /proc/$p/status
+		for s in STOP KILL 0; do
+			kill -$s $p 2>/dev/null && echo "kill $s: yes" || echo "kill $s: no"
+		done
+	done
+	renice -n 10 -p $r >/dev/null 2>&1 && echo "renice: yes" || echo "renice: no"
+	taskset -p 1 $r >/dev/null 2>&1 && echo "taskset: yes" || echo "taskset: no"
+	awk "{print \"nice:\", \$19}" /proc/$r/stat
+	grep -c "^State:.S" /proc/$r/status'
+
+# reach_checks RELAY-UID LEADER-UID GID: what REACH wrote to $out.
+reach_checks() {
 	run cat "$out"
-	assert_equal "$(grep -c '^Uid:	0	65534	0	65534$' "$out")" 2
-	assert_equal "$(grep -c '^Gid:	0	0	0	0$' "$out")" 2
+	assert_line --index 0 "Uid:	$1	$1	$1	$1"
+	assert_line --index 1 "Gid:	$3	$3	$3	$3"
+	assert_line --index 11 "Uid:	$1	$2	$1	$2"
+	assert_line --index 12 "Gid:	$3	$3	$3	$3"
 	assert_equal "$(grep -c '^Cap...:	0000000000000000$' "$out")" 10
 	assert_equal "$(grep -c '^NoNewPrivs:	1$' "$out")" 2
-	assert_equal "$(grep -c '^signal: no$' "$out")" 2
-	# Setuid: the caller's real uid, the target's effective one.
+	assert_equal "$(grep -c '^kill [A-Z0]*: no$' "$out")" 6
+	assert_line "renice: no"
+	assert_line "taskset: no"
+	# The kernel's view: the relay still runs, at its own priority.
+	assert_line "nice: 0"
+	assert_line --index 25 1
+}
+
+@test "the relay: the caller's ids, no capability; the program can neither signal, renice nor pin it" {
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c "$REACH"
+	assert_success
+	reach_checks 0 65534 0
+	# Setuid: the caller's ids; the leader has the target's effective uid.
 	printf 'permit prtest-a as prtest-b cmd /bin/sh\n' >"$CONF"
 	chmod 0644 "$CONF"
 	run "$PTYRUN" "$out" setpriv --reuid=4001 --regid=4001 --init-groups -- \
-		env ASAN_OPTIONS=detect_leaks=0 "$PRIVRUN_SUID" -u prtest-b -- /bin/sh -c "$prog"
+		env ASAN_OPTIONS=detect_leaks=0 "$PRIVRUN_SUID" -u prtest-b -- /bin/sh -c "$REACH"
 	assert_success
-	run cat "$out"
-	assert_equal "$(grep -c '^Uid:	4001	4002	4001	4002$' "$out")" 2
-	assert_equal "$(grep -c '^Gid:	4001	4001	4001	4001$' "$out")" 2
-	assert_equal "$(grep -c '^Cap...:	0000000000000000$' "$out")" 10
-	assert_equal "$(grep -c '^NoNewPrivs:	1$' "$out")" 2
-	assert_equal "$(grep -c '^signal: no$' "$out")" 2
+	reach_checks 4001 4002 4001
 }
 
 @test "the terminal guard still applies to the program on the pty" {
