@@ -102,6 +102,12 @@ static __attribute__((noinline)) void touch_stack(void)
  * program gets the limit it would have had.  A hard limit below the need is
  * refused.
  */
+static void set_stack_limit(rlim_t soft, rlim_t hard)
+{
+	if (setrlimit(RLIMIT_STACK, &(struct rlimit){ soft, hard }) != 0)
+		die_errno("start", "setrlimit(RLIMIT_STACK)");
+}
+
 static void ensure_stack(void)
 {
 	struct rlimit rl;
@@ -112,12 +118,11 @@ static void ensure_stack(void)
 		die("start", "stack limit %llu bytes is below the %d privrun "
 		    "needs (ulimit -s)", (unsigned long long)rl.rlim_max,
 		    STACK_NEED);
-	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK,
-	    &(struct rlimit){ STACK_NEED, rl.rlim_max }) != 0)
-		die_errno("start", "setrlimit(RLIMIT_STACK)");
+	if (rl.rlim_cur < STACK_NEED)
+		set_stack_limit(STACK_NEED, rl.rlim_max);
 	touch_stack();
-	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK, &rl) != 0)
-		die_errno("start", "setrlimit(RLIMIT_STACK)");
+	if (rl.rlim_cur < STACK_NEED)
+		set_stack_limit(rl.rlim_cur, rl.rlim_max);
 }
 
 void process_start(void)
@@ -286,8 +291,8 @@ void process_apply_privileged(const struct process_plan *p)
 }
 
 /*
- * --new-session: setsid(2) fails for a process group leader, which is what
- * a shell makes of every job; then give up the controlling terminal with
+ * --new-session: setsid(2) fails (EPERM, its only error) for a process
+ * group leader, which is what a shell makes of every job; then give up the controlling terminal with
  * TIOCNOTTY (tty_ioctl(4)), which for a process that does not lead its
  * session detaches only that process, and for a session leader hangs up
  * the session, so SIGHUP is ignored meanwhile.
@@ -298,8 +303,6 @@ static void detach_terminal(void)
 
 	if (setsid() >= 0)
 		return;
-	if (errno != EPERM)
-		die_errno("new-session", "setsid");
 	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (tty < 0)
 		return;		/* ENXIO: there is no controlling terminal */
