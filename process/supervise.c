@@ -197,8 +197,8 @@ static void copy_in(struct relay *r)
 	char buf[4096];
 	ssize_t n = read(r->in, buf, sizeof(buf));
 
-	if (n <= 0)
-		r->raw = false;		/* hung up: nothing more to read */
+	if (n <= 0)		/* hung up or failing: not read again */
+		terminal_raw(r, false);
 	else if (write(r->master, buf, (size_t)n) != n)
 		trace("pty: keystrokes lost");
 }

@@ -191,3 +191,60 @@ reach_checks() {
 	assert_line "Seccomp: 2"
 	assert_line "Tiocsti-plain: Operation not permitted"
 }
+
+# relay_fails FAULT... -- MESSAGE: privrun on a terminal with the relay's
+# system call failing; it exits 125 with MESSAGE and leaves the terminal
+# as it found it (canonical mode, echo), as the shell then sees it.
+relay_fails() {
+	local fault=()
+	while [ "$1" != -- ]; do fault+=("$1"); shift; done
+	run "$PTYRUN" "$out" /bin/sh -c '"$@"; echo "status $?"; stty -a' - \
+		"$FAULTINJECT" "${fault[@]}" -- "$PRIVRUN" -u nobody -- sleep 1
+	run cat "$out"
+	assert_line "$2"
+	assert_line "status 125"
+	assert_output --regexp ' icanon .* echo '
+}
+
+@test "a relay that fails leaves the caller's terminal as it found it" {
+	relay_fails poll,ppoll fail -- "privrun: pty: poll: Operation not permitted"
+	relay_fails kill fail a1=18 -- "privrun: pty: continue the program: Operation not permitted"
+	# TCSETSW: the raw mode itself.
+	relay_fails ioctl fail a1=0x5403 -- "privrun: pty: raw mode: Operation not permitted"
+}
+
+@test "the terminal's modes cannot be copied to the pty: exit 125 before the program runs" {
+	# TCSETS: only that copy uses it.
+	run "$PTYRUN" "$out" "$FAULTINJECT" ioctl fail a1=0x5402 -- "$PRIVRUN" -u nobody -- touch "$shared/ran"
+	assert_failure 125
+	run cat "$out"
+	assert_output "privrun: pty: copy the terminal's modes: Operation not permitted"
+	assert [ ! -e "$shared/ran" ]
+}
+
+@test "the relay's master not at fd 3 is moved there; a failed move: exit 125" {
+	# An fd 3 left open by the caller (close-on-exec in privrun) puts the
+	# master above it.
+	run --separate-stderr "$FAULTINJECT" dup3 fail -- "$PRIVRUN" -u nobody --pty -- \
+		touch "$shared/ran" 3</dev/null
+	assert_failure 125
+	run printf '%s\n' "$stderr"
+	assert_line --regexp '^privrun: fork: move fd [0-9]+ to fd 3: Operation not permitted$'
+	assert [ ! -e "$shared/ran" ]
+}
+
+@test "keystrokes the pty does not take are lost, as at a terminal; a terminal that fails to read gets its modes back" {
+	run "$PTYRUN" -w ready -t 'xy' - "$FAULTINJECT" write fail a0=3 a2=2 -- \
+		"$PRIVRUN" -v -u nobody -- sh -c 'echo ready; sleep 1; echo done'
+	assert_success
+	assert_output --partial 'privrun: trace: process/supervise.c:'
+	assert_output --partial ': pty: keystrokes lost'
+	assert_output --partial 'done'
+	# Its modes are given back at once, and so stay after privrun.
+	run "$PTYRUN" -w ready -t 'xy' "$out" /bin/sh -c '"$@"; echo "status $?"; stty -a' - \
+		"$FAULTINJECT" read fail a0=0 -- "$PRIVRUN" -u nobody -- sh -c 'echo ready >/dev/tty; sleep 1; echo done'
+	run cat "$out"
+	assert_line --partial 'done'
+	assert_line 'status 0'
+	assert_output --regexp ' icanon .* echo '
+}
