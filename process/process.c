@@ -102,12 +102,6 @@ static __attribute__((noinline)) void touch_stack(void)
  * program gets the limit it would have had.  A hard limit below the need is
  * refused.
  */
-static void set_stack_limit(rlim_t soft, rlim_t hard)
-{
-	if (setrlimit(RLIMIT_STACK, &(struct rlimit){ soft, hard }) != 0)
-		die_errno("start", "setrlimit(RLIMIT_STACK)");
-}
-
 static void ensure_stack(void)
 {
 	struct rlimit rl;
@@ -118,11 +112,12 @@ static void ensure_stack(void)
 		die("start", "stack limit %llu bytes is below the %d privrun "
 		    "needs (ulimit -s)", (unsigned long long)rl.rlim_max,
 		    STACK_NEED);
-	if (rl.rlim_cur < STACK_NEED)
-		set_stack_limit(STACK_NEED, rl.rlim_max);
+	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK,
+	    &(struct rlimit){ STACK_NEED, rl.rlim_max }) != 0)
+		die_errno("start", "setrlimit(RLIMIT_STACK)");
 	touch_stack();
-	if (rl.rlim_cur < STACK_NEED)
-		set_stack_limit(rl.rlim_cur, rl.rlim_max);
+	if (rl.rlim_cur < STACK_NEED && setrlimit(RLIMIT_STACK, &rl) != 0)
+		die_errno("start", "setrlimit(RLIMIT_STACK)");
 }
 
 void process_start(void)
@@ -146,11 +141,10 @@ static bool parse_limit(const char *s, size_t len, rlim_t *out)
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (strcmp(buf, "unlimited") == 0 || strcmp(buf, "infinity") == 0) {
-		*out = RLIM_INFINITY;
-		return true;
-	}
-	if (!ids_parse_decimal(buf, (unsigned long long)RLIM_INFINITY - 1, &v))
+	if (strcmp(buf, "unlimited") == 0 || strcmp(buf, "infinity") == 0)
+		v = RLIM_INFINITY;
+	else if (!ids_parse_decimal(buf, (unsigned long long)RLIM_INFINITY - 1,
+	    &v))
 		return false;
 	*out = (rlim_t)v;
 	return true;

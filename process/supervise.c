@@ -309,9 +309,8 @@ static pid_t fork_to_stay(int master, bool job, const sigset_t *set)
 		stay(pid, master, job, set, ready[1]);
 	}
 	close(ready[1]);
-	while (read(ready[0], &byte, 1) < 0 && errno == EINTR)
-		continue;
-	if (byte != 'R')
+	/* No handler is installed (process_start()): no EINTR. */
+	if (read(ready[0], &byte, 1) != 1 || byte != 'R')
 		die("fork", "the parent process (pid %ld) is gone",
 		    (long)parent);
 	close(ready[0]);
