@@ -100,8 +100,11 @@ open(sys.argv[1], "w").write("\n".join(fds) + "\n")'
 }
 
 @test "a closed fd 0-2 that cannot be opened on /dev/null: exit 125" {
-	# O_RDWR | O_NOCTTY: privrun's open of /dev/null alone.
-	run --separate-stderr bash -c 'exec "$@" 0<&- 3>&-' - "$FAULTINJECT" openat fail a2=0x102 -- \
+	# O_RDWR | O_NOCTTY: privrun's open of /dev/null alone (musl: open(2),
+	# with O_LARGEFILE).
+	local fault=(openat fail a2=0x102)
+	! is_musl "$PRIVRUN" || fault=(open fail a1=0x8102)
+	run --separate-stderr bash -c 'exec "$@" 0<&- 3>&-' - "$FAULTINJECT" "${fault[@]}" -- \
 		"$PRIVRUN" -u nobody -- touch "$BATS_TEST_TMPDIR/ran"
 	assert_failure 125
 	assert_equal "$stderr" "privrun: start: open /dev/null as fd 0: Operation not permitted"
