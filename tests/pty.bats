@@ -175,13 +175,16 @@ reach_checks() {
 	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c "$REACH"
 	assert_success
 	reach_checks 0 65534 0
-	# Setuid: the caller's ids; the leader has the target's effective uid.
+	# Setuid and file capabilities: the caller's ids; the leader has the
+	# target's effective uid.
 	printf 'permit prtest-a as prtest-b cmd /bin/sh\n' >"$CONF"
 	chmod 0644 "$CONF"
-	run "$PTYRUN" "$out" setpriv --reuid=4001 --regid=4001 --init-groups -- \
-		env ASAN_OPTIONS=detect_leaks=0 "$PRIVRUN_SUID" -u prtest-b -- /bin/sh -c "$REACH"
-	assert_success
-	reach_checks 4001 4002 4001
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run "$PTYRUN" "$out" setpriv --reuid=4001 --regid=4001 --init-groups -- \
+			env ASAN_OPTIONS=detect_leaks=0 "$copy" -u prtest-b -- /bin/sh -c "$REACH"
+		assert_success
+		reach_checks 4001 4002 4001
+	done
 }
 
 @test "the terminal guard still applies to the program on the pty" {
