@@ -152,7 +152,7 @@ REACH='l=$PPID; r=$(awk "/^PPid/ {print \$2}" /proc/$l/status)
 	renice -n 10 -p $r >/dev/null 2>&1 && echo "renice: yes" || echo "renice: no"
 	taskset -p 1 $r >/dev/null 2>&1 && echo "taskset: yes" || echo "taskset: no"
 	awk "{print \"nice:\", \$19}" /proc/$r/stat
-	grep -c "^State:.S" /proc/$r/status'
+	grep -c "^State:.[RSD]" /proc/$r/status'
 
 # reach_checks RELAY-UID LEADER-UID GID: what REACH wrote to $out.
 reach_checks() {
@@ -166,7 +166,8 @@ reach_checks() {
 	assert_equal "$(grep -c '^kill [A-Z0]*: no$' "$out")" 6
 	assert_line "renice: no"
 	assert_line "taskset: no"
-	# The kernel's view: the relay still runs, at its own priority.
+	# The kernel's view: the relay still runs (not stopped), at its own
+	# priority.
 	assert_line "nice: 0"
 	assert_line --index 25 1
 }
