@@ -55,8 +55,7 @@ static void plan_removals(struct env_plan *plan)
 	char **e;
 
 	for (e = caller; *e != NULL; e++) {
-		const char *eq = strchr(*e, '=');
-		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
+		size_t len = strcspn(*e, "=");
 
 		if (opts_reserved_env(*e, len))
 			add(plan, *e, len, NULL);
