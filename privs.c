@@ -441,11 +441,12 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid)
  * (privs_drop.c); in_use is what stays in the effective, inheritable and
  * ambient sets: K after a revoke, nothing in the monitor.
  */
-static int drop(uint64_t in_use, bool stay)
+static int drop(uint64_t in_use, enum privs_stay as)
 {
-	struct privs_expect x = { st.uid, st.gid, st.groups, st.ngroups,
-		st.keep, in_use, privileged(), PRIVRUN_SECUREBITS,
-		!st.allow_new_privs, stay, st.ruid, st.rgid };
+	struct privs_expect x = { as == PRIVS_STAY_CALLER ? st.ruid : st.uid,
+		st.gid, st.groups, st.ngroups, st.keep, in_use, privileged(),
+		PRIVRUN_SECUREBITS, !st.allow_new_privs,
+		as != PRIVS_STAY_TARGET, st.ruid, st.rgid };
 
 	/* Step 1 needs CAP_SETPCAP effective. */
 	if (privileged() && set_effective(true) != 0)
@@ -461,7 +462,7 @@ int privs_revoke_at(const char *file, int line)
 	    "no capabilities", (unsigned)st.uid, (unsigned)st.gid,
 	    st.ngroups);
 	st.revoked = true;	/* from here on, every other call fails */
-	if (drop(st.keep, false) != 0)
+	if (drop(st.keep, PRIVS_STAY_TARGET) != 0)
 		return -1;
 	trace_at(file, line, "privs_revoke: verified uid %u gid %u, "
 	    "capabilities %s, setuid(0) refused", (unsigned)st.uid,
@@ -470,16 +471,17 @@ int privs_revoke_at(const char *file, int line)
 }
 
 /*
- * privs_monitor() keeping mask, or privs_stay() (stay: mask is 0), whose
- * real and saved uid and every gid are the caller's, its effective and
- * file system uid the target's.  kill(2) lets a sender whose real or
- * effective uid is the receiver's real or saved uid signal it: so that
- * parent may signal the program, and the program (as another user) may
- * not signal it, nor ptrace it, which needs all three uids the same and a
- * dumpable process.
+ * privs_monitor() keeping mask, or privs_stay() as (mask is 0).  kill(2)
+ * lets a sender whose real or effective uid is the receiver's real or
+ * saved uid signal it; setpriority(2) and sched_setaffinity(2) compare the
+ * sender's effective uid with the receiver's real or effective one; ptrace
+ * needs all three uids the same and a dumpable process.  So the leader
+ * (the caller's real and saved uid, the target's effective one) may signal
+ * the program and the program may not signal it; and the relay, whose
+ * uids are all the caller's, is out of the program's reach.
  */
 static int live_on(const char *file, int line, const char *call,
-    uint64_t mask, bool stay)
+    uint64_t mask, enum privs_stay as)
 {
 	if (check_target(call) != 0)
 		return -1;
@@ -492,7 +494,7 @@ static int live_on(const char *file, int line, const char *call,
 	st.monitor = true;
 	st.keep = mask;
 	st.allow_new_privs = false;
-	if (drop(0, stay) != 0)
+	if (drop(0, as) != 0)
 		return -1;
 	st.depth = 0;
 	trace_at(file, line, "%s: verified uid %u gid %u, setuid(0) refused",
@@ -502,10 +504,10 @@ static int live_on(const char *file, int line, const char *call,
 
 int privs_monitor_at(const char *file, int line, uint64_t mask)
 {
-	return live_on(file, line, "privs_monitor", mask, false);
+	return live_on(file, line, "privs_monitor", mask, PRIVS_STAY_TARGET);
 }
 
-int privs_stay_at(const char *file, int line, bool as_caller)
+int privs_stay_at(const char *file, int line, enum privs_stay as)
 {
-	return live_on(file, line, "privs_stay", 0, as_caller);
+	return live_on(file, line, "privs_stay", 0, as);
 }

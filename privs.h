@@ -90,14 +90,21 @@ int privs_revoke_at(const char *file, int line);
 int privs_monitor_at(const char *file, int line, uint64_t mask);
 /*
  * The parent that stays for --pty and --init (supervise.c): no capability
- * in any set, securebits locked, no_new_privs, not dumpable, all verified.
- * With as_caller (--pty, which holds the caller's terminal): the caller's
- * real and saved uid, gid and groups, the target's effective uid, so it
- * may signal the program and the program may not signal it.  Without:
- * the target's ids and groups, as the monitor's drop keeping nothing.
- * Afterwards every call fails or, like privs_root(), changes nothing.
+ * in any set, securebits locked, no_new_privs, not dumpable, all verified,
+ * as one of three (privrun(1), --pty).  Afterwards every call fails or,
+ * like privs_root(), changes nothing.
  */
-int privs_stay_at(const char *file, int line, bool as_caller);
+enum privs_stay {
+	PRIVS_STAY_TARGET,	/* --init: the target's ids and groups */
+	/* --pty's session leader, the program's parent: the caller's real
+	 * and saved uid, gid and groups, the target's effective uid, so that
+	 * it may signal the program and the program may not signal it */
+	PRIVS_STAY_LEADER,
+	/* --pty's relay, on the caller's terminal: the caller's ids and
+	 * groups, all of them, out of the program's reach */
+	PRIVS_STAY_CALLER,
+};
+int privs_stay_at(const char *file, int line, enum privs_stay as);
 /*
  * As privs_root(), but files are created owned by uid:gid (the fsuid and
  * fsgid), with the directory access of the privileges we hold: for a unix
@@ -115,7 +122,7 @@ int privs_create_as_at(const char *file, int line, uid_t uid, gid_t gid);
 #define privs_caller(caps)	privs_caller_at(__FILE__, __LINE__, (caps))
 #define privs_revoke()		privs_revoke_at(__FILE__, __LINE__)
 #define privs_monitor(mask)	privs_monitor_at(__FILE__, __LINE__, (mask))
-#define privs_stay(as_caller) privs_stay_at(__FILE__, __LINE__, (as_caller))
+#define privs_stay(as)	privs_stay_at(__FILE__, __LINE__, (as))
 #define privs_create_as(uid, gid) \
 	privs_create_as_at(__FILE__, __LINE__, (uid), (gid))
 

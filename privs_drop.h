@@ -37,7 +37,8 @@ struct privs_expect {
 	unsigned securebits;	/* bits that must be set, when privileged */
 	bool no_new_privs;
 	/* privs_stay(): the real and saved uid, every gid and the groups
-	 * stay the caller's; only the effective and fs uid are uid. */
+	 * stay the caller's; only the effective and fs uid are uid (the
+	 * caller's too for PRIVS_STAY_CALLER). */
 	bool stay;
 	uid_t caller_uid;
 	gid_t caller_gid;

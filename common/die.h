@@ -42,7 +42,8 @@ void *must_alloc(void *p);
 __attribute__((format(printf, 4, 5)))
 int error_into(char *buf, size_t len, int errnum, const char *fmt, ...);
 /* Called with every failure's message before it is printed; NULL: none
- * (policy_log.c's, for an untrusted caller). */
+ * (policy_log.c's, for an untrusted caller; the --pty relay's, which
+ * restores the caller's terminal). */
 typedef void die_hook(const char *step, const char *fmt, va_list ap,
     const char *reason);
 extern die_hook *die_log_hook;

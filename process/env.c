@@ -34,15 +34,6 @@ void env_hide(void)
 	environ = none;
 }
 
-static char *dup_or_die(const char *s, size_t len)
-{
-	char *p = strndup(s, len);
-
-	if (p == NULL)
-		die_errno("environment", "strndup");
-	return p;
-}
-
 /* -fanalyzer loses the strings stored at plan->change[plan->n], a
  * symbolic index (env_free() frees them), and counts die() as a leak. */
 ANALYZER_LEAKS_OFF
@@ -54,8 +45,8 @@ static void add(struct env_plan *plan, const char *name, size_t len,
 	if (plan->n == plan->cap)
 		die("environment", "too many changes");
 	c = &plan->change[plan->n++];
-	c->name = dup_or_die(name, len);
-	c->value = value ? dup_or_die(value, strlen(value)) : NULL;
+	c->name = must_alloc(strndup(name, len));
+	c->value = value ? must_alloc(strdup(value)) : NULL;
 }
 ANALYZER_LEAKS_ON
 
@@ -64,8 +55,7 @@ static void plan_removals(struct env_plan *plan)
 	char **e;
 
 	for (e = caller; *e != NULL; e++) {
-		const char *eq = strchr(*e, '=');
-		size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
+		size_t len = strcspn(*e, "=");
 
 		if (opts_reserved_env(*e, len))
 			add(plan, *e, len, NULL);
@@ -135,9 +125,7 @@ void env_plan(const struct options *o, const struct identity *id,
 	if (caller == NULL)
 		caller = environ;
 	plan->cap = most_changes(o);
-	plan->change = calloc(plan->cap, sizeof(*plan->change));
-	if (plan->change == NULL)
-		die_errno("environment", "calloc");
+	plan->change = must_alloc(calloc(plan->cap, sizeof(*plan->change)));
 	if (reset) {
 		plan_reset(plan, !o->clear_env);
 	} else if (o->clear_env) {
@@ -164,8 +152,8 @@ void env_apply(const struct env_plan *plan)
 
 	if (caller != NULL)
 		environ = caller;
-	if (plan->clear && clearenv() != 0)
-		die("environment", "clearenv failed");
+	if (plan->clear)
+		clearenv();	/* it cannot fail (glibc, musl): environ = NULL */
 	for (i = 0; i < plan->n; i++) {
 		const struct env_change *c = &plan->change[i];
 		int rc = c->value ? setenv(c->name, c->value, 1) :

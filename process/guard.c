@@ -38,31 +38,32 @@ bool guard_on_terminal(void)
 	return true;
 }
 
-static void deny_ioctl(scmp_filter_ctx ctx, unsigned long request,
-    const char *name)
+/* libseccomp's calls return 0 or -errno. */
+static void check(int rc, const char *step, const char *what)
 {
-	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
-	    1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, request));
-
 	if (rc != 0) {
 		errno = -rc;
-		die_errno("tty-guard", "seccomp rule for %s", name);
+		die_errno(step, "%s", what);
 	}
+}
+
+static void deny_ioctl(scmp_filter_ctx ctx, unsigned long request,
+    const char *what)
+{
+	check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, request)), "tty-guard",
+	    what);
 }
 
 scmp_filter_ctx guard_filter_new(uint32_t default_action, const char *step)
 {
 	scmp_filter_ctx ctx = seccomp_init(default_action);
-	int rc;
 
 	if (ctx == NULL)
 		die(step, "seccomp_init failed");
 	/* no_new_privs is privs.c's business, not libseccomp's. */
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (rc != 0) {
-		errno = -rc;
-		die_errno(step, "seccomp_attr_set");
-	}
+	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), step,
+	    "seccomp_attr_set");
 	return ctx;
 }
 
@@ -71,18 +72,15 @@ void guard_filter_load(scmp_filter_ctx ctx, const char *step)
 	int rc = seccomp_load(ctx);
 
 	seccomp_release(ctx);
-	if (rc != 0) {
-		errno = -rc;
-		die_errno(step, "seccomp_load");
-	}
+	check(rc, step, "seccomp_load");
 }
 
 void guard_install(void)
 {
 	scmp_filter_ctx ctx = guard_filter_new(SCMP_ACT_ALLOW, "tty-guard");
 
-	deny_ioctl(ctx, TIOCSTI, "TIOCSTI");
-	deny_ioctl(ctx, TIOCLINUX, "TIOCLINUX");
+	deny_ioctl(ctx, TIOCSTI, "seccomp rule for TIOCSTI");
+	deny_ioctl(ctx, TIOCLINUX, "seccomp rule for TIOCLINUX");
 	guard_filter_load(ctx, "tty-guard");
 	trace("terminal guard installed: TIOCSTI and TIOCLINUX fail with "
 	    "EPERM");

@@ -141,11 +141,10 @@ static bool parse_limit(const char *s, size_t len, rlim_t *out)
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (strcmp(buf, "unlimited") == 0 || strcmp(buf, "infinity") == 0) {
-		*out = RLIM_INFINITY;
-		return true;
-	}
-	if (!ids_parse_decimal(buf, (unsigned long long)RLIM_INFINITY - 1, &v))
+	if (strcmp(buf, "unlimited") == 0 || strcmp(buf, "infinity") == 0)
+		v = RLIM_INFINITY;
+	else if (!ids_parse_decimal(buf, (unsigned long long)RLIM_INFINITY - 1,
+	    &v))
 		return false;
 	*out = (rlim_t)v;
 	return true;
@@ -286,8 +285,8 @@ void process_apply_privileged(const struct process_plan *p)
 }
 
 /*
- * --new-session: setsid(2) fails for a process group leader, which is what
- * a shell makes of every job; then give up the controlling terminal with
+ * --new-session: setsid(2) fails (EPERM, its only error) for a process
+ * group leader, which is what a shell makes of every job; then give up the controlling terminal with
  * TIOCNOTTY (tty_ioctl(4)), which for a process that does not lead its
  * session detaches only that process, and for a session leader hangs up
  * the session, so SIGHUP is ignored meanwhile.
@@ -298,8 +297,6 @@ static void detach_terminal(void)
 
 	if (setsid() >= 0)
 		return;
-	if (errno != EPERM)
-		die_errno("new-session", "setsid");
 	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (tty < 0)
 		return;		/* ENXIO: there is no controlling terminal */

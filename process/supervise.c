@@ -4,9 +4,9 @@
  * before it opens anything: the child goes on as in a direct run; the
  * parent keeps only fds 0-2 and the pty's master, drops every privilege
  * (privs_stay(): to the target, as tini does; with --pty, which holds the
- * caller's terminal, keeping the caller's real uid, so that the program
- * cannot signal or trace it) and runs one poll loop over a signalfd and
- * the terminals:
+ * caller's terminal, to the caller, out of the program's reach, and the
+ * pty's session leader in between, privs.h) and runs one poll loop over a
+ * signalfd and the terminals:
  *   - TERM, INT, HUP, QUIT, USR1, USR2 go to the program, and WINCH and
  *     CONT too without --pty; SIGCHLD reaps every child (orphans too, as
  *     PID 1 or as the child subreaper of --init), and the program's end
@@ -61,9 +61,8 @@ void supervise_block(sigset_t *set, sigset_t *old)
 	sigemptyset(set);
 	for (i = 0; i < sizeof(handled) / sizeof(*handled); i++)
 		sigaddset(set, handled[i]);
-	/* An ignored SIGCHLD would reap the program before we could. */
-	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
-	    sigprocmask(SIG_BLOCK, set, old) != 0)
+	/* SIGCHLD is not ignored: process_start() reset every signal. */
+	if (sigprocmask(SIG_BLOCK, set, old) != 0)
 		die_errno("signal", "block signals");
 }
 
@@ -138,6 +137,17 @@ static void terminal_raw(struct relay *r, bool take)
 		die_errno("pty", "raw mode");
 }
 
+/* The relay, for a die() in it: the caller's terminal as it was. */
+static const struct relay *dying;
+
+static void restore_terminal(const char *step, const char *fmt, va_list ap,
+    const char *reason)
+{
+	(void)step, (void)fmt, (void)ap, (void)reason;
+	if (dying->raw)
+		tcsetattr(dying->in, TCSADRAIN, &dying->saved);
+}
+
 static void copy_window_size(const struct relay *r)
 {
 	struct winsize ws;
@@ -187,8 +197,8 @@ static void copy_in(struct relay *r)
 	char buf[4096];
 	ssize_t n = read(r->in, buf, sizeof(buf));
 
-	if (n <= 0)
-		r->raw = false;		/* hung up: nothing more to read */
+	if (n <= 0)		/* hung up or failing: not read again */
+		terminal_raw(r, false);
 	else if (write(r->master, buf, (size_t)n) != n)
 		trace("pty: keystrokes lost");
 }
@@ -259,22 +269,24 @@ static __attribute__((noreturn)) void stay(pid_t child, int master,
 	struct relay r = { .child = child, .in = -1, .out = -1, .job = job };
 
 	/* Dropped before the child may go on (fork_to_stay()). */
-	if (privs_stay(job) != 0)	/* job: --pty */
+	if (privs_stay(master >= 0 ? PRIVS_STAY_CALLER : job ?
+	    PRIVS_STAY_LEADER : PRIVS_STAY_TARGET) != 0)
 		die("drop", "%s", privs_error());
-	die_log_hook = NULL;	/* an allowed run: not a refusal from here */
+	/* An allowed run: not a refusal from here, but a failure must
+	 * leave the caller's terminal as it was. */
+	dying = &r;
+	die_log_hook = restore_terminal;
 	if (write(ready, "R", 1) != 1)
 		die_errno("fork", "let the child go on");
 	r.master = supervise_keep(master);
-
-	if (master >= 0) {
-		r.in = isatty(0) && tcgetattr(0, &r.saved) == 0 ? 0 : -1;
-		r.out = isatty(1) ? 1 : isatty(2) ? 2 : r.in;
-	}
 	r.sigfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (r.sigfd < 0)
 		die_errno("signal", "signalfd");
-	if (master >= 0)
+	if (master >= 0) {
+		r.in = isatty(0) && tcgetattr(0, &r.saved) == 0 ? 0 : -1;
+		r.out = isatty(1) ? 1 : isatty(2) ? 2 : r.in;
 		resume(&r);
+	}
 	loop(&r);
 }
 
@@ -297,9 +309,8 @@ static pid_t fork_to_stay(int master, bool job, const sigset_t *set)
 		stay(pid, master, job, set, ready[1]);
 	}
 	close(ready[1]);
-	while (read(ready[0], &byte, 1) < 0 && errno == EINTR)
-		continue;
-	if (byte != 'R')
+	/* No handler is installed (process_start()): no EINTR. */
+	if (read(ready[0], &byte, 1) != 1 || byte != 'R')
 		die("fork", "the parent process (pid %ld) is gone",
 		    (long)parent);
 	close(ready[0]);
@@ -374,7 +385,8 @@ pid_t supervise_fork(bool pty, bool init)
 		close(master);
 		parent = take_slave(slave, &set);
 	}
-	if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
+	/* What process_start() left: no signal blocked. */
+	if (sigprocmask(SIG_UNBLOCK, &set, NULL) != 0)
 		die_errno("signal", "sigprocmask");
 	return parent;
 }

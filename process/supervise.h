@@ -30,7 +30,7 @@ void supervise_attach(const char *step, pid_t parent);
 /*
  * Before a fork: block the signals forwarded to the program (TERM, INT,
  * HUP, QUIT, USR1, USR2, WINCH, CONT) and SIGCHLD, set (old: the mask
- * before), SIGCHLD to its default.
+ * before).
  */
 void supervise_block(sigset_t *set, sigset_t *old);
 /*

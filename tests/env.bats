@@ -55,3 +55,23 @@ Env: SHELL=/bin/sh"
 	refute_line --regexp '^Env: (LISTEN_|PRIVRUN_)'
 	assert_line "Env: LISTENER=kept"
 }
+
+@test "a reset environment keeps TERM, LANG, LANGUAGE and LC_ names in capitals only" {
+	printf 'permit prtest-a as prtest-b cmd %s\n' "$PROBE" >/etc/privrun.conf
+	chmod 0644 /etc/privrun.conf
+	run --separate-stderr as_user 4001 env -i LANGUAGE=de LC_TIME=C LC_time=C \
+		LC_9=C "$PRIVRUN_SUID" -u prtest-b -- "$PROBE" 3>&-
+	rm -f /etc/privrun.conf
+	assert_success
+	assert_line "Env: LANGUAGE=de"
+	assert_line "Env: LC_TIME=C"
+	refute_line --regexp '^Env: LC_(time|9)='
+}
+
+@test "--dry-run shows what the environment plan clears and sets" {
+	run --separate-stderr "$PRIVRUN" -n -u prtest-b --clear-env --env A=1 -- true 3>&-
+	assert_success
+	assert_line "env: clear"
+	assert_line "env: set PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	assert_line "env: set A=1"
+}

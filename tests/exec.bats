@@ -72,3 +72,38 @@ load helpers
 	assert_failure 125
 	assert_equal "$stderr" "privrun: start: refusing an empty argument vector"
 }
+
+@test "--rlimit: 'unlimited' and 'infinity', an empty or overlong value, and at most 32" {
+	run --separate-stderr "$PRIVRUN" -n -u nobody --rlimit core=unlimited \
+		--rlimit cpu=10:infinity -- true 3>&-
+	assert_success
+	assert_line "rlimit: core 18446744073709551615 18446744073709551615"
+	assert_line "rlimit: cpu 10 18446744073709551615"
+	for bad in nofile= nofile=1: "nofile=$(printf '1%.0s' $(seq 40))"; do
+		refuse "privrun: usage: --rlimit '$bad': limits are decimal numbers or 'unlimited'" \
+			"$PRIVRUN" -u nobody --rlimit "$bad" -- true
+	done
+	many=()
+	for _ in $(seq 33); do many+=(--rlimit core=0); done
+	refuse "privrun: usage: --rlimit: more than 32 given" "$PRIVRUN" -u nobody "${many[@]}" -- true
+}
+
+@test "a small stack limit that cannot be raised for privrun's own use: exit 125" {
+	run --separate-stderr sh -c 'ulimit -S -s 64; exec "$@"' - \
+		"$FAULTINJECT" prlimit64 fail a1=3 a2!=0 -- "$PRIVRUN" -u nobody -- touch "$BATS_TEST_TMPDIR/ran" 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: start: setrlimit(RLIMIT_STACK): Operation not permitted"
+	assert [ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "--new-session from a process group leader that cannot give up its terminal: exit 125" {
+	# In a shell with job control, privrun leads its own process group,
+	# where setsid(2) fails; then TIOCNOTTY (here made to fail).
+	out=$BATS_TEST_TMPDIR/out
+	run "$PTYRUN" "$out" /bin/bash -c 'set -m; "$@"; echo "status $?"' - \
+		"$FAULTINJECT" ioctl fail a1=0x5422 -- "$PRIVRUN" --new-session --no-pty -u nobody -- touch "$BATS_TEST_TMPDIR/ran"
+	run cat "$out"
+	assert_output "privrun: new-session: ioctl(TIOCNOTTY): Operation not permitted
+status 125"
+	assert [ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}

@@ -98,3 +98,15 @@ open(sys.argv[1], "w").write("\n".join(fds) + "\n")'
 	run cat "$dir/out"
 	assert_line --index 0 "0 /dev/full 01"
 }
+
+@test "a closed fd 0-2 that cannot be opened on /dev/null: exit 125" {
+	# O_RDWR | O_NOCTTY: privrun's open of /dev/null alone (musl: open(2),
+	# with O_LARGEFILE).
+	local fault=(openat fail a2=0x102)
+	! is_musl "$PRIVRUN" || fault=(open fail a1=0x8102)
+	run --separate-stderr bash -c 'exec "$@" 0<&- 3>&-' - "$FAULTINJECT" "${fault[@]}" -- \
+		"$PRIVRUN" -u nobody -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_failure 125
+	assert_equal "$stderr" "privrun: start: open /dev/null as fd 0: Operation not permitted"
+	assert [ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}

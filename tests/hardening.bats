@@ -180,6 +180,10 @@ bin=$PRIVRUN_TEST_ROOT/bin
 	chmod -R a+rX "$root"
 	chmod a+x "$BATS_TEST_TMPDIR"
 	mount -t proc proc "$root/proc"
+	# The build directory at its own path inside: a coverage build writes
+	# its counts there after the chroot (tests/coverage/flush.c).
+	mkdir -p "$root$BUILD"
+	mount --bind "$BUILD" "$root$BUILD"
 	"$PRIVRUN" -u nobody --chroot "$root" --chdir /bin -- /bin/probe sleep 30 >"$BATS_TEST_TMPDIR/out" 3>&- &
 	pid=$!
 	for _ in $(seq 100); do
@@ -188,7 +192,7 @@ bin=$PRIVRUN_TEST_ROOT/bin
 	done
 	run readlink /proc/$pid/root /proc/$pid/cwd
 	kill "$pid"
-	umount "$root/proc"
+	umount "$root/proc" "$root$BUILD"
 	assert_output "$root
 $root/bin"
 	run grep -E '^(Uid|Cwd):' "$BATS_TEST_TMPDIR/out"

@@ -151,3 +151,29 @@ NoNewPrivs:	1"
 	run --separate-stderr "$PRIVRUN" -n -u 4001 -- true 3>&-
 	assert_line "init: 0"
 }
+
+@test "the parent that stays fails: exit 125 with the step, and the program dies with it" {
+	# The program ends; reaping it fails.
+	run --separate-stderr "$FAULTINJECT" wait4 fail -- "$PRIVRUN" -u 4001 --init -- true 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: signal: waitpid: Operation not permitted"
+	# No signalfd: the program, already let go, dies with its parent.
+	run --separate-stderr "$FAULTINJECT" signalfd4 fail -- "$PRIVRUN" -u 4001 --init -- sleep 31 3>&-
+	assert_failure 125
+	# (and the program, let go already, may say that its parent is gone)
+	run printf '%s\n' "$stderr"
+	assert_line "privrun: signal: signalfd: Operation not permitted"
+	# (a zombie, until reaped, has no command line)
+	wait_for sh -c '! pgrep -u 4001 -fx "sleep 31"'
+	# A forwarded signal that cannot be sent.
+	"$FAULTINJECT" kill fail a1=15 -- "$PRIVRUN" -u 4001 --init -- \
+		sh -c 'echo ready; exec sleep 30' 2>"$shared/err" >"$shared/out" 3>&- &
+	bg=$!
+	BG_PIDS+=("$bg")
+	wait_for grep -q ready "$shared/out"
+	kill -TERM "$bg"
+	status_of "$bg"
+	assert_equal "$status" 125
+	run cat "$shared/err"
+	assert_output "privrun: signal: forward signal 15: Operation not permitted"
+}

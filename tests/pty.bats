@@ -138,34 +138,54 @@ got TERM"
 	assert_output --partial 'got hello\r\nafter 4\r\n'
 }
 
-@test "the relay: no capability, no_new_privs, the caller's real uid; the program cannot signal it" {
-	prog='l=$PPID; r=$(awk "/^PPid/ {print \$2}" /proc/$l/status)
-		for p in $r $l; do
-			# The parent may still be dropping when the program starts.
-			until grep -q "^NoNewPrivs:.1" /proc/$p/status; do sleep 0.05; done
-			grep -E "^(Uid|Gid|Cap...|NoNewPrivs)" /proc/$p/status
-			kill -0 $p 2>/dev/null && echo "signal: yes" || echo "signal: no"
-		done'
-	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c "$prog"
-	assert_success
+# The program's view of the relay (its grandparent) and of the session
+# leader (its parent), as it tries to stop, kill, renice and pin them.
+REACH='l=$PPID; r=$(awk "/^PPid/ {print \$2}" /proc/$l/status)
+	for p in $r $l; do
+		# The parent may still be dropping when the program starts.
+		until grep -q "^NoNewPrivs:.1" /proc/$p/status; do sleep 0.05; done
+		grep -E "^(Uid|Gid|Cap...|NoNewPrivs)" /proc/$p/status
+		for s in STOP KILL 0; do
+			kill -$s $p 2>/dev/null && echo "kill $s: yes" || echo "kill $s: no"
+		done
+	done
+	renice -n 10 -p $r >/dev/null 2>&1 && echo "renice: yes" || echo "renice: no"
+	taskset -p 1 $r >/dev/null 2>&1 && echo "taskset: yes" || echo "taskset: no"
+	awk "{print \"nice:\", \$19}" /proc/$r/stat
+	grep -c "^State:.[RSD]" /proc/$r/status'
+
+# reach_checks RELAY-UID LEADER-UID GID: what REACH wrote to $out.
+reach_checks() {
 	run cat "$out"
-	assert_equal "$(grep -c '^Uid:	0	65534	0	65534$' "$out")" 2
-	assert_equal "$(grep -c '^Gid:	0	0	0	0$' "$out")" 2
+	assert_line --index 0 "Uid:	$1	$1	$1	$1"
+	assert_line --index 1 "Gid:	$3	$3	$3	$3"
+	assert_line --index 11 "Uid:	$1	$2	$1	$2"
+	assert_line --index 12 "Gid:	$3	$3	$3	$3"
 	assert_equal "$(grep -c '^Cap...:	0000000000000000$' "$out")" 10
 	assert_equal "$(grep -c '^NoNewPrivs:	1$' "$out")" 2
-	assert_equal "$(grep -c '^signal: no$' "$out")" 2
-	# Setuid: the caller's real uid, the target's effective one.
+	assert_equal "$(grep -c '^kill [A-Z0]*: no$' "$out")" 6
+	assert_line "renice: no"
+	assert_line "taskset: no"
+	# The kernel's view: the relay still runs (not stopped), at its own
+	# priority.
+	assert_line "nice: 0"
+	assert_line --index 25 1
+}
+
+@test "the relay: the caller's ids, no capability; the program can neither signal, renice nor pin it" {
+	run "$PTYRUN" "$out" "$PRIVRUN" -u nobody -- sh -c "$REACH"
+	assert_success
+	reach_checks 0 65534 0
+	# Setuid and file capabilities: the caller's ids; the leader has the
+	# target's effective uid.
 	printf 'permit prtest-a as prtest-b cmd /bin/sh\n' >"$CONF"
 	chmod 0644 "$CONF"
-	run "$PTYRUN" "$out" setpriv --reuid=4001 --regid=4001 --init-groups -- \
-		env ASAN_OPTIONS=detect_leaks=0 "$PRIVRUN_SUID" -u prtest-b -- /bin/sh -c "$prog"
-	assert_success
-	run cat "$out"
-	assert_equal "$(grep -c '^Uid:	4001	4002	4001	4002$' "$out")" 2
-	assert_equal "$(grep -c '^Gid:	4001	4001	4001	4001$' "$out")" 2
-	assert_equal "$(grep -c '^Cap...:	0000000000000000$' "$out")" 10
-	assert_equal "$(grep -c '^NoNewPrivs:	1$' "$out")" 2
-	assert_equal "$(grep -c '^signal: no$' "$out")" 2
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run "$PTYRUN" "$out" setpriv --reuid=4001 --regid=4001 --init-groups -- \
+			env ASAN_OPTIONS=detect_leaks=0 "$copy" -u prtest-b -- /bin/sh -c "$REACH"
+		assert_success
+		reach_checks 4001 4002 4001
+	done
 }
 
 @test "the terminal guard still applies to the program on the pty" {
@@ -174,4 +194,61 @@ got TERM"
 	run cat "$out"
 	assert_line "Seccomp: 2"
 	assert_line "Tiocsti-plain: Operation not permitted"
+}
+
+# relay_fails FAULT... -- MESSAGE: privrun on a terminal with the relay's
+# system call failing; it exits 125 with MESSAGE and leaves the terminal
+# as it found it (canonical mode, echo), as the shell then sees it.
+relay_fails() {
+	local fault=()
+	while [ "$1" != -- ]; do fault+=("$1"); shift; done
+	run "$PTYRUN" "$out" /bin/sh -c '"$@"; echo "status $?"; stty -a' - \
+		"$FAULTINJECT" "${fault[@]}" -- "$PRIVRUN" -u nobody -- sleep 1
+	run cat "$out"
+	assert_line "$2"
+	assert_line "status 125"
+	assert_output --regexp ' icanon .* echo '
+}
+
+@test "a relay that fails leaves the caller's terminal as it found it" {
+	relay_fails poll,ppoll fail -- "privrun: pty: poll: Operation not permitted"
+	relay_fails kill fail a1=18 -- "privrun: pty: continue the program: Operation not permitted"
+	# TCSETSW: the raw mode itself.
+	relay_fails ioctl fail a1=0x5403 -- "privrun: pty: raw mode: Operation not permitted"
+}
+
+@test "the terminal's modes cannot be copied to the pty: exit 125 before the program runs" {
+	# TCSETS: only that copy uses it.
+	run "$PTYRUN" "$out" "$FAULTINJECT" ioctl fail a1=0x5402 -- "$PRIVRUN" -u nobody -- touch "$shared/ran"
+	assert_failure 125
+	run cat "$out"
+	assert_output "privrun: pty: copy the terminal's modes: Operation not permitted"
+	assert [ ! -e "$shared/ran" ]
+}
+
+@test "the relay's master not at fd 3 is moved there; a failed move: exit 125" {
+	# An fd 3 left open by the caller (close-on-exec in privrun) puts the
+	# master above it.  The relay has dropped and let the child go on
+	# already: the program may start, on a pty that is hung up at once.
+	run --separate-stderr "$FAULTINJECT" dup3 fail -- "$PRIVRUN" -u nobody --pty -- \
+		true 3</dev/null
+	assert_failure 125
+	run printf '%s\n' "$stderr"
+	assert_line --regexp '^privrun: fork: move fd [0-9]+ to fd 3: Operation not permitted$'
+}
+
+@test "keystrokes the pty does not take are lost, as at a terminal; a terminal that fails to read gets its modes back" {
+	run "$PTYRUN" -w ready -t 'xy' - "$FAULTINJECT" write fail a0=3 a2=2 -- \
+		"$PRIVRUN" -v -u nobody -- sh -c 'echo ready; sleep 1; echo done'
+	assert_success
+	assert_output --partial 'privrun: trace: process/supervise.c:'
+	assert_output --partial ': pty: keystrokes lost'
+	assert_output --partial 'done'
+	# Its modes are given back at once, and so stay after privrun.
+	run "$PTYRUN" -w ready -t 'xy' "$out" /bin/sh -c '"$@"; echo "status $?"; stty -a' - \
+		"$FAULTINJECT" read fail a0=0 -- "$PRIVRUN" -u nobody -- sh -c 'echo ready >/dev/tty; sleep 1; echo done'
+	run cat "$out"
+	assert_line --partial 'done'
+	assert_line 'status 0'
+	assert_output --regexp ' icanon .* echo '
 }
