@@ -604,3 +604,63 @@ suid_serves() {
 	refuse "privrun: usage: --monitor needs at least one --allow-bind or --allow-open" \
 		"$PRIVRUN" -u prtest-a --intercept -- true
 }
+
+@test "open: an entry with create serves fopen's \"w\" and \"a\", which ask O_CREAT, creating the file (0600, the program's user); without create only a file that exists" {
+	log=$PRIVRUN_TEST_ROOT/data/create.$BATS_TEST_NUMBER
+	rm -f "$log" "$log.2"
+	# data/ is root's: only the monitor can create there.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,create,append" --allow-open "$log.2,create,truncate" \
+		-- python3 -c '
+import sys
+for path, mode in ((sys.argv[1], "a"), (sys.argv[1] + ".2", "w")):
+	with open(path, mode) as f:
+		f.write(mode + "\n")
+	print(mode, "written")
+' "$log" 3>&-
+	assert_success
+	assert_output $'a written\nw written'
+	assert_equal "$(stat -c '%a %u' "$log" "$log.2")" $'600 4001\n600 4001'
+	assert_equal "$(cat "$log" "$log.2")" $'a\nw'
+	# Without create: a file that exists is opened, none is created.
+	rm -f "$log.2"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,append" --allow-open "$log.2,append" -- python3 -c '
+import sys
+for path in sys.argv[1:]:
+	try:
+		open(path, "a").write("again\n")
+		print(path, "appended")
+	except OSError as e:
+		print(path, e.strerror)
+' "$log" "$log.2" 3>&-
+	assert_success
+	assert_output "$log appended
+$log.2 No such file or directory"
+	assert [ ! -e "$log.2" ]
+	assert_equal "$(cat "$log")" $'a\nagain'
+}
+
+@test "open: O_NONBLOCK the program asks is kept on a granted FIFO: a read with nothing written fails with EAGAIN, never blocks" {
+	fifo=$PRIVRUN_TEST_ROOT/data/fifo.$BATS_TEST_NUMBER
+	rm -f "$fifo"
+	mkfifo -m 0600 "$fifo"
+	# A writer that writes nothing: a blocking read would wait for it.
+	exec 7<>"$fifo"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$fifo,fifo" -- python3 -c '
+import fcntl, os, signal, sys
+signal.alarm(5)
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+print("O_NONBLOCK", bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK))
+try:
+	os.read(fd, 1)
+except OSError as e:
+	print("read", e.strerror)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print("blocking", not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)
+' "$fifo" 3>&- 7>&-
+	exec 7>&-
+	assert_success
+	assert_output $'O_NONBLOCK True\nread Resource temporarily unavailable\nblocking True'
+}
