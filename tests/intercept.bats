@@ -664,3 +664,29 @@ print("blocking", not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)
 	assert_success
 	assert_output $'O_NONBLOCK True\nread Resource temporarily unavailable\nblocking True'
 }
+
+@test "open: only the path spelled as the entry is served; //, /./, .., a trailing slash and the program's own symbolic link to it are the program's own calls; a dirfd beside an absolute path is ignored" {
+	key=$(make_secret)
+	dir=$(dirname "$key") base=$(basename "$key")
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$key" -- python3 -c '
+import os, sys
+key, dir, base, run = sys.argv[1:]
+os.symlink(key, run + "/link")
+for path in (dir + "//" + base, dir + "/./" + base, dir + "/../" + os.path.basename(dir) + "/" + base, key + "/", run + "/link"):
+	try:
+		os.open(path, os.O_RDONLY)
+		print(path, "opened")
+	except OSError as e:
+		print(path, e.strerror)
+fd = os.open(key, os.O_RDONLY, dir_fd=os.open(run, os.O_PATH))
+print("dirfd", os.read(fd, 6).decode())
+' "$key" "$dir" "$base" "$RUN" 3>&-
+	assert_success
+	assert_output "$dir//$base Permission denied
+$dir/./$base Permission denied
+$dir/../$(basename "$dir")/$base Permission denied
+$key/ Not a directory
+$RUN/link Permission denied
+dirfd secret"
+}
