@@ -234,11 +234,12 @@ static int answer_open(const struct seccomp_notif *n,
 	/* Still pending: the path is the one this call named. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		return ANSWERED;
-	fd = monitor_open_for(allow, path, grant);
 	/* fopen(3)'s "w" and "a" always ask O_CREAT: an entry with create
 	 * grants it, one without opens the file only if it exists. */
-	if (fd == -2 && (flags & O_CREAT))
-		fd = monitor_open_for(allow, path, grant | O_CREAT);
+	fd = flags & O_CREAT ? monitor_open_for(allow, path, grant | O_CREAT) :
+	    -2;
+	if (fd == -2)
+		fd = monitor_open_for(allow, path, grant);
 	if (fd < 0)
 		return fd == -2 ? CONTINUE : errno;
 	add.srcfd = (unsigned)fd;

@@ -639,6 +639,12 @@ for path in sys.argv[1:]:
 $log.2 No such file or directory"
 	assert [ ! -e "$log.2" ]
 	assert_equal "$(cat "$log")" $'a\nagain'
+	# Both entries: the one with create serves a call that asks it.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log.2,append" --allow-open "$log.2,create,append" \
+		-- sh -c 'echo created >>"$1"' sh "$log.2" 3>&-
+	assert_success
+	assert_equal "$(cat "$log.2")" "created"
 }
 
 @test "open: O_NONBLOCK the program asks is kept on a granted FIFO: a read with nothing written fails with EAGAIN, never blocks" {
