@@ -645,6 +645,16 @@ $log.2 No such file or directory"
 		-- sh -c 'echo created >>"$1"' sh "$log.2" 3>&-
 	assert_success
 	assert_equal "$(cat "$log.2")" "created"
+	# Setuid-root, as the rule grants it.  (The test's file-capability
+	# copy lacks cap_dac_override, which an entry that writes needs.)
+	printf 'permit prtest-a monitor open %s\n' "$log.3,create,append" >/etc/privrun.conf
+	rm -f "$log.3"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --intercept \
+		--allow-open "$log.3,create,append" -- sh -c 'echo setuid >>"$1"' sh "$log.3" 3>&-
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(stat -c '%a %u' "$log.3")" "600 4001"
+	assert_equal "$(cat "$log.3")" "setuid"
 }
 
 @test "open: O_NONBLOCK the program asks is kept on a granted FIFO: a read with nothing written fails with EAGAIN, never blocks" {
