@@ -706,3 +706,28 @@ $key/ Not a directory
 $RUN/link Permission denied
 dirfd secret"
 }
+
+@test "open: once the monitor has ended with the program, a worker left running fails every open, granted or not, with ENOSYS" {
+	key=$(make_secret)
+	# The worker reports on an fd opened while the monitor still served.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept --allow-open "$key" -- python3 -c '
+import os, sys, time
+out = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+parent = os.getpid()
+if os.fork() == 0:
+	while os.getppid() == parent:
+		time.sleep(0.05)
+	time.sleep(0.5)
+	for path in ("/etc/hostname", sys.argv[1]):
+		try:
+			os.open(path, os.O_RDONLY)
+			os.write(out, b"%s opened\n" % path.encode())
+		except OSError as e:
+			os.write(out, b"%s %s\n" % (path.encode(), e.strerror.encode()))
+	os._exit(0)
+' "$key" "$RUN/worker" 3>&-
+	assert_success
+	wait_for grep -q "^$key" "$RUN/worker"
+	assert_equal "$(cat "$RUN/worker")" "/etc/hostname Function not implemented
+$key Function not implemented"
+}
