@@ -295,14 +295,24 @@ static int answer_open(const struct seccomp_notif *n,
 	/* Still pending: the path is the one this call named. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		return ANSWERED;
-	fd = monitor_open_for(allow, path, grant);
+	/* fopen(3)'s "w" and "a" always ask O_CREAT: an entry with create
+	 * grants it, one without opens the file only if it exists. */
+	fd = flags & O_CREAT ? monitor_open_for(allow, path, grant | O_CREAT) :
+	    -2;
+	if (fd == -2)
+		fd = monitor_open_for(allow, path, grant);
 	if (fd < 0)
 		return fd == -2 ? CONTINUE : errno;
 	add.srcfd = (unsigned)fd;
 	add.newfd_flags = (unsigned)(flags & O_CLOEXEC);
-	/* ENOENT: interrupted meanwhile, nothing installed. */
-	verdict = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0 ||
-	    errno == ENOENT ? ANSWERED : errno;
+	/* The open cleared O_NONBLOCK; a FIFO or device read the program
+	 * asked not to block on must not (O_APPEND is the other flag). */
+	if ((flags & O_NONBLOCK) &&
+	    fcntl(fd, F_SETFL, O_NONBLOCK | (grant & O_APPEND)) != 0)
+		verdict = errno;
+	else	/* ENOENT: interrupted meanwhile, nothing installed. */
+		verdict = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >=
+		    0 || errno == ENOENT ? ANSWERED : errno;
 	close(fd);
 	return verdict;
 }

@@ -73,8 +73,8 @@ int privrun_proto_path(const char *buf, size_t size);
  * of a grant: its access mode, O_APPEND and O_TRUNC; or -1 for a call the
  * monitor leaves to the program: O_PATH, O_EXCL (a file to create), and
  * O_DIRECTORY or O_TMPFILE (a granted file is no directory), bits beyond
- * an int.  Never O_CREAT: an intercepted open opens a file that exists,
- * and never creates one.
+ * an int.  Never O_CREAT: answer_open() adds back the O_CREAT a call asks,
+ * which only an entry that says create matches.
  */
 int privrun_proto_open_flags(uint64_t flags);
 

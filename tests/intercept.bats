@@ -604,3 +604,130 @@ suid_serves() {
 	refuse "privrun: usage: --monitor needs at least one --allow-bind or --allow-open" \
 		"$PRIVRUN" -u prtest-a --intercept -- true
 }
+
+@test "open: an entry with create serves fopen's \"w\" and \"a\", which ask O_CREAT, creating the file (0600, the program's user); without create only a file that exists" {
+	log=$PRIVRUN_TEST_ROOT/data/create.$BATS_TEST_NUMBER
+	rm -f "$log" "$log.2"
+	# data/ is root's: only the monitor can create there.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,create,append" --allow-open "$log.2,create,truncate" \
+		-- python3 -c '
+import sys
+for path, mode in ((sys.argv[1], "a"), (sys.argv[1] + ".2", "w")):
+	with open(path, mode) as f:
+		f.write(mode + "\n")
+	print(mode, "written")
+' "$log" 3>&-
+	assert_success
+	assert_output $'a written\nw written'
+	assert_equal "$(stat -c '%a %u' "$log" "$log.2")" $'600 4001\n600 4001'
+	assert_equal "$(cat "$log" "$log.2")" $'a\nw'
+	# Without create: a file that exists is opened, none is created.
+	rm -f "$log.2"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,append" --allow-open "$log.2,append" -- python3 -c '
+import sys
+for path in sys.argv[1:]:
+	try:
+		open(path, "a").write("again\n")
+		print(path, "appended")
+	except OSError as e:
+		print(path, e.strerror)
+' "$log" "$log.2" 3>&-
+	assert_success
+	assert_output "$log appended
+$log.2 No such file or directory"
+	assert [ ! -e "$log.2" ]
+	assert_equal "$(cat "$log")" $'a\nagain'
+	# Both entries: the one with create serves a call that asks it.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log.2,append" --allow-open "$log.2,create,append" \
+		-- sh -c 'echo created >>"$1"' sh "$log.2" 3>&-
+	assert_success
+	assert_equal "$(cat "$log.2")" "created"
+	# Setuid-root, as the rule grants it.  (The test's file-capability
+	# copy lacks cap_dac_override, which an entry that writes needs.)
+	printf 'permit prtest-a monitor open %s\n' "$log.3,create,append" >/etc/privrun.conf
+	rm -f "$log.3"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --intercept \
+		--allow-open "$log.3,create,append" -- sh -c 'echo setuid >>"$1"' sh "$log.3" 3>&-
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(stat -c '%a %u' "$log.3")" "600 4001"
+	assert_equal "$(cat "$log.3")" "setuid"
+}
+
+@test "open: O_NONBLOCK the program asks is kept on a granted FIFO: a read with nothing written fails with EAGAIN, never blocks" {
+	fifo=$PRIVRUN_TEST_ROOT/data/fifo.$BATS_TEST_NUMBER
+	rm -f "$fifo"
+	mkfifo -m 0600 "$fifo"
+	# A writer that writes nothing: a blocking read would wait for it.
+	exec 7<>"$fifo"
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$fifo,fifo" -- python3 -c '
+import fcntl, os, signal, sys
+signal.alarm(5)
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+print("O_NONBLOCK", bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK))
+try:
+	os.read(fd, 1)
+except OSError as e:
+	print("read", e.strerror)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+print("blocking", not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)
+' "$fifo" 3>&- 7>&-
+	exec 7>&-
+	assert_success
+	assert_output $'O_NONBLOCK True\nread Resource temporarily unavailable\nblocking True'
+}
+
+@test "open: only the path spelled as the entry is served; //, /./, .., a trailing slash and the program's own symbolic link to it are the program's own calls; a dirfd beside an absolute path is ignored" {
+	key=$(make_secret)
+	dir=$(dirname "$key") base=$(basename "$key")
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$key" -- python3 -c '
+import os, sys
+key, dir, base, run = sys.argv[1:]
+os.symlink(key, run + "/link")
+for path in (dir + "//" + base, dir + "/./" + base, dir + "/../" + os.path.basename(dir) + "/" + base, key + "/", run + "/link"):
+	try:
+		os.open(path, os.O_RDONLY)
+		print(path, "opened")
+	except OSError as e:
+		print(path, e.strerror)
+fd = os.open(key, os.O_RDONLY, dir_fd=os.open(run, os.O_PATH))
+print("dirfd", os.read(fd, 6).decode())
+' "$key" "$dir" "$base" "$RUN" 3>&-
+	assert_success
+	assert_output "$dir//$base Permission denied
+$dir/./$base Permission denied
+$dir/../$(basename "$dir")/$base Permission denied
+$key/ Not a directory
+$RUN/link Permission denied
+dirfd secret"
+}
+
+@test "open: once the monitor has ended with the program, a worker left running fails every open, granted or not, with ENOSYS" {
+	key=$(make_secret)
+	# The worker reports on an fd opened while the monitor still served.
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept --allow-open "$key" -- python3 -c '
+import os, sys, time
+out = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+parent = os.getpid()
+if os.fork() == 0:
+	while os.getppid() == parent:
+		time.sleep(0.05)
+	time.sleep(0.5)
+	for path in ("/etc/hostname", sys.argv[1]):
+		try:
+			os.open(path, os.O_RDONLY)
+			os.write(out, b"%s opened\n" % path.encode())
+		except OSError as e:
+			os.write(out, b"%s %s\n" % (path.encode(), e.strerror.encode()))
+	os._exit(0)
+' "$key" "$RUN/worker" 3>&-
+	assert_success
+	wait_for grep -q "^$key" "$RUN/worker"
+	assert_equal "$(cat "$RUN/worker")" "/etc/hostname Function not implemented
+$key Function not implemented"
+}
