@@ -284,7 +284,7 @@ static __attribute__((noreturn)) void run(const struct monitor_allowlist *allow,
 	    .listener = -1, .out = { .fd = -1 } };
 	struct rlimit none = { 0, 0 };
 
-	mon.sock = supervise_keep(sock);	/* fds 3.. were the child's */
+	mon.sock = supervise_keep(sock, NULL);	/* fds 3.. were the child's */
 	/* privs_monitor() leaves the monitor non-dumpable after the change
 	 * of ids (prctl(2), "PR_SET_DUMPABLE"); no core to leak memory. */
 	if (privs_monitor(monitor_allow_caps(allow)) != 0)

@@ -102,11 +102,19 @@ static __attribute__((noreturn)) void exit_like(int wstatus)
 	_exit(WEXITSTATUS(wstatus));
 }
 
-int supervise_keep(int fd)
+int supervise_keep(int fd, int *also)
 {
+	int next = fd >= 0 ? 4 : 3;
+
 	if (fd > 3 && dup3(fd, 3, O_CLOEXEC) != 3)
 		die_errno("fork", "move fd %d to fd 3", fd);
-	if (close_range(fd >= 0 ? 4 : 3, ~0U, 0) != 0)
+	/* also was made after fd, so it is above it and not 3 here. */
+	if (also != NULL && *also != next &&
+	    dup3(*also, next, O_CLOEXEC) != next)
+		die_errno("fork", "move fd %d to fd %d", *also, next);
+	if (also != NULL)
+		*also = next++;
+	if (close_range((unsigned)next, ~0U, 0) != 0)
 		die_errno("fork", "close fds");
 	return fd >= 0 ? 3 : -1;
 }
@@ -276,12 +284,15 @@ static __attribute__((noreturn)) void stay(pid_t child, int master,
 	 * leave the caller's terminal as it was. */
 	dying = &r;
 	die_log_hook = restore_terminal;
-	if (write(ready, "R", 1) != 1)
-		die_errno("fork", "let the child go on");
-	r.master = supervise_keep(master);
+	/* Whatever may fail is done before the child may go on: a failure
+	 * here ends the child before its program runs. */
+	r.master = supervise_keep(master, &ready);
 	r.sigfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (r.sigfd < 0)
 		die_errno("signal", "signalfd");
+	if (write(ready, "R", 1) != 1)
+		die_errno("fork", "let the child go on");
+	close(ready);
 	if (master >= 0) {
 		r.in = isatty(0) && tcgetattr(0, &r.saved) == 0 ? 0 : -1;
 		r.out = isatty(1) ? 1 : isatty(2) ? 2 : r.in;

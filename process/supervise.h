@@ -19,8 +19,9 @@
  * returns.
  */
 pid_t supervise_fork(bool pty, bool init);
-/* Close every fd but 0-2 and fd, which moves to 3: its new number. */
-int supervise_keep(int fd);
+/* Close every fd but 0-2, fd, which moves to 3 (its new number, or -1
+ * for none), and *also if not NULL, which moves to the next (4, or 3). */
+int supervise_keep(int fd, int *also);
 /*
  * In the child, after its drop (which clears the parent-death signal):
  * die with the parent, and make sure it is still there (else exit 125).

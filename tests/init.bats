@@ -107,9 +107,12 @@ pid1() {
 }
 
 @test "not PID 1: privrun is the child subreaper, and reaps the orphans" {
-	prog='(sleep 0.3 & echo $! >'$shared'/orphan); sleep 0.1; o=$(cat '$shared'/orphan)
+	# The orphan lives 2 s: long enough to be seen under load; then up
+	# to 10 s for it to be reaped (a zombie keeps its /proc entry).
+	prog='(sleep 2 & echo $! >'$shared'/orphan); sleep 0.1; o=$(cat '$shared'/orphan)
 		awk "/^PPid/ {print \"orphan of privrun: \" (\$2 == $PPID ? \"yes\" : \"no\")}" /proc/$o/status
-		sleep 0.5; [ -e /proc/$o ] && echo "orphan: left" || echo "orphan: gone"'
+		for i in $(seq 120); do [ -e /proc/$o ] || break; sleep 0.1; done
+		[ -e /proc/$o ] && echo "orphan: left" || echo "orphan: gone"'
 	run --separate-stderr "$PRIVRUN" --init -u 4001 -- sh -c "$prog" 3>&-
 	assert_success
 	assert_output "orphan of privrun: yes
@@ -157,12 +160,14 @@ NoNewPrivs:	1"
 	run --separate-stderr "$FAULTINJECT" wait4 fail -- "$PRIVRUN" -u 4001 --init -- true 3>&-
 	assert_failure 125
 	assert_equal "$stderr" "privrun: signal: waitpid: Operation not permitted"
-	# No signalfd: the program, already let go, dies with its parent.
-	run --separate-stderr "$FAULTINJECT" signalfd4 fail -- "$PRIVRUN" -u 4001 --init -- sleep 31 3>&-
+	# No signalfd: the parent fails before it lets the child go on, so
+	# the program never runs.
+	run --separate-stderr "$FAULTINJECT" signalfd4 fail -- "$PRIVRUN" -u 4001 --init -- sh -c 'touch "$1"; exec sleep 31' sh "$shared/ran" 3>&-
 	assert_failure 125
-	# (and the program, let go already, may say that its parent is gone)
 	run printf '%s\n' "$stderr"
 	assert_line "privrun: signal: signalfd: Operation not permitted"
+	sleep 0.2
+	assert [ ! -e "$shared/ran" ]
 	# (a zombie, until reaped, has no command line)
 	wait_for sh -c '! pgrep -u 4001 -fx "sleep 31"'
 	# A forwarded signal that cannot be sent.

@@ -228,13 +228,15 @@ relay_fails() {
 
 @test "the relay's master not at fd 3 is moved there; a failed move: exit 125" {
 	# An fd 3 left open by the caller (close-on-exec in privrun) puts the
-	# master above it.  The relay has dropped and let the child go on
-	# already: the program may start, on a pty that is hung up at once.
+	# master above it.  The relay lets the child go on only once it is
+	# set up: after a failed move the program never runs.
 	run --separate-stderr "$FAULTINJECT" dup3 fail -- "$PRIVRUN" -u nobody --pty -- \
-		true 3</dev/null
+		touch "$shared/ran" 3</dev/null
 	assert_failure 125
 	run printf '%s\n' "$stderr"
 	assert_line --regexp '^privrun: fork: move fd [0-9]+ to fd 3: Operation not permitted$'
+	sleep 0.2
+	assert [ ! -e "$shared/ran" ]
 }
 
 @test "keystrokes the pty does not take are lost, as at a terminal; a terminal that fails to read gets its modes back" {
