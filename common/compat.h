@@ -24,6 +24,10 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC		(1U << 2)
 #endif
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS	/* Linux 6.6 */
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	1UL
+#endif
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE			71	/* Linux 5.14 */
 #endif

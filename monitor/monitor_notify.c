@@ -138,6 +138,12 @@ int notify_install(const struct monitor_allowlist *allow)
 		errno = -rc;
 		die_errno("intercept", "load the seccomp filter");
 	}
+	/* The monitor woken on the program's CPU, and the program on the
+	 * monitor's: a bind waits for one switch, not two cross-CPU
+	 * wake-ups. */
+	if (ioctl(rc, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) != 0)
+		die_errno("intercept", "SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP");
 	return rc;
 }
 
