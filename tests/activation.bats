@@ -3,7 +3,9 @@
 # Socket activation with real servers, unchanged: each takes the socket
 # privrun bound (-b) from LISTEN_FDS, or nginx's own NGINX variable, and
 # serves it with no capability, as the commands of README.md and privrun(1)
-# ("Servers that bind their own ports") give them.
+# ("Servers that bind their own ports") give them, on port 98 rather than
+# 80: a server that closes first leaves its side of a connection in
+# TIME_WAIT, and tests/examples.bats wants none on port 80.
 
 load helpers
 
@@ -26,19 +28,19 @@ teardown() {
 }
 
 # serves BODY ARG...: privrun -u prtest-a ARG... (options, --, the
-# server), as root; curl on 127.0.0.1:80 gets BODY, and every process
-# listening on port 80 is prtest-a's with no capability in any set.
+# server), as root; curl on 127.0.0.1:98 gets BODY, and every process
+# listening on port 98 is prtest-a's with no capability in any set.
 serves() {
 	local body=$1 pid pids set
 	shift
 	"$PRIVRUN" -u prtest-a "$@" 3>&- >"$RUN/out" 2>&1 &
 	BG_PIDS+=($!)
-	wait_for curl -sf --max-time 1 -o /dev/null http://127.0.0.1:80/ ||
+	wait_for curl -sf --max-time 1 -o /dev/null http://127.0.0.1:98/ ||
 		{ cat "$RUN/out" >&2; false; }
-	run curl -sS --max-time 5 http://127.0.0.1:80/
+	run curl -sS --max-time 5 http://127.0.0.1:98/
 	assert_success
 	assert_output "$body"
-	pids=$(ss -Htlnp "sport = :80" | grep -o 'pid=[0-9]*' | cut -d= -f2 |
+	pids=$(ss -Htlnp "sport = :98" | grep -o 'pid=[0-9]*' | cut -d= -f2 |
 		sort -u)
 	assert [ -n "$pids" ]
 	for pid in $pids; do
@@ -52,21 +54,21 @@ serves() {
 }
 
 @test "gunicorn takes LISTEN_FDS" {
-	serves "a wsgi page" -b tcp:80 -- gunicorn --chdir "$RUN" app:application
+	serves "a wsgi page" -b tcp:98 -- gunicorn --chdir "$RUN" app:application
 }
 
 @test "uwsgi takes LISTEN_FDS, with --protocol http" {
-	serves "a wsgi page" -b tcp:80 -- uwsgi --plugin python3 --protocol http \
+	serves "a wsgi page" -b tcp:98 -- uwsgi --plugin python3 --protocol http \
 		--chdir "$RUN" --wsgi-file "$RUN/app.py"
 }
 
 @test "node listens on fd 3" {
 	echo 'require("http").createServer((q, r) => r.end("a node page\n")).listen({ fd: 3 });' \
 		>"$RUN/server.js"
-	serves "a node page" -b tcp:80 -- node "$RUN/server.js"
+	serves "a node page" -b tcp:98 -- node "$RUN/server.js"
 }
 
-@test "nginx takes NGINX=3; with tcp4:80 for its 'listen 80;' (0.0.0.0:80)" {
+@test "nginx takes NGINX=3; with tcp4:98 for its 'listen 98;' (0.0.0.0:98)" {
 	cat >"$RUN/nginx.conf" <<-EOF
 		pid $RUN/nginx.pid;
 		error_log stderr;
@@ -76,10 +78,10 @@ serves() {
 		    client_body_temp_path $RUN/t1; proxy_temp_path $RUN/t2;
 		    fastcgi_temp_path $RUN/t3; uwsgi_temp_path $RUN/t4;
 		    scgi_temp_path $RUN/t5;
-		    server { listen 80; root $RUN/www; }
+		    server { listen 98; root $RUN/www; }
 		}
 	EOF
-	serves "a page" -b tcp4:80 --env 'NGINX=3;' -- \
+	serves "a page" -b tcp4:98 --env 'NGINX=3;' -- \
 		nginx -c "$RUN/nginx.conf" -g 'daemon off;'
 	run grep -c 'using inherited sockets from "3;"' "$RUN/out"
 	assert_output 1
@@ -88,10 +90,10 @@ serves() {
 @test "lighttpd with server.systemd-socket-activation, -b matching its server.port" {
 	cat >"$RUN/lighttpd.conf" <<-EOF
 		server.document-root = "$RUN/www"
-		server.port = 80
+		server.port = 98
 		server.systemd-socket-activation = "enable"
 		index-file.names = ("index.html")
 		mimetype.assign = (".html" => "text/html")
 	EOF
-	serves "a page" -b tcp4:80 -- lighttpd -D -f "$RUN/lighttpd.conf"
+	serves "a page" -b tcp4:98 -- lighttpd -D -f "$RUN/lighttpd.conf"
 }

@@ -24,11 +24,13 @@ PROGRAM=(/bin/sh -c 'grep -E "^(Uid|Gid|Cap[A-Za-z]+|NoNewPrivs):" /proc/self/st
 
 # run_row CALL FILTER FAULT MODE OPTIONS EXPECT: privrun under the fault
 # (and under valgrind in make check-valgrind, but for a monitor that gets
-# as far as its seccomp filter, and the seccomp(2) rows: valgrind 3.19 has
-# no seccomp(2); nor the signal rows, which stop valgrind itself).
+# as far as its seccomp filter, the seccomp(2) rows and --intercept, which
+# checks seccomp(2) first: valgrind 3.19 has no seccomp(2); nor the signal
+# rows, which stop valgrind itself).
 run_row() {
 	local sys=$1 mode=$4 opts=() filter=() VALGRIND=("${VALGRIND[@]}")
-	[[ "$5 $6" != *--monitor*" ran" && $sys != seccomp && $sys != rt_sig* ]] ||
+	[[ "$5 $6" != *--monitor*" ran" && $5 != *--intercept* &&
+	    $sys != seccomp && $sys != rt_sig* ]] ||
 		VALGRIND=()
 	case $sys in PR_*) sys=prctl ;; esac
 	[ "$2" = - ] || read -ra filter <<<"$2"
