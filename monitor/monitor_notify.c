@@ -127,13 +127,6 @@ int notify_install(const struct monitor_allowlist *allow)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
-	/* IPV6_V6ONLY set by another thread waits for the notification in
-	 * hand: a bind's check and bind see the same value (granted()).  The
-	 * kernel reads level and name as ints: 32 bits compared. */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(setsockopt),
-		    2, SCMP_A1(SCMP_CMP_MASKED_EQ, UINT32_MAX, IPPROTO_IPV6),
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, UINT32_MAX, IPV6_V6ONLY));
 	for (i = 0; i < allow->n; i++)
 		any_open = any_open || allow->a[i].spec.kind == SPEC_OPEN;
 	for (i = 0; i < 3 && any_open && rc == 0; i++)
@@ -243,9 +236,8 @@ static int answer_bind(const struct seccomp_notif *n,
 	else if (netns_of(sock) == own_netns)
 		verdict = granted(allow, sock, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
-	/* The filter holds the program's IPV6_V6ONLY meanwhile; io_uring's
-	 * setsockopt (Linux 6.7) is not filtered: a grant exceeded ends the
-	 * service, loudly (the socket stays bound in the program). */
+	/* Another thread may turn IPV6_V6ONLY off between the check and the
+	 * bind, which froze it: a grant exceeded ends the service, loudly. */
 	if (verdict == 0 && !granted(allow, sock, &ss))
 		die("intercept", "pid %u turned IPV6_V6ONLY off during its "
 		    "bind to port %d: 0.0.0.0 is not granted", n->pid, port);
@@ -343,8 +335,7 @@ void notify_serve(const struct monitor_allowlist *allow, int listener)
 	/* The filter notifies bind(2), and with --allow-open the open
 	 * family, of the native architecture; anything else (socketcall(2)
 	 * elsewhere) goes on as the program's. */
-	verdict = n->data.arch != seccomp_arch_native() ||
-	    n->data.nr == SCMP_SYS(setsockopt) ? CONTINUE :
+	verdict = n->data.arch != seccomp_arch_native() ? CONTINUE :
 	    n->data.nr == SCMP_SYS(bind) ? answer_bind(n, allow, listener) :
 	    answer_open(n, allow, listener);
 	if (verdict == ANSWERED)

@@ -212,18 +212,6 @@ v6only 0 ok"
 	assert_output ""
 }
 
-@test "IPV6_V6ONLY turned off by another thread cannot win: the program's setsockopt waits for the monitor's bind, so no dual-stack socket outlives it" {
-	# A process sharing the program's fd table outlives it (the monitor's
-	# end kills the program alone) and listens on a dual-stack socket.
-	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp6:80 -- \
-		"$HOSTILE" v6hold 80 20000
-	wait "$LAST_PID" || true
-	run bound_80
-	assert_output ""
-	run cat "$RUN/err" "$RUN/out"
-	assert_output --regexp "^v6flip 20000: ok [0-9]+ eacces [0-9]+ dual-stack 0$"
-}
-
 @test "IPV6_V6ONLY turned off by another thread during the monitor's bind: never a dual-stack socket on a tcp6 grant alone, or the service ends (125)" {
 	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
 		--allow-bind tcp6:80 -- "$HOSTILE" v6flip 80 10000 3>&-

@@ -18,9 +18,6 @@
  *                     lengths, a v4 address on a v6 socket
  *   v6flip PORT N     bind tcp6 [::]:PORT N times while another thread
  *                     turns IPV6_V6ONLY on and off
- *   v6hold PORT N     as v6flip, with a process that shares the fd table
- *                     and outlives the program: it listens on a
- *                     dual-stack socket bound to PORT, for 5 seconds
  *   killed PORT N     N children each bind PORT and are killed at once;
  *                     then bind PORT itself
  */
@@ -30,7 +27,6 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,45 +200,15 @@ static void *flipper(void *arg)
 	return NULL;
 }
 
-/* v6hold: shares the fd table (CLONE_FILES), so it sees the socket at
- * flip_fd whatever happens to the program (killed with its monitor). */
-static pid_t hold_dual_stack(void)
-{
-	struct sockaddr_in6 a;
-	socklen_t len;
-	int v6only = 1, i;
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL,
-	    NULL, NULL, 0);
-
-	if (pid != 0)
-		return pid;
-	for (i = 0; i < 300000; i++) {
-		len = sizeof(a);
-		if (getsockname(flip_fd, (struct sockaddr *)&a, &len) == 0 &&
-		    ntohs(a.sin6_port) == port && getsockopt(flip_fd,
-		    IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
-		    &(socklen_t){ sizeof(v6only) }) == 0 && !v6only &&
-		    listen(flip_fd, 1) == 0) {
-			sleep(5);
-			_exit(0);
-		}
-		usleep(100);
-	}
-	_exit(1);
-}
-
-static int v6flip(int n, bool hold)
+static int v6flip(int n)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
 	    .sin6_port = htons((uint16_t)port) };
 	int s = socket(AF_INET6, SOCK_STREAM, 0), ok = 0, dual = 0;
 	int refused = 0, i, v6only;
-	pid_t holder = 0;
 	pthread_t t;
 
 	flip_fd = s;
-	if (hold)
-		holder = hold_dual_stack();
 	pthread_create(&t, NULL, flipper, NULL);
 	for (i = 0; i < n; i++) {
 		int one = 1;
@@ -258,8 +224,6 @@ static int v6flip(int n, bool hold)
 	}
 	stop = 1;
 	pthread_join(t, NULL);
-	if (holder > 0)
-		kill(holder, SIGKILL);
 	printf("v6flip %d: ok %d eacces %d dual-stack %d\n", n, ok, refused,
 	    dual);
 	return 0;
@@ -381,8 +345,8 @@ int main(int argc, char **argv)
 		return userns();
 	if (strcmp(argv[1], "recv") == 0 && argc == 4)
 		return port = atoi(argv[3]), recv_bind(argv[2]);
-	if (strncmp(argv[1], "v6", 2) == 0 && argc == 4)
-		return v6flip(atoi(argv[3]), strcmp(argv[1], "v6hold") == 0);
+	if (strcmp(argv[1], "v6flip") == 0 && argc == 4)
+		return v6flip(atoi(argv[3]));
 	if (strcmp(argv[1], "odd") == 0)
 		return odd();
 	if (strcmp(argv[1], "killed") == 0 && argc == 4)
