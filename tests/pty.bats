@@ -237,6 +237,15 @@ relay_fails() {
 	assert_line --regexp '^privrun: fork: move fd [0-9]+ to fd 3: Operation not permitted$'
 	sleep 0.2
 	assert [ ! -e "$shared/ran" ]
+	# With the master at fd 3 already, the ready pipe's move to fd 4 is
+	# the first dup3(2): it fails, and the program never runs either.
+	run --separate-stderr "$FAULTINJECT" dup3 fail -- "$PRIVRUN" -u nobody --pty -- \
+		touch "$shared/ran" 3>&-
+	assert_failure 125
+	run printf '%s\n' "$stderr"
+	assert_line --regexp '^privrun: fork: move fd [0-9]+ to fd 4: Operation not permitted$'
+	sleep 0.2
+	assert [ ! -e "$shared/ran" ]
 }
 
 @test "keystrokes the pty does not take are lost, as at a terminal; a terminal that fails to read gets its modes back" {
