@@ -112,17 +112,25 @@ int error_into(char *buf, size_t len, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+/* One write(2) too: the monitor's seccomp allow list has no writev(2),
+ * which musl's stdio uses. */
 void trace_at(const char *file, int line, const char *fmt, ...)
 {
-	int saved = errno;
+	static char msg[2048];
+	int saved = errno, n;
 	va_list ap;
 
 	if (!verbose)
 		return;
-	fprintf(stderr, "privrun: trace: %s:%d: ", file, line);
+	n = snprintf(msg, sizeof(msg) - 1, "privrun: trace: %s:%d: ", file,
+	    line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - 1 - (size_t)n, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	n = (int)strlen(msg);
+	msg[n] = '\n';
+	if (write(STDERR_FILENO, msg, (size_t)n + 1) < 0) {
+		/* nowhere to trace it */
+	}
 	errno = saved;
 }

@@ -14,7 +14,8 @@
  * around bind(2) alone, so every option the program set on its socket
  * stays; another low port is refused with EACCES; a granted file is opened
  * as --allow-open does and the fd installed in the program as the call's
- * result (SECCOMP_ADDFD_FLAG_SEND).  Anything else (another namespace's
+ * result (SECCOMP_ADDFD_FLAG_SEND); the program's IPV6_V6ONLY is set by
+ * the monitor too, so it cannot change during a bind.  Anything else (another namespace's
  * socket too) continues as the program's own call, with the program's own
  * credentials, which grants nothing.  A call from another architecture
  * (i386, x32) kills the program.  Once the monitor is gone, the kernel
@@ -50,6 +51,13 @@ static union { struct seccomp_notif_resp r; char room[128]; } resp_buf;
 static struct seccomp_notif_sizes sizes;
 static char path[PATH_MAX];
 static uint64_t own_netns;	/* the monitor's network namespace's cookie */
+
+/* A verdict, for --verbose: done, an error, or neither. */
+static const char *verdict_name(int verdict)
+{
+	return verdict > 0 ? strerror(verdict) : verdict == 0 ? "done" :
+	    verdict == CONTINUE ? "its own call" : "no longer pending";
+}
 
 static int open_pidfd(pid_t tid)
 {
@@ -127,6 +135,16 @@ int notify_install(const struct monitor_allowlist *allow)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(bind), 0);
+	/* IPV6_V6ONLY is set by the monitor (answer_v6only()); the kernel
+	 * reads level and name as ints: 32 bits compared. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(setsockopt),
+		    2, SCMP_A1(SCMP_CMP_MASKED_EQ, UINT32_MAX, IPPROTO_IPV6),
+		    SCMP_A2(SCMP_CMP_MASKED_EQ, UINT32_MAX, IPV6_V6ONLY));
+	/* io_uring's setsockopt (Linux 6.7) is not seen by seccomp. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+		    SCMP_SYS(io_uring_setup), 0);
 	for (i = 0; i < allow->n; i++)
 		any_open = any_open || allow->a[i].spec.kind == SPEC_OPEN;
 	for (i = 0; i < 3 && any_open && rc == 0; i++)
@@ -209,13 +227,25 @@ static int bind_raised(int sock, const struct sockaddr_storage *ss,
 	return err;
 }
 
+/* The monitor's copy of the program's fd, or -1. */
+static int copy_fd(const struct seccomp_notif *n, uint64_t fd)
+{
+	int pidfd = open_pidfd((pid_t)n->pid), copy = -1;
+
+	if (pidfd >= 0) {
+		copy = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
+		close(pidfd);
+	}
+	return copy;
+}
+
 static int answer_bind(const struct seccomp_notif *n,
     const struct monitor_allowlist *allow, int listener)
 {
 	unsigned char buf[sizeof(struct sockaddr_storage)];
 	struct sockaddr_storage ss;
 	uint64_t len = n->data.args[2];
-	int port, pidfd, sock = -1, verdict = CONTINUE;
+	int port, sock, verdict = CONTINUE;
 
 	if (len > sizeof(buf) || !read_memory((pid_t)n->pid, n->data.args[1],
 	    buf, len))
@@ -223,29 +253,52 @@ static int answer_bind(const struct seccomp_notif *n,
 	port = privrun_proto_sockaddr(buf, len, &ss);
 	if (port <= 0 || port >= PRIVILEGED_PORTS)
 		return CONTINUE;	/* nothing to grant */
-	if ((pidfd = open_pidfd((pid_t)n->pid)) >= 0) {
-		sock = (int)syscall(SYS_pidfd_getfd, pidfd,
-		    (int)n->data.args[0], 0);
-		close(pidfd);
-	}
+	sock = copy_fd(n, n->data.args[0]);
 	/* Still pending: the tid was not another's, nor the fd.  No socket
 	 * (the kernel says EBADF or ENOTSOCK), or another network namespace's:
-	 * the program's own call, with its own rights there. */
+	 * the program's own call, with its own rights there.  IPV6_V6ONLY
+	 * cannot change between the check and the bind: the program's
+	 * setsockopt of it waits for the monitor. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
 	else if (netns_of(sock) == own_netns)
 		verdict = granted(allow, sock, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
-	/* Another thread may turn IPV6_V6ONLY off between the check and the
-	 * bind, which froze it: a grant exceeded ends the service, loudly. */
-	if (verdict == 0 && !granted(allow, sock, &ss))
-		die("intercept", "pid %u turned IPV6_V6ONLY off during its "
-		    "bind to port %d: 0.0.0.0 is not granted", n->pid, port);
 	if (sock >= 0)
 		close(sock);
 	trace("monitor: pid %u: bind of a family %d socket to port %d: %s",
-	    n->pid, ss.ss_family, port, verdict >= 0 ? strerror(verdict) :
-	    verdict == CONTINUE ? "its own call" : "no longer pending");
+	    n->pid, ss.ss_family, port, verdict_name(verdict));
+	return verdict;
+}
+
+/*
+ * setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, ...), done by the monitor on
+ * its copy of the socket, one notification at a time: a thread of the
+ * program cannot turn a socket dual-stack between a bind's check and the
+ * bind.  The program's own call, let go on, would run at a time the monitor
+ * does not choose.  The kernel refuses a length below an int, and then
+ * changes nothing.
+ */
+static int answer_v6only(const struct seccomp_notif *n, int listener)
+{
+	int on = 0, sock = -1, verdict;
+
+	if ((int)n->data.args[4] < (int)sizeof(on))
+		verdict = CONTINUE;
+	else if (n->data.args[3] != 0 && !read_memory((pid_t)n->pid,
+	    n->data.args[3], &on, sizeof(on)))
+		verdict = EFAULT;	/* NULL reads as 0, as the kernel's */
+	else if ((sock = copy_fd(n, n->data.args[0])) < 0)
+		verdict = errno;
+	else if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
+		verdict = ANSWERED;
+	else
+		verdict = setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+		    sizeof(on)) == 0 ? 0 : errno;
+	if (sock >= 0)
+		close(sock);
+	trace("monitor: pid %u: IPV6_V6ONLY %d on fd %d: %s", n->pid, on,
+	    (int)n->data.args[0], verdict_name(verdict));
 	return verdict;
 }
 
@@ -332,11 +385,12 @@ void notify_serve(const struct monitor_allowlist *allow, int listener)
 	memset(&req_buf, 0, sizeof(req_buf));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) != 0)
 		return;		/* ENOENT: the caller was interrupted */
-	/* The filter notifies bind(2), and with --allow-open the open
-	 * family, of the native architecture; anything else (socketcall(2)
-	 * elsewhere) goes on as the program's. */
+	/* The filter notifies bind(2), setsockopt(2) of IPV6_V6ONLY, and
+	 * with --allow-open the open family, of the native architecture
+	 * alone (another kills). */
 	verdict = n->data.arch != seccomp_arch_native() ? CONTINUE :
 	    n->data.nr == SCMP_SYS(bind) ? answer_bind(n, allow, listener) :
+	    n->data.nr == SCMP_SYS(setsockopt) ? answer_v6only(n, listener) :
 	    answer_open(n, allow, listener);
 	if (verdict == ANSWERED)
 		return;

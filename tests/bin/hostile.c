@@ -18,6 +18,12 @@
  *                     lengths, a v4 address on a v6 socket
  *   v6flip PORT N     bind tcp6 [::]:PORT N times while another thread
  *                     turns IPV6_V6ONLY on and off
+ *   v6hold PORT N     as v6flip, with a process that shares the fd table
+ *                     and outlives the program: it listens on a
+ *                     dual-stack socket bound to PORT, for 5 seconds
+ *   v6opt PORT        setsockopt(IPV6_V6ONLY) on and off, with a short
+ *                     length, a NULL and a bad address, a bad fd, a pipe, a tcp4
+ *                     socket and a socket bound to PORT; io_uring_setup
  *   killed PORT N     N children each bind PORT and are killed at once;
  *                     then bind PORT itself
  */
@@ -27,6 +33,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,15 +207,45 @@ static void *flipper(void *arg)
 	return NULL;
 }
 
-static int v6flip(int n)
+/* v6hold: shares the fd table (CLONE_FILES), so it sees the socket at
+ * flip_fd whatever happens to the program (killed with its monitor). */
+static pid_t hold_dual_stack(void)
+{
+	struct sockaddr_in6 a;
+	socklen_t len;
+	int v6only = 1, i;
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL,
+	    NULL, NULL, 0);
+
+	if (pid != 0)
+		return pid;
+	for (i = 0; i < 300000; i++) {
+		len = sizeof(a);
+		if (getsockname(flip_fd, (struct sockaddr *)&a, &len) == 0 &&
+		    ntohs(a.sin6_port) == port && getsockopt(flip_fd,
+		    IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		    &(socklen_t){ sizeof(v6only) }) == 0 && !v6only &&
+		    listen(flip_fd, 1) == 0) {
+			sleep(5);
+			_exit(0);
+		}
+		usleep(100);
+	}
+	_exit(1);
+}
+
+static int v6flip(int n, bool hold)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
 	    .sin6_port = htons((uint16_t)port) };
 	int s = socket(AF_INET6, SOCK_STREAM, 0), ok = 0, dual = 0;
 	int refused = 0, i, v6only;
+	pid_t holder = 0;
 	pthread_t t;
 
 	flip_fd = s;
+	if (hold)
+		holder = hold_dual_stack();
 	pthread_create(&t, NULL, flipper, NULL);
 	for (i = 0; i < n; i++) {
 		int one = 1;
@@ -224,6 +261,8 @@ static int v6flip(int n)
 	}
 	stop = 1;
 	pthread_join(t, NULL);
+	if (holder > 0)
+		kill(holder, SIGKILL);
 	printf("v6flip %d: ok %d eacces %d dual-stack %d\n", n, ok, refused,
 	    dual);
 	return 0;
@@ -313,6 +352,46 @@ static int odd(void)
 	return 0;
 }
 
+static void v6opt_one(const char *what, int fd, const void *val,
+    socklen_t len)
+{
+	int rc = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, val, len);
+	int err = errno, now = -1;
+
+	getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &now,
+	    &(socklen_t){ sizeof(now) });
+	printf("v6only %s: %s, now %d\n", what, result(rc, err), now);
+}
+
+/* v6opt: what the kernel answers, for the test to compare with the
+ * monitor's answers under --intercept. */
+static int v6opt(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+	    .sin6_port = htons((uint16_t)port) };
+	int s = socket(AF_INET6, SOCK_STREAM, 0), p[2], on = 1, off = 0;
+	long rc;
+
+	v6opt_one("on", s, &on, sizeof(on));
+	v6opt_one("off", s, &off, sizeof(off));
+	v6opt_one("on, 8 bytes", s, &(long){ 1 }, sizeof(long));
+	v6opt_one("on, 2 bytes", s, &on, 2);
+	v6opt_one("on", s, &on, sizeof(on));
+	v6opt_one("NULL", s, NULL, sizeof(on));
+	v6opt_one("address 8", s, (void *)8, sizeof(on));
+	v6opt_one("fd 1000", 1000, &on, sizeof(on));
+	if (pipe(p) != 0)
+		return 1;
+	v6opt_one("a pipe", p[0], &on, sizeof(on));
+	v6opt_one("tcp4", socket(AF_INET, SOCK_STREAM, 0), &on, sizeof(on));
+	printf("bind: %s\n", result(bind(s, (struct sockaddr *)&a,
+	    sizeof(a)), errno));
+	v6opt_one("on, bound", s, &on, sizeof(on));
+	rc = syscall(SYS_io_uring_setup, 1, NULL);
+	printf("io_uring_setup: %s\n", rc >= 0 ? "ok" : strerrorname_np(errno));
+	return 0;
+}
+
 static int killed(int n)
 {
 	int i, s;
@@ -345,10 +424,12 @@ int main(int argc, char **argv)
 		return userns();
 	if (strcmp(argv[1], "recv") == 0 && argc == 4)
 		return port = atoi(argv[3]), recv_bind(argv[2]);
-	if (strcmp(argv[1], "v6flip") == 0 && argc == 4)
-		return v6flip(atoi(argv[3]));
+	if (strncmp(argv[1], "v6", 2) == 0 && argc == 4)	/* flip, hold */
+		return v6flip(atoi(argv[3]), strcmp(argv[1], "v6hold") == 0);
 	if (strcmp(argv[1], "odd") == 0)
 		return odd();
+	if (strcmp(argv[1], "v6opt") == 0)
+		return v6opt();
 	if (strcmp(argv[1], "killed") == 0 && argc == 4)
 		return killed(atoi(argv[3]));
 	return 2;
