@@ -227,14 +227,29 @@ static int bind_raised(int sock, const struct sockaddr_storage *ss,
 	return err;
 }
 
-/* The monitor's copy of the program's fd, or -1. */
+/*
+ * The monitor's copy of the program's fd, or -1.  The calling thread's
+ * pidfd is kept for its next call: pidfd_open(2) and its close(2) were a
+ * sixth of an intercepted bind (bench/RESULTS.md).  A pidfd names its
+ * thread, never a later one given the same number: that fails with ESRCH,
+ * and the number is opened again.
+ */
 static int copy_fd(const struct seccomp_notif *n, uint64_t fd)
 {
-	int pidfd = open_pidfd((pid_t)n->pid), copy = -1;
+	static int pidfd = -1;
+	static pid_t tid;
+	int copy = -1;
 
-	if (pidfd >= 0) {
+	if (pidfd >= 0 && tid == (pid_t)n->pid)
 		copy = (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
-		close(pidfd);
+	if (copy < 0 && (pidfd < 0 || tid != (pid_t)n->pid ||
+	    errno == ESRCH)) {
+		if (pidfd >= 0)
+			close(pidfd);
+		tid = (pid_t)n->pid;
+		pidfd = open_pidfd(tid);
+		copy = pidfd < 0 ? -1 :
+		    (int)syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
 	}
 	return copy;
 }
