@@ -271,14 +271,20 @@ static int answer_bind(const struct seccomp_notif *n,
 	sock = copy_fd(n, n->data.args[0]);
 	/* Still pending: the tid was not another's, nor the fd.  No socket
 	 * (the kernel says EBADF or ENOTSOCK), or another network namespace's:
-	 * the program's own call, with its own rights there.  IPV6_V6ONLY
-	 * cannot change between the check and the bind: the program's
-	 * setsockopt of it waits for the monitor. */
+	 * the program's own call, with its own rights there. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
 	else if (netns_of(sock) == own_netns)
 		verdict = granted(allow, sock, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
+	/* The program's setsockopt(IPV6_V6ONLY) waits for the monitor, but a
+	 * process outside privrun that it sent the socket to may turn the
+	 * option off between the check and the bind, which froze it: a grant
+	 * exceeded ends the service, loudly. */
+	if (verdict == 0 && !granted(allow, sock, &ss))
+		die("intercept", "pid %u's socket was made dual-stack during "
+		    "its bind to port %d: 0.0.0.0 is not granted", n->pid,
+		    port);
 	if (sock >= 0)
 		close(sock);
 	trace("monitor: pid %u: bind of a family %d socket to port %d: %s",

@@ -237,6 +237,22 @@ v6only 0 ok"
 	assert_output --regexp "^v6flip 20000: ok [0-9]+ eacces [0-9]+ dual-stack 0$"
 }
 
+@test "IPV6_V6ONLY turned off by a process outside privrun that was sent the socket: the monitor sees it after the bind and ends the service (125)" {
+	# flipout runs as the same user outside privrun's filter, as a
+	# setuid caller's own shell could; its setsockopt does not wait.
+	as_user 4001 "$HOSTILE" flipout "$RUN/flip" >"$RUN/flipout" 2>&1 &
+	BG_PIDS+=($!)
+	local i
+	for i in $(seq 50); do [ -S "$RUN/flip" ] && break; sleep 0.1; done
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-bind tcp6:80 -- "$HOSTILE" v6out 80 20000 "$RUN/flip" 3>&-
+	assert_equal "$status" 125
+	[[ "$stderr" =~ ^"privrun: intercept: pid "[0-9]+"'s socket was made dual-stack during its bind to port 80: 0.0.0.0 is not granted"$ ]]
+	assert_output ""	# ended before its count
+	run bound_80
+	assert_output ""
+}
+
 @test "setsockopt(IPV6_V6ONLY), done by the monitor, answers as the kernel does (short length, NULL, bad address, bad fd, pipe, tcp4, bound); io_uring_setup is refused (EPERM)" {
 	run as_user 4001 "$HOSTILE" v6opt 8080
 	assert_success

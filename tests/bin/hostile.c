@@ -21,6 +21,12 @@
  *   v6hold PORT N     as v6flip, with a process that shares the fd table
  *                     and outlives the program: it listens on a
  *                     dual-stack socket bound to PORT, for 5 seconds
+ *   v6out PORT N SOCKPATH
+ *                     as v6flip, but the flipper is flipout, a process
+ *                     outside privrun, sent each socket over SOCKPATH
+ *   flipout SOCKPATH  listen on the unix socket SOCKPATH; turn IPV6_V6ONLY
+ *                     on and off on the last socket received, until the
+ *                     sender closes
  *   v6opt PORT        setsockopt(IPV6_V6ONLY) on and off, with a short
  *                     length, a NULL and a bad address, a bad fd, a pipe, a tcp4
  *                     socket and a socket bound to PORT; io_uring_setup
@@ -191,6 +197,74 @@ static int interrupt(int n, int restart)
 	return 0;
 }
 
+/* The fd sent over c, -1 if none yet (flags MSG_DONTWAIT), -2 at the
+ * end or on an error. */
+static int recv_fd(int c, int flags)
+{
+	char byte, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t n = recvmsg(c, &m, flags);
+	int fd;
+
+	if (n < 0 && errno == EAGAIN)
+		return -1;
+	if (n != 1 || CMSG_FIRSTHDR(&m) == NULL)
+		return -2;
+	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(fd));
+	return fd;
+}
+
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	int c = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
+	return connect(c, (struct sockaddr *)&un, sizeof(un)) == 0 ? c : -1;
+}
+
+static void send_fd(int c, int fd)
+{
+	char ctl[CMSG_SPACE(sizeof(int))], byte = 'x';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof(fd));
+	if (sendmsg(c, &m, 0) != 1)
+		perror("hostile: sendmsg");
+}
+
+/* flipout: outside privrun, so outside its filter. */
+static int flipout(const char *path)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c, fd, cur = -1, on = 0;
+	long got = 0;
+
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
+	if (bind(l, (struct sockaddr *)&un, sizeof(un)) != 0 ||
+	    listen(l, 1) != 0 || (c = accept(l, NULL, NULL)) < 0)
+		return 1;
+	while ((fd = recv_fd(c, MSG_DONTWAIT)) != -2) {
+		if (fd >= 0) {
+			close(cur);
+			cur = fd;
+			got++;
+		}
+		setsockopt(cur, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+		on = !on;
+	}
+	printf("flipout: %ld sockets\n", got);
+	return 0;
+}
+
 /* v6flip: a thread turns IPV6_V6ONLY on and off on the socket that the
  * main thread binds to [::]:PORT; a dual-stack socket bound is counted. */
 static int flip_fd;	/* a number that stays: dup2() renews the socket */
@@ -234,19 +308,23 @@ static pid_t hold_dual_stack(void)
 	_exit(1);
 }
 
-static int v6flip(int n, bool hold)
+/* out: the unix socket of flipout, else a thread flips. */
+static int v6flip(int n, bool hold, const char *out)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
 	    .sin6_port = htons((uint16_t)port) };
 	int s = socket(AF_INET6, SOCK_STREAM, 0), ok = 0, dual = 0;
-	int refused = 0, i, v6only;
+	int refused = 0, i, v6only, c = out ? connect_unix(out) : -1;
 	pid_t holder = 0;
 	pthread_t t;
 
 	flip_fd = s;
 	if (hold)
 		holder = hold_dual_stack();
-	pthread_create(&t, NULL, flipper, NULL);
+	if (c >= 0)
+		send_fd(c, s);
+	else
+		pthread_create(&t, NULL, flipper, NULL);
 	for (i = 0; i < n; i++) {
 		int one = 1;
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -255,12 +333,15 @@ static int v6flip(int n, bool hold)
 			    &(socklen_t){ sizeof(v6only) });
 			v6only ? ok++ : dual++;
 			dup2(socket(AF_INET6, SOCK_STREAM, 0), s);
+			if (c >= 0)
+				send_fd(c, s);
 		} else {
 			refused++;
 		}
 	}
 	stop = 1;
-	pthread_join(t, NULL);
+	if (c < 0)
+		pthread_join(t, NULL);
 	if (holder > 0)
 		kill(holder, SIGKILL);
 	printf("v6flip %d: ok %d eacces %d dual-stack %d\n", n, ok, refused,
@@ -293,20 +374,12 @@ static int userns(void)
 
 static int recv_bind(const char *path)
 {
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
-	char byte, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	int c = socket(AF_UNIX, SOCK_STREAM, 0), s = -1, rc;
+	int c = connect_unix(path), s = c < 0 ? -2 : recv_fd(c, 0), rc;
 
-	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
-	if (connect(c, (struct sockaddr *)&un, sizeof(un)) != 0 ||
-	    recvmsg(c, &m, 0) != 1 || CMSG_FIRSTHDR(&m) == NULL) {
+	if (s < 0) {
 		printf("receive %s\n", strerrorname_np(errno));
 		return 1;
 	}
-	memcpy(&s, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(s));
 	rc = bind4(s);
 	listen_and_wait(s, rc, errno);
 	return 0;
@@ -424,8 +497,13 @@ int main(int argc, char **argv)
 		return userns();
 	if (strcmp(argv[1], "recv") == 0 && argc == 4)
 		return port = atoi(argv[3]), recv_bind(argv[2]);
+	if (strcmp(argv[1], "v6out") == 0 && argc == 5)
+		return v6flip(atoi(argv[3]), false, argv[4]);
 	if (strncmp(argv[1], "v6", 2) == 0 && argc == 4)	/* flip, hold */
-		return v6flip(atoi(argv[3]), strcmp(argv[1], "v6hold") == 0);
+		return v6flip(atoi(argv[3]), strcmp(argv[1], "v6hold") == 0,
+		    NULL);
+	if (strcmp(argv[1], "flipout") == 0)
+		return flipout(argv[2]);
 	if (strcmp(argv[1], "odd") == 0)
 		return odd();
 	if (strcmp(argv[1], "v6opt") == 0)
