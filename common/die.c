@@ -124,6 +124,7 @@ void trace_at(const char *file, int line, const char *fmt, ...)
 		return;
 	n = snprintf(msg, sizeof(msg) - 1, "privrun: trace: %s:%d: ", file,
 	    line);
+	n = n < 0 || n >= (int)sizeof(msg) - 1 ? 0 : n;
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof(msg) - 1 - (size_t)n, fmt, ap);
 	va_end(ap);

@@ -78,6 +78,13 @@ void notify_check_kernel(void)
 	unsigned action = SECCOMP_RET_USER_NOTIF;
 	int pidfd;
 
+#ifdef __NR_socketcall
+	/* There a rule on bind's or setsockopt's arguments would compare
+	 * socketcall's, which carries every socket call too. */
+	die("intercept", "not on this architecture: its socket calls can go "
+	    "through socketcall(2)");
+#endif
+
 	if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)
 		die_errno("intercept", "the kernel lacks seccomp user "
 		    "notification (Linux 5.0)");
@@ -122,6 +129,8 @@ int notify_install(const struct monitor_allowlist *allow)
 {
 	const int opens[] = { SCMP_SYS(open), SCMP_SYS(openat),
 	    SCMP_SYS(openat2) };
+	const int rings[] = { SCMP_SYS(io_uring_setup),
+	    SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register) };
 	scmp_filter_ctx ctx = must_alloc(seccomp_init(SCMP_ACT_ALLOW));
 	bool any_open = false;
 	size_t i;
@@ -141,10 +150,10 @@ int notify_install(const struct monitor_allowlist *allow)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(setsockopt),
 		    2, SCMP_A1(SCMP_CMP_MASKED_EQ, UINT32_MAX, IPPROTO_IPV6),
 		    SCMP_A2(SCMP_CMP_MASKED_EQ, UINT32_MAX, IPV6_V6ONLY));
-	/* io_uring's setsockopt (Linux 6.7) is not seen by seccomp. */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
-		    SCMP_SYS(io_uring_setup), 0);
+	/* io_uring's setsockopt (Linux 6.7) is not seen by seccomp, nor by a
+	 * ring taken from another process (pidfd_getfd(2)). */
+	for (i = 0; i < 3 && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), rings[i], 0);
 	for (i = 0; i < allow->n; i++)
 		any_open = any_open || allow->a[i].spec.kind == SPEC_OPEN;
 	for (i = 0; i < 3 && any_open && rc == 0; i++)
@@ -189,8 +198,8 @@ void notify_prepare(int sock)
 /*
  * Whether the allow list grants binding sock to ss: by the socket's own
  * domain, type and protocol (tcp or udp), whatever the address said.  A
- * dual-stack socket bound to [::] takes 0.0.0.0 too, which must be granted
- * as well.
+ * dual-stack socket bound to [::] takes 0.0.0.0 too: unless that is
+ * granted as well, [::] is granted only with IPV6_V6ONLY set.
  */
 static bool granted(const struct monitor_allowlist *allow, int sock,
     const struct sockaddr_storage *ss)
@@ -207,12 +216,12 @@ static bool granted(const struct monitor_allowlist *allow, int sock,
 	    IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : -1) ||
 	    !monitor_bind_granted(allow, type, ss))
 		return false;
-	if (domain != AF_INET6 || !IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
-	    (getsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 &&
-	    v6only))
-		return true;
 	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
-	return monitor_bind_granted(allow, type, &any4);
+	return domain != AF_INET6 ||
+	    !IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+	    monitor_bind_granted(allow, type, &any4) ||
+	    (getsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 &&
+	    v6only);
 }
 
 /* bind(2) with the capability raised around it alone: 0 or an errno. */
@@ -277,10 +286,12 @@ static int answer_bind(const struct seccomp_notif *n,
 	else if (netns_of(sock) == own_netns)
 		verdict = granted(allow, sock, &ss) ?
 		    bind_raised(sock, &ss, (socklen_t)len) : EACCES;
-	/* The program's setsockopt(IPV6_V6ONLY) waits for the monitor, but a
-	 * process outside privrun that it sent the socket to may turn the
-	 * option off between the check and the bind, which froze it: a grant
-	 * exceeded ends the service, loudly. */
+	/* The program's setsockopt(IPV6_V6ONLY) waits for the monitor; a
+	 * process outside privrun that holds the socket too (sent it, or
+	 * took it with pidfd_getfd(2)) may still turn the option off before
+	 * the bind, which froze it: a grant exceeded ends the service,
+	 * loudly.  (A filter dropping IPv4 on the socket would need
+	 * CAP_NET_ADMIN for tcp.) */
 	if (verdict == 0 && !granted(allow, sock, &ss))
 		die("intercept", "pid %u's socket was made dual-stack during "
 		    "its bind to port %d: 0.0.0.0 is not granted", n->pid,
@@ -302,23 +313,27 @@ static int answer_bind(const struct seccomp_notif *n,
  */
 static int answer_v6only(const struct seccomp_notif *n, int listener)
 {
-	int on = 0, sock = -1, verdict;
+	int on = 0, sock = -1, verdict;	/* NULL reads as 0 */
+	socklen_t len = sizeof(on);
 
 	if ((int)n->data.args[4] < (int)sizeof(on))
 		verdict = CONTINUE;
-	else if (n->data.args[3] != 0 && !read_memory((pid_t)n->pid,
-	    n->data.args[3], &on, sizeof(on)))
-		verdict = EFAULT;	/* NULL reads as 0, as the kernel's */
 	else if ((sock = copy_fd(n, n->data.args[0])) < 0)
 		verdict = errno;
 	else if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
+	else if (n->data.args[3] != 0 && !read_memory((pid_t)n->pid,
+	    n->data.args[3], &on, sizeof(on)))	/* the kernel's order: */
+		verdict = getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &on, &len) ==
+		    0 && on == AF_INET6 ? EFAULT : setsockopt(sock,
+		    IPPROTO_IPV6, IPV6_V6ONLY, &len, sizeof(int)) != 0 ? errno :
+		    0;	/* which fails on a socket that is not IPv6 */
 	else
 		verdict = setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &on,
 		    sizeof(on)) == 0 ? 0 : errno;
 	if (sock >= 0)
 		close(sock);
-	trace("monitor: pid %u: IPV6_V6ONLY %d on fd %d: %s", n->pid, on,
+	trace("monitor: pid %u: IPV6_V6ONLY on fd %d: %s", n->pid,
 	    (int)n->data.args[0], verdict_name(verdict));
 	return verdict;
 }

@@ -27,6 +27,8 @@
  *   flipout SOCKPATH  listen on the unix socket SOCKPATH; turn IPV6_V6ONLY
  *                     on and off on the last socket received, until the
  *                     sender closes
+ *   ringhost          make an io_uring ring, print "PID FD", wait
+ *   ringuse PID FD    take that ring (pidfd_getfd) and io_uring_enter it
  *   v6opt PORT        setsockopt(IPV6_V6ONLY) on and off, with a short
  *                     length, a NULL and a bad address, a bad fd, a pipe, a tcp4
  *                     socket and a socket bound to PORT; io_uring_setup
@@ -265,6 +267,28 @@ static int flipout(const char *path)
 	return 0;
 }
 
+/* ringhost and ringuse: a ring made outside privrun's filter. */
+static int ring(int argc, char **argv)
+{
+	char params[120] = { 0 };	/* struct io_uring_params */
+	long fd;
+
+	if (argc == 2) {
+		fd = syscall(SYS_io_uring_setup, 4, params);
+		printf("%d %ld\n", getpid(), fd);
+		fflush(stdout);
+		pause();
+		return 0;
+	}
+	fd = syscall(SYS_pidfd_getfd, (int)syscall(SYS_pidfd_open,
+	    atoi(argv[2]), 0), atoi(argv[3]), 0);
+	printf("pidfd_getfd: %s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+	fd = syscall(SYS_io_uring_enter, (int)fd, 0, 0, 0, NULL, 0);
+	printf("io_uring_enter: %s\n", fd >= 0 ? "ok" :
+	    strerrorname_np(errno));
+	return 0;
+}
+
 /* v6flip: a thread turns IPV6_V6ONLY on and off on the socket that the
  * main thread binds to [::]:PORT; a dual-stack socket bound is counted. */
 static int flip_fd;	/* a number that stays: dup2() renews the socket */
@@ -457,6 +481,9 @@ static int v6opt(void)
 		return 1;
 	v6opt_one("a pipe", p[0], &on, sizeof(on));
 	v6opt_one("tcp4", socket(AF_INET, SOCK_STREAM, 0), &on, sizeof(on));
+	v6opt_one("tcp4, address 8", socket(AF_INET, SOCK_STREAM, 0),
+	    (void *)8, sizeof(on));
+	v6opt_one("unix", socket(AF_UNIX, SOCK_STREAM, 0), &on, sizeof(on));
 	printf("bind: %s\n", result(bind(s, (struct sockaddr *)&a,
 	    sizeof(a)), errno));
 	v6opt_one("on, bound", s, &on, sizeof(on));
@@ -486,6 +513,8 @@ static int killed(int n)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "ringhost") == 0)
+		return ring(argc, argv);
 	if (argc < 3)
 		return 2;
 	port = atoi(argv[2]);
@@ -504,6 +533,8 @@ int main(int argc, char **argv)
 		    NULL);
 	if (strcmp(argv[1], "flipout") == 0)
 		return flipout(argv[2]);
+	if (strncmp(argv[1], "ring", 4) == 0)
+		return ring(argc, argv);
 	if (strcmp(argv[1], "odd") == 0)
 		return odd();
 	if (strcmp(argv[1], "v6opt") == 0)
