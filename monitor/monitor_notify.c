@@ -195,6 +195,13 @@ void notify_prepare(int sock)
 		die("intercept", "the kernel's notifications are too large");
 }
 
+/* [::], which a socket without IPV6_V6ONLY binds dual-stack. */
+static bool any6(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(
+	    &((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
 /*
  * Whether the allow list grants binding sock to ss: by the socket's own
  * domain, type and protocol (tcp or udp), whatever the address said.  A
@@ -217,9 +224,7 @@ static bool granted(const struct monitor_allowlist *allow, int sock,
 	    !monitor_bind_granted(allow, type, ss))
 		return false;
 	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
-	return domain != AF_INET6 ||
-	    !IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
-	    monitor_bind_granted(allow, type, &any4) ||
+	return !any6(ss) || monitor_bind_granted(allow, type, &any4) ||
 	    (getsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 &&
 	    v6only);
 }
@@ -292,7 +297,7 @@ static int answer_bind(const struct seccomp_notif *n,
 	 * the bind, which froze it: a grant exceeded ends the service,
 	 * loudly.  (A filter dropping IPv4 on the socket would need
 	 * CAP_NET_ADMIN for tcp.) */
-	if (verdict == 0 && !granted(allow, sock, &ss))
+	if (verdict == 0 && any6(&ss) && !granted(allow, sock, &ss))
 		die("intercept", "pid %u's socket was made dual-stack during "
 		    "its bind to port %d: 0.0.0.0 is not granted", n->pid,
 		    port);
