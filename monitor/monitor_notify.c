@@ -15,11 +15,11 @@
  * stays; another low port is refused with EACCES; a granted file is opened
  * as --allow-open does and the fd installed in the program as the call's
  * result (SECCOMP_ADDFD_FLAG_SEND); the program's IPV6_V6ONLY is set by
- * the monitor too, so it cannot change during a bind.  Anything else (another namespace's
- * socket too) continues as the program's own call, with the program's own
- * credentials, which grants nothing.  A call from another architecture
- * (i386, x32) kills the program.  Once the monitor is gone, the kernel
- * fails a notified call with ENOSYS.
+ * the monitor too, so it cannot change during a bind.  Anything else
+ * (another namespace's socket too) continues as the program's own call,
+ * with the program's own credentials, which grants nothing.  A call from
+ * another architecture (i386, x32) kills the program.  Once the monitor is
+ * gone, the kernel fails a notified call with ENOSYS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -308,6 +308,22 @@ static int answer_bind(const struct seccomp_notif *n,
 	return verdict;
 }
 
+/* The kernel's answer to a bad address: EFAULT on an IPv6 socket; on
+ * anything else the option's error there (ENOPROTOOPT, EOPNOTSUPP,
+ * ENOTSOCK), which the kernel checks before it reads the value, and which
+ * a setsockopt of the monitor's own value gets. */
+static int bad_address(int sock)
+{
+	int domain = 0, off = 0;
+	socklen_t len = sizeof(domain);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
+	    domain == AF_INET6)
+		return EFAULT;
+	return setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off))
+	    != 0 ? errno : EFAULT;
+}
+
 /*
  * setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, ...), done by the monitor on
  * its copy of the socket, one notification at a time: a thread of the
@@ -319,7 +335,6 @@ static int answer_bind(const struct seccomp_notif *n,
 static int answer_v6only(const struct seccomp_notif *n, int listener)
 {
 	int on = 0, sock = -1, verdict;	/* NULL reads as 0 */
-	socklen_t len = sizeof(on);
 
 	if ((int)n->data.args[4] < (int)sizeof(on))
 		verdict = CONTINUE;
@@ -328,11 +343,8 @@ static int answer_v6only(const struct seccomp_notif *n, int listener)
 	else if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		verdict = ANSWERED;
 	else if (n->data.args[3] != 0 && !read_memory((pid_t)n->pid,
-	    n->data.args[3], &on, sizeof(on)))	/* the kernel's order: */
-		verdict = getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &on, &len) ==
-		    0 && on == AF_INET6 ? EFAULT : setsockopt(sock,
-		    IPPROTO_IPV6, IPV6_V6ONLY, &len, sizeof(int)) != 0 ? errno :
-		    0;	/* which fails on a socket that is not IPv6 */
+	    n->data.args[3], &on, sizeof(on)))
+		verdict = bad_address(sock);
 	else
 		verdict = setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &on,
 		    sizeof(on)) == 0 ? 0 : errno;

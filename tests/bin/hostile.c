@@ -30,8 +30,9 @@
  *   ringhost          make an io_uring ring, print "PID FD", wait
  *   ringuse PID FD    take that ring (pidfd_getfd) and io_uring_enter it
  *   v6opt PORT        setsockopt(IPV6_V6ONLY) on and off, with a short
- *                     length, a NULL and a bad address, a bad fd, a pipe, a tcp4
- *                     socket and a socket bound to PORT; io_uring_setup
+ *                     length, a NULL and a bad address, a bad fd, a
+ *                     pipe, a tcp4 and a unix socket and a socket bound
+ *                     to PORT; io_uring_setup
  *   killed PORT N     N children each bind PORT and are killed at once;
  *                     then bind PORT itself
  */
