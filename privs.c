@@ -241,27 +241,35 @@ static int set_fsids(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* Whether mask is all in the permitted set; who names the keeper in the
+ * message ("" for the program). */
+static int check_held(uint64_t mask, const char *who)
+{
+	uint64_t held = 0;
+	char names[1024];
+
+	if (mask != 0 && !privileged())
+		return failx("%scannot keep capabilities: privrun has no "
+		    "privileges", who);
+	if (mask != 0 && get_permitted(&held) != 0)
+		return -1;
+	if ((mask & ~held) == 0)
+		return 0;
+	caps_format(mask & ~held, names, sizeof(names));
+	return failx("%scannot keep %s: privrun does not hold it (%s start)",
+	    who, names, privs_start_name(st.start));
+}
+
 int privs_keep_at(const char *file, int line, uint64_t mask,
     bool allow_new_privs)
 {
-	uint64_t held = 0;
-
 	if (check_usable("privs_keep") != 0)
 		return -1;
 	trace_at(file, line, "privs_keep: capabilities %#llx, %s",
 	    (unsigned long long)mask, allow_new_privs ?
 	    "new privileges allowed" : "no_new_privs");
-	if (mask != 0 && !privileged())
-		return failx("cannot keep capabilities: privrun has no "
-		    "privileges");
-	if (mask != 0 && get_permitted(&held) != 0)
+	if (check_held(mask, "") != 0)
 		return -1;
-	if ((mask & ~held) != 0) {
-		char names[1024];
-		caps_format(mask & ~held, names, sizeof(names));
-		return failx("cannot keep %s: privrun does not hold it (%s "
-		    "start)", names, privs_start_name(st.start));
-	}
 	st.keep = mask;
 	st.allow_new_privs = allow_new_privs;
 	return 0;
@@ -488,9 +496,8 @@ static int live_on(const char *file, int line, const char *call,
 	trace_at(file, line, "%s: to uid %u gid %u, %zu groups, capabilities "
 	    "%#llx permitted only", call, (unsigned)st.uid, (unsigned)st.gid,
 	    st.ngroups, (unsigned long long)mask);
-	if (mask != 0 && !privileged())
-		return failx("the monitor cannot keep capabilities: privrun "
-		    "has no privileges");
+	if (check_held(mask, "the monitor ") != 0)
+		return -1;
 	st.monitor = true;
 	st.keep = mask;
 	st.allow_new_privs = false;

@@ -705,6 +705,28 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
 }
 
+@test "monitor: a write entry the policy grants needs cap_dac_override, which the file-capability copy lacks: exit 125 naming it, the program never run" {
+	key=$(make_secret)
+	policy "permit prtest-a monitor open $key,rw"
+	local dir=$PRIVRUN_TEST_ROOT/dac.$BATS_TEST_NUMBER
+	mkdir -p "$dir"
+	chown 4001:4001 "$dir"
+	as_user 4001 touch "$dir/can"	# the program could make its marker
+	run --separate-stderr as_user 4001 "$PRIVRUN_CAPS" --monitor \
+		--allow-open "$key,rw" -- touch "$dir/ran" 3>&-
+	assert_failure 125
+	assert_equal "$(sed -n 1p <<<"$stderr")" "privrun: monitor: the monitor cannot keep cap_dac_override: privrun does not hold it (file-capabilities start)"
+	# Its child, waiting for the monitor's drop, sees it gone, or dies with
+	# it first (PR_SET_PDEATHSIG).
+	[[ "$(sed 1d <<<"$stderr")" =~ ^("privrun: monitor: the "("parent process"|monitor)" (pid "[0-9]+") is gone")?$ ]]
+	[ ! -e "$dir/ran" ]
+	# The setuid copy holds it.
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --monitor \
+		--allow-open "$key,rw" -- python3 "$MONITOR_PY" "open:$key,rw" 3>&-
+	assert_success
+	assert_output "fd 4: $key,rw: ok"
+}
+
 @test "a rule cannot grant a file on procfs or sysfs, at start or through the monitor" {
 	policy "permit prtest-a monitor open /proc/cpuinfo /proc/1/status /sys/kernel/uevent_seqnum"
 	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
