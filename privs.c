@@ -248,10 +248,12 @@ static int check_held(uint64_t mask, const char *who)
 	uint64_t held = 0;
 	char names[1024];
 
-	if (mask != 0 && !privileged())
+	if (mask == 0)
+		return 0;
+	if (!privileged())
 		return failx("%scannot keep capabilities: privrun has no "
 		    "privileges", who);
-	if (mask != 0 && get_permitted(&held) != 0)
+	if (get_permitted(&held) != 0)
 		return -1;
 	if ((mask & ~held) == 0)
 		return 0;

@@ -534,7 +534,7 @@ int main(int argc, char **argv)
 		    NULL);
 	if (strcmp(argv[1], "flipout") == 0)
 		return flipout(argv[2]);
-	if (strncmp(argv[1], "ring", 4) == 0)
+	if (strcmp(argv[1], "ringuse") == 0 && argc == 4)
 		return ring(argc, argv);
 	if (strcmp(argv[1], "odd") == 0)
 		return odd();
