@@ -398,7 +398,7 @@ static int answer_open(const struct seccomp_notif *n,
 	struct seccomp_notif_addfd add = { .id = n->id,
 	    .flags = SECCOMP_ADDFD_FLAG_SEND };
 	uint64_t addr, flags;
-	int grant, fd, verdict;
+	int grant, fd, verdict, how;
 
 	if (!open_args(n, &addr, &flags) ||
 	    (grant = privrun_proto_open_flags(flags)) < 0 ||
@@ -408,19 +408,23 @@ static int answer_open(const struct seccomp_notif *n,
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		return ANSWERED;
 	/* fopen(3)'s "w" and "a" always ask O_CREAT: an entry with create
-	 * grants it, one without opens the file only if it exists. */
-	fd = flags & O_CREAT ? monitor_open_for(allow, path, grant | O_CREAT) :
-	    -2;
+	 * grants it, one without opens the file only if it exists.  How the
+	 * program writes and reads (no entry names it) goes into the open:
+	 * F_SETFL cannot set O_SYNC or O_DSYNC later. */
+	how = (int)flags & (O_SYNC | O_DSYNC | O_DIRECT);
+	fd = flags & O_CREAT ? monitor_open_for(allow, path, grant | O_CREAT,
+	    how) : -2;
 	if (fd == -2)
-		fd = monitor_open_for(allow, path, grant);
+		fd = monitor_open_for(allow, path, grant, how);
 	if (fd < 0)
 		return fd == -2 ? CONTINUE : errno;
 	add.srcfd = (unsigned)fd;
 	add.newfd_flags = (unsigned)(flags & O_CLOEXEC);
 	/* The open cleared O_NONBLOCK; a FIFO or device read the program
-	 * asked not to block on must not (O_APPEND is the other flag). */
-	if ((flags & O_NONBLOCK) &&
-	    fcntl(fd, F_SETFL, O_NONBLOCK | (grant & O_APPEND)) != 0)
+	 * asked not to block on must not (O_APPEND and O_DIRECT are the
+	 * other flags F_SETFL sets). */
+	if ((flags & O_NONBLOCK) && fcntl(fd, F_SETFL, O_NONBLOCK |
+	    ((grant | how) & (O_APPEND | O_DIRECT))) != 0)
 		verdict = errno;
 	else	/* ENOENT: interrupted meanwhile, nothing installed. */
 		verdict = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >=

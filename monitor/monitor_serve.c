@@ -146,7 +146,7 @@ static bool open_allowed(const struct monitor_allow *a, const struct spec *s)
 }
 
 int monitor_open_for(const struct monitor_allowlist *l, char *path,
-    int oflags)
+    int oflags, int how)
 {
 	struct spec s = { .kind = SPEC_OPEN, .path = path, .oflags = oflags };
 	char err[256];
@@ -159,7 +159,7 @@ int monitor_open_for(const struct monitor_allowlist *l, char *path,
 	if (i == l->n)
 		return -2;
 	s = l->a[i].spec;	/* shares the entry's path, not freed here */
-	s.oflags = oflags;	/* O_RDONLY, or the entry's own flags */
+	s.oflags = oflags | how;	/* O_RDONLY or the entry's own flags */
 	errno = 0;
 	fd = resources_open_single(&s, err, sizeof(err));
 	/* EACCES for a type the entry does not allow; kept past the trace,

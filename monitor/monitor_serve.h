@@ -53,10 +53,11 @@ bool monitor_bind_granted(const struct monitor_allowlist *l, int socktype,
 
 /*
  * --intercept: open path with oflags (access mode, O_APPEND, O_TRUNC)
- * for the program if an entry allows it, as for a request: the
- * fd, -1 with errno on failure, or -2 when no entry allows it.
+ * for the program if an entry allows it, as for a request, adding how
+ * (O_SYNC, O_DSYNC, O_DIRECT, which no entry names): the fd, -1 with
+ * errno on failure, or -2 when no entry allows it.
  */
 int monitor_open_for(const struct monitor_allowlist *l, char *path,
-    int oflags);
+    int oflags, int how);
 
 #endif

@@ -681,6 +681,36 @@ print("blocking", not fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK)
 	assert_output $'O_NONBLOCK True\nread Resource temporarily unavailable\nblocking True'
 }
 
+@test "open: O_SYNC, O_DSYNC and O_DIRECT the program asks are kept on a granted file, as a native open keeps them" {
+	log=$PRIVRUN_TEST_ROOT/data/sync.$BATS_TEST_NUMBER
+	: >"$log"
+	chmod 0600 "$log"
+	# Each flag as F_GETFL reports it, or the open's error (O_DIRECT on a
+	# file system without it): O_NONBLOCK's F_SETFL must not clear O_DIRECT.
+	script='
+import fcntl, os, sys
+for name in ("O_SYNC", "O_DSYNC", "O_DIRECT", "O_DIRECT|O_NONBLOCK"):
+	flag = 0
+	for part in name.split("|"):
+		flag |= getattr(os, part)
+	try:
+		fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | flag)
+	except OSError as e:
+		print(name, e.strerror)
+		continue
+	print(name, fcntl.fcntl(fd, fcntl.F_GETFL) & flag == flag)
+	os.close(fd)
+'
+	native=$(python3 -c "$script" "$log")
+	run --separate-stderr "$PRIVRUN" -u prtest-a --intercept \
+		--allow-open "$log,append" -- python3 -c "$script" "$log" 3>&-
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line "O_SYNC True"
+	assert_line "O_DSYNC True"
+	assert_equal "$output" "$native"
+}
+
 @test "open: only the path spelled as the entry is served; //, /./, .., a trailing slash and the program's own symbolic link to it are the program's own calls; a dirfd beside an absolute path is ignored" {
 	key=$(make_secret)
 	dir=$(dirname "$key") base=$(basename "$key")
