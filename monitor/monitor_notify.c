@@ -280,7 +280,7 @@ static int answer_bind(const struct seccomp_notif *n,
 	    buf, len))
 		return CONTINUE;	/* the kernel fails it */
 	port = privrun_proto_sockaddr(buf, len, &ss);
-	if (port <= 0 || port >= PRIVILEGED_PORTS)
+	if (port <= 0 || (unsigned)port >= monitor_port_start())
 		return CONTINUE;	/* nothing to grant */
 	sock = copy_fd(n, n->data.args[0]);
 	/* Still pending: the tid was not another's, nor the fd.  No socket

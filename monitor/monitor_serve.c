@@ -21,7 +21,41 @@
 #include "die.h"
 #include "ids.h"
 #include "monitor_serve.h"
+#include "privs.h"
 #include "resources.h"
+
+static unsigned port_start = 1024;	/* the kernel's default */
+
+/*
+ * The sysctl net.ipv4.ip_unprivileged_port_start, read once with the
+ * allow list.  Hidden (systemd's ProcSubset=pid hides /proc/sys), it is
+ * the default for root; for an untrusted caller it ends privrun: a guess
+ * could let through a low port no rule grants.
+ */
+static void read_port_start(void)
+{
+	const char *file = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+	unsigned long long v;
+	char buf[32] = "";
+	FILE *f = fopen(file, "re");
+	int err = f == NULL ? errno : 0;
+
+	if (f != NULL && fgets(buf, sizeof(buf), f) != NULL)
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f != NULL)
+		fclose(f);
+	if (ids_parse_decimal(buf, 65536, &v))
+		port_start = (unsigned)v;
+	else if (privs_untrusted_caller())
+		die("ports", "%s: %s: which ports need a privilege is "
+		    "unknown", file, err != 0 ? strerror(err) :
+		    "not a port number");
+}
+
+unsigned monitor_port_start(void)
+{
+	return port_start;
+}
 
 static bool bind_entry(const char *arg, struct monitor_allow *a, char *err,
     size_t errlen)
@@ -42,6 +76,7 @@ void monitor_allow_parse(const struct options *o, struct monitor_allowlist *l)
 	char err[768];
 	size_t i;
 
+	read_port_start();
 	l->n = 0;
 	l->a = calloc(o->nallow + 1, sizeof(*l->a));
 	if (l->a == NULL)
@@ -79,7 +114,7 @@ static bool writes(const struct spec *s)
 /* The capability an entry makes the monitor keep, for the table below. */
 static uint64_t bind_needs(const struct monitor_allow *a)
 {
-	return a->port_lo < PRIVILEGED_PORTS && a->port_hi > 0 ?
+	return a->port_lo < port_start && a->port_hi > 0 ?
 	    UINT64_C(1) << CAP_NET_BIND_SERVICE : 0;
 }
 
@@ -246,6 +281,21 @@ static const char *refusal(const struct monitor_allowlist *l,
 	return "not in the monitor's allow list";
 }
 
+/* [::] without IPV6_V6ONLY takes 0.0.0.0 too: unless that is granted as
+ * well, a request gets the option set, as an intercepted bind must have
+ * it and as a policy rule for tcp6: asks. */
+static void pin_v6only(const struct monitor_allowlist *l, struct spec *s)
+{
+	const struct sockaddr_in6 *in6 = (const void *)&s->addr;
+	struct sockaddr_storage any4 = { .ss_family = AF_INET };
+
+	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
+	if (s->kind == SPEC_BIND && s->family == AF_INET6 && s->v6only < 0 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) &&
+	    !monitor_bind_granted(l, s->socktype, &any4))
+		s->v6only = 1;
+}
+
 int monitor_serve(const struct monitor_allowlist *l,
     const struct monitor_request *req, unsigned *status, char *msg,
     size_t msglen)
@@ -263,6 +313,7 @@ int monitor_serve(const struct monitor_allowlist *l,
 		return -1;
 	}
 	why = refusal(l, row, &s);
+	pin_v6only(l, &s);
 	if (why != NULL) {
 		fd = refuse(PRIVRUN_E_DENIED, status, msg, msglen, s.text, why);
 	} else if ((fd = resources_open_single(&s, err, sizeof(err))) < 0) {

@@ -38,10 +38,9 @@ int monitor_serve(const struct monitor_allowlist *l,
     const struct monitor_request *req, unsigned *status, char *msg,
     size_t msglen);
 
-/* Ports below this need CAP_NET_BIND_SERVICE (the kernel's default of
- * net.ipv4.ip_unprivileged_port_start; a lower sysctl only makes the
- * capability unnecessary, never insufficient). */
-#define PRIVILEGED_PORTS 1024
+/* Ports below this need CAP_NET_BIND_SERVICE: the sysctl
+ * net.ipv4.ip_unprivileged_port_start, as monitor_allow_parse() read it. */
+unsigned monitor_port_start(void);
 
 /*
  * --intercept: whether an entry allows a socket of socktype to be bound to

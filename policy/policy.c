@@ -288,20 +288,6 @@ static bool granted(const struct decision *d, const struct spec *s,
 	return false;
 }
 
-/* sysctl net.ipv4.ip_unprivileged_port_start (ip-sysctl.rst). */
-static unsigned unprivileged_port_start(void)
-{
-	unsigned long long v;
-	char buf[32] = "";
-	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
-
-	if (f != NULL && fgets(buf, sizeof(buf), f) != NULL)
-		buf[strcspn(buf, "\n")] = '\0';
-	if (f != NULL)
-		fclose(f);
-	return ids_parse_decimal(buf, 65536, &v) ? (unsigned)v : 1024;
-}
-
 /*
  * A granted file is opened with privrun's rights: only root may be able to
  * put something else at its path (a hard link to another root-only file in
@@ -443,7 +429,7 @@ void policy_check(const struct options *o, const struct identity *id,
 
 	if (!privs_untrusted_caller())
 		return;
-	start = unprivileged_port_start();
+	start = monitor_port_start();
 	target_current_groups(&d.caller);
 	describe_request(&d, r);
 	load_policy(&d);

@@ -5,8 +5,9 @@
  * refused by any other failure from the start until the drop (die.h's
  * hook), such as a bad spec or an unknown user.  The line is "DECISION;
  * request: REQUEST; command line: ARGS": the decision and the request
- * (target, binds, opens) come first and are never cut; only the command
- * line is, to COMMAND_MAX bytes, and the cut is marked "...[cut]".
+ * (target, binds, opens) come first and are never cut in an allowed
+ * request's line (LINE_ROOM); the command line is, to COMMAND_MAX bytes,
+ * and the cut is marked "...[cut]".
  * Everything the caller chose is escaped, so that it cannot forge a second
  * log line or hide in control characters.  The log socket is opened and
  * closed around each message: it must never be open while privrun places
@@ -29,6 +30,18 @@
 #define CUT "...[cut]"
 #define COMMAND_MAX 1024	/* the escaped command line, CUT and NUL too */
 #define MUSL_ROOM 960		/* the line, for musl's syslog(3) */
+/*
+ * The escaped decision and request, at most: with the command line
+ * within rsyslog's default 8 KiB, or musl's 1024 bytes (its header of
+ * about 40 included).  A longer datagram to /dev/log is refused and
+ * syslog(3) drops it unseen: a longer request that would be allowed is
+ * refused instead, a longer denial is logged cut.
+ */
+#ifdef PRIVRUN_MUSL
+#define LINE_ROOM (MUSL_ROOM - 64)
+#else
+#define LINE_ROOM 7168
+#endif
 
 static char **saved_argv;	/* privrun's own, NULL-terminated */
 
@@ -65,11 +78,14 @@ void policy_log(bool allowed, const char *fmt, ...)
 	va_end(ap);
 	line = must_alloc(malloc(len = strlen(raw) * 4 + 1));
 	escape(line, len, &used, raw);
+	if (used > LINE_ROOM && allowed)
+		die("policy", "the request is too long to log (%zu bytes "
+		    "escaped, at most %d)", used, LINE_ROOM);
+	if (used > LINE_ROOM)
+		strcpy(line + (used = LINE_ROOM) - strlen(CUT), CUT);
 #ifdef PRIVRUN_MUSL
-	/* musl's syslog(3) cuts a message at 1024 bytes, its header of about
-	 * 40 included: the command line gets what the rest leaves of 960. */
-	room = used + 16 + strlen(CUT) < MUSL_ROOM ? MIN(room, MUSL_ROOM -
-	    used - 16 - strlen(CUT)) : 1;
+	/* The command line gets what the rest leaves of 960. */
+	room = MIN(room, MUSL_ROOM - used - 16 - strlen(CUT));
 #endif
 	used = 0;
 	command[0] = '\0';

@@ -560,12 +560,11 @@ int resources_open_single(const struct spec *s, char *err, size_t errlen)
 	struct resources r = { .res = &one, .n = 1 };
 
 	/* one shares s's path (s's owner frees it); the allow list, within
-	 * the policy, granted it. */
+	 * the policy, granted it.  A monitor that could not lower its
+	 * capabilities again must not serve on. */
 	one.fd = open_in_run(&op, &r, 0);
-	if (end_run(&op, &r, 1) != 0 && one.fd >= 0) {
-		close(one.fd);
-		one.fd = FAIL(&op, "%s: %s", s->text, privs_error());
-	}
+	if (end_run(&op, &r, 1) != 0)
+		die("monitor", "%s: %s", s->text, privs_error());
 	if (one.fd < 0)
 		snprintf(err, errlen, "%s", op.err);
 	return one.fd;

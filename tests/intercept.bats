@@ -237,6 +237,39 @@ nginx_conf() {
 	assert_output "listen tcp :80: bind: permission denied"
 }
 
+@test "net.ipv4.ip_unprivileged_port_start at 2000: the monitor binds 1500 for the program; at 0, the program binds 80 itself" {
+	bind_in_ns() {
+		unshare --mount --net -- sh -c 'echo "$1" >/proc/sys/net/ipv4/ip_unprivileged_port_start &&
+			shift && exec "$@"' sh "$@"
+	}
+	script='
+import socket, sys
+s = socket.socket()
+try:
+	s.bind(("0.0.0.0", int(sys.argv[1])))
+	print("bound", s.getsockname()[1])
+except OSError as e:
+	print("bind", e.strerror)
+'
+	run --separate-stderr bind_in_ns 2000 "$PRIVRUN" -u prtest-a -v --intercept \
+		--allow-bind tcp:1500 -- python3 -c "$script" 1500 3>&-
+	assert_success
+	assert_output "bound 1500"
+	# The trace says the monitor bound it.
+	[[ "$stderr" == *"bind of a family 2 socket to port 1500: done"* ]]
+	run --separate-stderr bind_in_ns 2000 "$PRIVRUN" -u prtest-a --intercept \
+		--allow-bind tcp:1500 -- python3 -c "$script" 1501 3>&-
+	assert_success
+	assert_output "bind Permission denied"
+	# Nothing is privileged: the program's own call, which the monitor
+	# does not take (nor trace), and which it keeps no capability for.
+	run --separate-stderr bind_in_ns 0 "$PRIVRUN" -u prtest-a -v --intercept \
+		--allow-bind tcp:80 -- sh -c 'grep "^CapPrm" /proc/$PPID/status; exec python3 -c "$1" 80' sh "$script" 3>&-
+	assert_success
+	assert_output $'CapPrm:\t0000000000000000\nbound 80'
+	[[ "$stderr" != *"to port 80"* ]]
+}
+
 @test "a multi-threaded server: the bind from a second thread is served" {
 	background "$PRIVRUN" -u prtest-a --intercept --allow-bind tcp4:80 -- \
 		"$INTERCEPT_SERVER" threaded "$RUN/log" 80

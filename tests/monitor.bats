@@ -426,6 +426,26 @@ refused: status 7: $log: not in the monitor's allow list
 refused: status 7: $log,rw: not in the monitor's allow list"
 }
 
+@test "a request for [::] on a tcp6: entry gets IPV6_V6ONLY unless 0.0.0.0 is granted too, as an intercepted bind must have it" {
+	run --separate-stderr "$PRIVRUN" -u prtest-a --monitor --allow-bind tcp6:80 \
+		--allow-bind tcp6:81 --allow-bind tcp4:81 -- python3 -c '
+import importlib.util, os, socket, sys
+spec = importlib.util.spec_from_file_location("client", sys.argv[1])
+client = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(client)
+monitor = socket.socket(fileno=int(os.environ["PRIVRUN_MONITOR_FD"]))
+for req in ("tcp6:80", "tcp6:81", "tcp6:80,v6only"):
+	fd, message = client.request(monitor, "bind", req)
+	s = socket.socket(fileno=fd)
+	print(message, "v6only", s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
+	s.close()
+' "$MONITOR_PY" 3>&-
+	assert_success
+	assert_output "tcp6:80: ok v6only 1
+tcp6:81: ok v6only 0
+tcp6:80,v6only: ok v6only 1"
+}
+
 @test "PRIVRUN_MONITOR_FD names the fd after the resources, which LISTEN_FDS does not count" {
 	run --separate-stderr "$PRIVRUN" -u prtest-a -b tcp:80 -b udp:53 --monitor \
 		--allow-bind tcp:81 -- "$PROBE" 3>&-

@@ -547,6 +547,30 @@ PY
 	done
 }
 
+@test "a request too long for one log line is refused, and that is logged; a denial that long is logged cut" {
+	dir=$PRIVRUN_TEST_ROOT/data/long.$BATS_TEST_NUMBER
+	mkdir -m 0755 "$dir"
+	# Eight opens of a name of 250 bytes 0xff, each escaped as \xff: 8 KiB
+	# of request, which the caller's own rights would allow.
+	with_log <<PY
+name = b"$dir/" + b"\xff" * 250
+open(name, "w").close()
+os.chmod(name, 0o644)
+opens = []
+for i in range(8):
+    opens += [b"-o", b"f%d=" % i + name]
+print("status", caller(*opens, "--", "/bin/true"))
+print("status", caller("-u", "prtest-b", *opens, "--", "/bin/true"))
+dump_log()
+PY
+	assert_success
+	assert_equal "$(grep -c '^status 125$' <<<"$output")" 2
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: policy: the request is too long to log \([0-9]{4,} bytes escaped, at most (7168|896)\); request: uid 4001; command line: -o f0=.*$'
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: denied: uid 4001 \(prtest-a\) may not run /bin/true as uid 4002 \(prtest-b\): .*; request: uid 4001 \(prtest-a\) as uid 4002 \(prtest-b\); open f0=.*\.\.\.\[cut\]; command line: -u prtest-b -o f0=.*$'
+	refute_line --partial "allowed"
+	assert_equal "$(grep -c 'privrun\[' <<<"$output")" 2
+}
+
 @test "a request refused before the policy step is logged too, with its reason" {
 	with_log <<'PY'
 print("status", caller("-b", "tcp:80,frob", "--", "/bin/true"))
@@ -703,6 +727,49 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 	done
 	refuse "$(denied_by_rules "uid 4002 (prtest-b)" "use --monitor")" \
 		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
+}
+
+# in_port_ns FILE UID CMD...: CMD as UID (0: root) in new network and mount
+# namespaces whose net.ipv4.ip_unprivileged_port_start is 2000, or with FILE
+# mounted over the sysctl (- for none).
+in_port_ns() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		unshare --mount --net -- sh -c '
+		f=/proc/sys/net/ipv4/ip_unprivileged_port_start
+		echo 2000 >$f || exit 1
+		[ "$1" = - ] || mount --bind "$1" $f || exit 1
+		uid=$2
+		shift 2
+		[ "$uid" = 0 ] && exec "$@"
+		exec setpriv --reuid="$uid" --regid="$uid" --init-groups -- "$@"' sh "$@"
+}
+
+@test "monitor: with ip_unprivileged_port_start at 2000, tcp:1500 needs a rule and the monitor serves it; unreadable, a caller's run ends with 125" {
+	policy "permit prtest-a monitor bind tcp:8080"
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "let the monitor bind tcp:1500 (ports below 2000 are privileged)")" \
+		in_port_ns - 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp:1500 -- /bin/true
+	policy "permit prtest-a monitor bind tcp:1500"
+	for copy in "$PRIVRUN_SUID" "$PRIVRUN_CAPS"; do
+		run --separate-stderr in_port_ns - 4001 "$copy" --monitor \
+			--allow-bind tcp:1500 -- python3 "$MONITOR_PY" bind:tcp:1500 3>&-
+		assert_success
+		assert_output "fd 4: tcp:1500: ok"
+	done
+	# Unreadable or not a number: never guessed for a caller.
+	unreadable=$BATS_TEST_TMPDIR/unreadable
+	: >"$unreadable"
+	chmod 0 "$unreadable"
+	refuse "privrun: ports: /proc/sys/net/ipv4/ip_unprivileged_port_start: Permission denied: which ports need a privilege is unknown" \
+		in_port_ns "$unreadable" 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp:1500 -- /bin/true
+	echo x >"$BATS_TEST_TMPDIR/garbage"
+	refuse "privrun: ports: /proc/sys/net/ipv4/ip_unprivileged_port_start: not a port number: which ports need a privilege is unknown" \
+		in_port_ns "$BATS_TEST_TMPDIR/garbage" 4001 "$PRIVRUN_CAPS" -b tcp:8080 -- /bin/true
+	# Root starting privrun is told nothing it could not see: the
+	# kernel's default, 1024.
+	run --separate-stderr in_port_ns "$BATS_TEST_TMPDIR/garbage" 0 "$PRIVRUN" \
+		-u prtest-a --monitor --allow-bind tcp:80 -- python3 "$MONITOR_PY" bind:tcp:80 3>&-
+	assert_success
+	assert_output "fd 4: tcp:80: ok"
 }
 
 @test "monitor: a write entry the policy grants needs cap_dac_override, which the file-capability copy lacks: exit 125 naming it, the program never run" {
