@@ -25,31 +25,25 @@
 #include "resources.h"
 
 static unsigned port_start = 1024;	/* the kernel's default */
+#define PORT_START "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 
-/*
- * The sysctl net.ipv4.ip_unprivileged_port_start, read once with the
- * allow list.  Hidden (systemd's ProcSubset=pid hides /proc/sys), it is
- * the default for root; for an untrusted caller it ends privrun: a guess
- * could let through a low port no rule grants.
- */
-static void read_port_start(void)
+/* The sysctl net.ipv4.ip_unprivileged_port_start into port_start: NULL,
+ * or why it could not be read (systemd's ProcSubset=pid hides /proc/sys). */
+static const char *read_port_start(void)
 {
-	const char *file = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
 	unsigned long long v;
 	char buf[32] = "";
-	FILE *f = fopen(file, "re");
+	FILE *f = fopen(PORT_START, "re");
 	int err = f == NULL ? errno : 0;
 
 	if (f != NULL && fgets(buf, sizeof(buf), f) != NULL)
 		buf[strcspn(buf, "\n")] = '\0';
 	if (f != NULL)
 		fclose(f);
-	if (ids_parse_decimal(buf, 65536, &v))
-		port_start = (unsigned)v;
-	else if (privs_untrusted_caller())
-		die("ports", "%s: %s: which ports need a privilege is "
-		    "unknown", file, err != 0 ? strerror(err) :
-		    "not a port number");
+	if (!ids_parse_decimal(buf, 65536, &v))
+		return err != 0 ? strerror(err) : "not a port number";
+	port_start = (unsigned)v;
+	return NULL;
 }
 
 unsigned monitor_port_start(void)
@@ -73,10 +67,11 @@ static bool bind_entry(const char *arg, struct monitor_allow *a, char *err,
 
 void monitor_allow_parse(const struct options *o, struct monitor_allowlist *l)
 {
+	const char *unknown = read_port_start();
+	bool binds = false;
 	char err[768];
 	size_t i;
 
-	read_port_start();
 	l->n = 0;
 	l->a = calloc(o->nallow + 1, sizeof(*l->a));
 	if (l->a == NULL)
@@ -90,8 +85,15 @@ void monitor_allow_parse(const struct options *o, struct monitor_allowlist *l)
 		if (!ok)
 			die_usage("%s '%s': %s", r->kind == SPEC_BIND ?
 			    "--allow-bind" : "--allow-open", r->arg, err);
+		binds |= r->kind == SPEC_BIND;
 		l->n++;
 	}
+	/* Root gets the kernel's default.  For a caller, a guess could let
+	 * the monitor bind a low port no rule grants (a bind at start runs
+	 * with the caller's own rights where no rule grants it). */
+	if (unknown != NULL && binds && privs_untrusted_caller())
+		die("ports", "%s: %s: which ports need a privilege is unknown",
+		    PORT_START, unknown);
 }
 
 void monitor_allow_free(struct monitor_allowlist *l)

@@ -343,6 +343,17 @@ static void check_kept(const struct decision *d, uint64_t keep)
 	deny(d, "keep %s (--keep-caps)", names);
 }
 
+/* The monitor binds [::] with IPV6_V6ONLY unless 0.0.0.0 is on its list
+ * too, under a rule of its own (monitor_serve.c, monitor_notify.c). */
+static const struct spec *as_monitor_binds(struct spec *e)
+{
+	const struct sockaddr_in6 *in6 = (const void *)&e->addr;
+
+	if (e->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+		e->v6only = 1;
+	return e;
+}
+
 /*
  * --monitor: a rule that applies says "monitor", and the monitor may serve
  * nothing the rules would not give the caller at start: its low ports lie
@@ -360,13 +371,14 @@ static void check_monitor(const struct decision *d,
 	for (i = 0; i < allow->n; i++) {
 		const struct monitor_allow *a = &allow->a[i];
 		unsigned hi = a->port_hi < start ? a->port_hi : start - 1;
+		struct spec e = a->spec;	/* shares its strings */
 		if (a->spec.kind == SPEC_OPEN) {
 			if (!granted(d, &a->spec, 0, 0))
 				deny(d, "let the monitor open %s",
 				    a->spec.text);
 			check_granted_path(d, &a->spec);
 		} else if (a->port_lo < start && a->port_hi != 0 &&
-		    !granted(d, &a->spec, a->port_lo, hi)) {
+		    !granted(d, as_monitor_binds(&e), a->port_lo, hi)) {
 			deny(d, "let the monitor bind %s (ports below %u are "
 			    "privileged)", d->o->allow[i].arg, start);
 		}

@@ -31,16 +31,16 @@
 #define COMMAND_MAX 1024	/* the escaped command line, CUT and NUL too */
 #define MUSL_ROOM 960		/* the line, for musl's syslog(3) */
 /*
- * The escaped decision and request, at most: with the command line
- * within rsyslog's default 8 KiB, or musl's 1024 bytes (its header of
- * about 40 included).  A longer datagram to /dev/log is refused and
- * syslog(3) drops it unseen: a longer request that would be allowed is
- * refused instead, a longer denial is logged cut.
+ * The escaped decision and request, at most: with the command line, the
+ * pid and a header of up to 64 bytes within rsyslog's default 8 KiB, or
+ * musl's 1024.  A log daemon may cut a longer message, and syslog(3)
+ * drops one beyond the socket's buffer unseen: a longer request that
+ * would be allowed is refused instead, a longer denial is logged cut.
  */
 #ifdef PRIVRUN_MUSL
 #define LINE_ROOM (MUSL_ROOM - 64)
 #else
-#define LINE_ROOM 7168
+#define LINE_ROOM (8192 - 64 - 16 - COMMAND_MAX)
 #endif
 
 static char **saved_argv;	/* privrun's own, NULL-terminated */

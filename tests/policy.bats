@@ -565,7 +565,7 @@ dump_log()
 PY
 	assert_success
 	assert_equal "$(grep -c '^status 125$' <<<"$output")" 2
-	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: policy: the request is too long to log \([0-9]{4,} bytes escaped, at most (7168|896)\); request: uid 4001; command line: -o f0=.*$'
+	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: refused: privrun: policy: the request is too long to log \([0-9]{4,} bytes escaped, at most (7088|896)\); request: uid 4001; command line: -o f0=.*$'
 	assert_line --regexp '^<85>.*privrun\[[0-9]+\]: denied: uid 4001 \(prtest-a\) may not run /bin/true as uid 4002 \(prtest-b\): .*; request: uid 4001 \(prtest-a\) as uid 4002 \(prtest-b\); open f0=.*\.\.\.\[cut\]; command line: -u prtest-b -o f0=.*$'
 	refute_line --partial "allowed"
 	assert_equal "$(grep -c 'privrun\[' <<<"$output")" 2
@@ -729,6 +729,27 @@ open(sys.argv[1], "w").write("\n".join(links) + "\n")'
 		as_user 4002 "$PRIVRUN_SUID" --monitor --allow-bind tcp:81 -- /bin/true
 }
 
+@test "monitor: a tcp6: rule grants a tcp6: entry, whose [::] the monitor binds with IPV6_V6ONLY" {
+	policy "permit prtest-a monitor bind tcp6:80"
+	run --separate-stderr as_user 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp6:80 -- python3 -c '
+import importlib.util, os, socket, sys
+spec = importlib.util.spec_from_file_location("client", sys.argv[1])
+client = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(client)
+monitor = socket.socket(fileno=int(os.environ["PRIVRUN_MONITOR_FD"]))
+fd, message = client.request(monitor, "bind", "tcp6:80")
+s = socket.socket(fileno=fd)
+print(message, "v6only", s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
+' "$MONITOR_PY" 3>&-
+	assert_success
+	assert_output "tcp6:80: ok v6only 1"
+	# 0.0.0.0 beside it, dual-stack: that needs a rule of its own.
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "let the monitor bind tcp4:80 (ports below 1024 are privileged)")" \
+		as_user 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp6:80 --allow-bind tcp4:80 -- /bin/true
+	refuse "$(denied_by_rules "uid 4001 (prtest-a)" "let the monitor bind tcp:80 (ports below 1024 are privileged)")" \
+		as_user 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp:80 -- /bin/true
+}
+
 # in_port_ns FILE UID CMD...: CMD as UID (0: root) in new network and mount
 # namespaces whose net.ipv4.ip_unprivileged_port_start is 2000, or with FILE
 # mounted over the sysctl (- for none).
@@ -755,7 +776,7 @@ in_port_ns() {
 		assert_success
 		assert_output "fd 4: tcp:1500: ok"
 	done
-	# Unreadable or not a number: never guessed for a caller.
+	# Unreadable or not a number: never guessed for a caller's monitor.
 	unreadable=$BATS_TEST_TMPDIR/unreadable
 	: >"$unreadable"
 	chmod 0 "$unreadable"
@@ -763,7 +784,16 @@ in_port_ns() {
 		in_port_ns "$unreadable" 4001 "$PRIVRUN_SUID" --monitor --allow-bind tcp:1500 -- /bin/true
 	echo x >"$BATS_TEST_TMPDIR/garbage"
 	refuse "privrun: ports: /proc/sys/net/ipv4/ip_unprivileged_port_start: not a port number: which ports need a privilege is unknown" \
-		in_port_ns "$BATS_TEST_TMPDIR/garbage" 4001 "$PRIVRUN_CAPS" -b tcp:8080 -- /bin/true
+		in_port_ns "$BATS_TEST_TMPDIR/garbage" 4001 "$PRIVRUN_CAPS" --monitor --allow-bind tcp:1500 -- /bin/true
+	# A run with no monitor bind needs it not (a bind at start that no
+	# rule grants has the caller's rights: the kernel says no itself).
+	run --separate-stderr in_port_ns "$unreadable" 4001 "$PRIVRUN_SUID" \
+		-b tcp:8080 -- sh -c 'echo ran' 3>&-
+	assert_success
+	assert_output "ran"
+	run --separate-stderr in_port_ns "$unreadable" 4001 "$PRIVRUN_CAPS" -b tcp:1500 -- /bin/true 3>&-
+	assert_failure 125
+	assert_equal "$stderr" "privrun: bind: tcp:1500: permission denied: a privileged port needs privrun run as root, setuid-root with a bind rule, or with file capabilities"
 	# Root starting privrun is told nothing it could not see: the
 	# kernel's default, 1024.
 	run --separate-stderr in_port_ns "$BATS_TEST_TMPDIR/garbage" 0 "$PRIVRUN" \
