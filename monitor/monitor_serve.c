@@ -289,9 +289,13 @@ static const char *refusal(const struct monitor_allowlist *l,
 static void pin_v6only(const struct monitor_allowlist *l, struct spec *s)
 {
 	const struct sockaddr_in6 *in6 = (const void *)&s->addr;
-	struct sockaddr_storage any4 = { .ss_family = AF_INET };
+	struct sockaddr_in *in4;
+	struct sockaddr_storage any4;
 
-	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
+	memset(&any4, 0, sizeof(any4));
+	in4 = (struct sockaddr_in *)&any4;
+	in4->sin_family = AF_INET;
+	in4->sin_port = in6->sin6_port;
 	if (s->kind == SPEC_BIND && s->family == AF_INET6 && s->v6only < 0 &&
 	    IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) &&
 	    !monitor_bind_granted(l, s->socktype, &any4))
