@@ -195,13 +195,6 @@ void notify_prepare(int sock)
 		die("intercept", "the kernel's notifications are too large");
 }
 
-/* [::], which a socket without IPV6_V6ONLY binds dual-stack. */
-static bool any6(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(
-	    &((const struct sockaddr_in6 *)ss)->sin6_addr);
-}
-
 /*
  * Whether the allow list grants binding sock to ss: by the socket's own
  * domain, type and protocol (tcp or udp), whatever the address said.  A
@@ -211,8 +204,6 @@ static bool any6(const struct sockaddr_storage *ss)
 static bool granted(const struct monitor_allowlist *allow, int sock,
     const struct sockaddr_storage *ss)
 {
-	const struct sockaddr_in6 *in6 = (const void *)ss;
-	struct sockaddr_storage any4 = { .ss_family = AF_INET };
 	int domain = -1, type = -1, proto = -1, v6only = 0;
 	socklen_t len = sizeof(int);
 
@@ -223,8 +214,7 @@ static bool granted(const struct monitor_allowlist *allow, int sock,
 	    IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : -1) ||
 	    !monitor_bind_granted(allow, type, ss))
 		return false;
-	((struct sockaddr_in *)&any4)->sin_port = in6->sin6_port;
-	return !any6(ss) || monitor_bind_granted(allow, type, &any4) ||
+	return !monitor_needs_v6only(allow, type, ss) ||
 	    (getsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0 &&
 	    v6only);
 }
@@ -297,7 +287,7 @@ static int answer_bind(const struct seccomp_notif *n,
 	 * the bind, which froze it: a grant exceeded ends the service,
 	 * loudly.  (A filter dropping IPv4 on the socket would need
 	 * CAP_NET_ADMIN for tcp.) */
-	if (verdict == 0 && any6(&ss) && !granted(allow, sock, &ss))
+	if (verdict == 0 && monitor_any6(&ss) && !granted(allow, sock, &ss))
 		die("intercept", "pid %u's socket was made dual-stack during "
 		    "its bind to port %d: 0.0.0.0 is not granted", n->pid,
 		    port);

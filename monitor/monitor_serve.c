@@ -283,22 +283,32 @@ static const char *refusal(const struct monitor_allowlist *l,
 	return "not in the monitor's allow list";
 }
 
-/* [::] without IPV6_V6ONLY takes 0.0.0.0 too: unless that is granted as
- * well, a request gets the option set, as an intercepted bind must have
- * it and as a policy rule for tcp6: asks. */
+bool monitor_any6(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(
+	    &((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+bool monitor_needs_v6only(const struct monitor_allowlist *l, int socktype,
+    const struct sockaddr_storage *ss)
+{
+	struct sockaddr_storage any4;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&any4;
+
+	if (!monitor_any6(ss))
+		return false;
+	memset(&any4, 0, sizeof(any4));
+	in4->sin_family = AF_INET;
+	in4->sin_port = ((const struct sockaddr_in6 *)ss)->sin6_port;
+	return !monitor_bind_granted(l, socktype, &any4);
+}
+
+/* A request gets IPV6_V6ONLY where it needs it, as an intercepted bind
+ * must have it and as a policy rule for tcp6: asks. */
 static void pin_v6only(const struct monitor_allowlist *l, struct spec *s)
 {
-	const struct sockaddr_in6 *in6 = (const void *)&s->addr;
-	struct sockaddr_in *in4;
-	struct sockaddr_storage any4;
-
-	memset(&any4, 0, sizeof(any4));
-	in4 = (struct sockaddr_in *)&any4;
-	in4->sin_family = AF_INET;
-	in4->sin_port = in6->sin6_port;
 	if (s->kind == SPEC_BIND && s->family == AF_INET6 && s->v6only < 0 &&
-	    IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) &&
-	    !monitor_bind_granted(l, s->socktype, &any4))
+	    monitor_needs_v6only(l, s->socktype, &s->addr))
 		s->v6only = 1;
 }
 

@@ -50,6 +50,14 @@ unsigned monitor_port_start(void);
 bool monitor_bind_granted(const struct monitor_allowlist *l, int socktype,
     const struct sockaddr_storage *ss);
 
+/* [::], which a socket without IPV6_V6ONLY binds dual-stack. */
+bool monitor_any6(const struct sockaddr_storage *ss);
+
+/* Whether a bind of ss needs IPV6_V6ONLY: [::] takes 0.0.0.0 too without
+ * it, which must then be granted as well. */
+bool monitor_needs_v6only(const struct monitor_allowlist *l, int socktype,
+    const struct sockaddr_storage *ss);
+
 /*
  * --intercept: open path with oflags (access mode, O_APPEND, O_TRUNC)
  * for the program if an entry allows it, as for a request, adding how

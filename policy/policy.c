@@ -347,9 +347,7 @@ static void check_kept(const struct decision *d, uint64_t keep)
  * too, under a rule of its own (monitor_serve.c, monitor_notify.c). */
 static const struct spec *as_monitor_binds(struct spec *e)
 {
-	const struct sockaddr_in6 *in6 = (const void *)&e->addr;
-
-	if (e->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+	if (e->family == AF_INET6 && monitor_any6(&e->addr))
 		e->v6only = 1;
 	return e;
 }
